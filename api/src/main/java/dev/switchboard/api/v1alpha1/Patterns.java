@@ -1,0 +1,22 @@
+package dev.switchboard.api.v1alpha1;
+
+/** Regular expressions shared by the CR schemas, so every kind accepts the same spelling of a value. */
+public final class Patterns {
+    /** Go/Kubernetes duration subset: `250ms`, `30s`, `2m`, `1h30m`. The API server's CEL `duration()` accepts the same. */
+    public static final String DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+    /** DNS-1123 label: names of Providers, ModelGroups and RoutingPolicies. */
+    public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    /** DNS-1123 subdomain: names of Secrets. */
+    public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    /** A key inside a Secret. */
+    public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
+    /** A model name as clients and providers spell it: `gpt-4o`, `claude-3-5-sonnet-latest`, `llama3.1:8b`, `org/model`. */
+    public static final String MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$";
+    /** An HTTP(S) URL. */
+    public static final String HTTP_URL = "^https?://[^\\s]+$";
+    /** An HTTP header name (RFC 9110 token). */
+    public static final String HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+
+    private Patterns() {
+    }
+}

@@ -1,0 +1,166 @@
+package dev.switchboard.api.v1alpha1;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RoutingPolicySpec(
+        @JsonPropertyDescription("Selects the ModelGroups in this namespace that the gateway serves. Omitted or empty selects all of them.") LabelSelector modelGroupSelector,
+        @JsonPropertyDescription("Routing and resilience behaviour for every model group, unless a group overrides it.") Defaults defaults,
+        @JsonPropertyDescription("Who may call the gateway and what each caller may use.") Access access,
+        @JsonPropertyDescription("How the gateway Deployment is sized and scheduled.") Gateway gateway) {
+
+    public enum RetryCondition {
+        /** The upstream answered 429 Too Many Requests. */
+        RateLimited,
+        /** The upstream answered 500, 502, 503 or 504. */
+        ServerError,
+        /** No connection could be opened, or it was reset before a response. */
+        ConnectFailure,
+        /** A connect, first-byte or idle timeout expired. */
+        Timeout
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Defaults(
+            @Default("Weighted") @JsonPropertyDescription("Default target selection strategy.") Strategy strategy,
+            @JsonPropertyDescription("Retries of a failed upstream attempt.") Retry retry,
+            @JsonPropertyDescription("Per-target circuit breaker.") CircuitBreaker circuitBreaker,
+            @Pattern(Patterns.DURATION) @Default("120s") @JsonPropertyDescription("One time budget per request, shared by all retries and fallbacks.") String deadline,
+            @Min(1024) @Max(104857600) @Default("4194304") @JsonPropertyDescription("Largest request body accepted, in bytes; larger requests get 413.") Integer maxRequestBodyBytes) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Retry(
+            @Min(0) @Max(10) @Default("2") @JsonPropertyDescription("Retries after the first attempt (0 disables retries).") Integer attempts,
+            @JsonPropertyDescription("Exponential backoff between attempts, with jitter; an upstream Retry-After takes precedence.") Backoff backoff,
+            @JsonPropertyDescription("Failure classes that are retried: RateLimited (429), ServerError (5xx), ConnectFailure, Timeout. Other client errors are never retried.") List<RetryCondition> on) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.base) || !has(self.max) || duration(self.base) <= duration(self.max)", message = "backoff.base must not exceed backoff.max", fieldPath = ".base", reason = "FieldValueInvalid")
+    public record Backoff(
+            @Pattern(Patterns.DURATION) @Default("100ms") @JsonPropertyDescription("Delay before the first retry; doubles on each further retry.") String base,
+            @Pattern(Patterns.DURATION) @Default("2s") @JsonPropertyDescription("Upper bound of the delay between retries.") String max) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CircuitBreaker(
+            @Min(1) @Max(1000) @Default("5") @JsonPropertyDescription("Consecutive failures that open the breaker.") Integer consecutiveFailures,
+            @Min(0) @Max(1) @JsonPropertyDescription("Failure ratio (0 to 1) over the window that also opens the breaker; unset disables rate-based opening.") Double failureRateThreshold,
+            @Pattern(Patterns.DURATION) @Default("30s") @JsonPropertyDescription("Window over which the failure rate is measured.") String window,
+            @Pattern(Patterns.DURATION) @Default("30s") @JsonPropertyDescription("How long an open breaker rejects traffic before probing.") String openFor,
+            @Min(1) @Max(100) @Default("1") @JsonPropertyDescription("Successful half-open probes needed to close the breaker.") Integer halfOpenProbes) {
+    }
+
+    public enum AccessMode {
+        /** Every caller that can reach the Service may use every model: for trusted namespaces only. */
+        Open,
+        /** Callers must present a client key listed in clients. */
+        ApiKeys
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @ValidationRule(value = "self.mode != 'ApiKeys' || (has(self.clients) && size(self.clients) > 0)", message = "access.mode ApiKeys needs at least one entry in access.clients", fieldPath = ".clients", reason = "FieldValueRequired")
+    public record Access(
+            @Default("ApiKeys") @JsonPropertyDescription("ApiKeys (default) requires a client key on every request; Open admits every caller.") AccessMode mode,
+            @Size(max = 1000) @JsonPropertyDescription("Client identities, each with its key, allowed models, limits and budget.") List<Client> clients) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Client(
+            @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Name of the client, used in metrics and access logs.") String name,
+            @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Team the client belongs to, for metrics and budgets.") String team,
+            @Required @JsonPropertyDescription("Secret key holding this client's API key.") SecretKeyRef keyRef,
+            @JsonPropertyDescription("Public models this client may call, as globs (gpt-4o*, chat-?). Empty allows every model.") List<String> models,
+            @JsonPropertyDescription("Rate limits for this client.") ClientLimits limits,
+            @JsonPropertyDescription("Spending limits for this client.") Budget budget,
+            @JsonPropertyDescription("Extra labels attached to this client's metrics.") Map<String, String> labels) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SecretKeyRef(
+            @Required @Pattern(Patterns.DNS_SUBDOMAIN) @JsonPropertyDescription("Name of the Secret in the policy's namespace.") String name,
+            @Required @Pattern(Patterns.SECRET_KEY) @JsonPropertyDescription("Data key within the Secret.") String key) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClientLimits(
+            @Min(1) @JsonPropertyDescription("Requests per minute.") Integer requestsPerMinute,
+            @Min(1) @JsonPropertyDescription("Tokens (input plus output) per minute.") Integer tokensPerMinute,
+            @Min(1) @JsonPropertyDescription("Requests in flight at once.") Integer maxConcurrency) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Budget(
+            @Min(0) @JsonPropertyDescription("Spending limit per UTC day, in the pricing currency.") Double perDay,
+            @Min(0) @JsonPropertyDescription("Spending limit per UTC calendar month.") Double perMonth,
+            @Min(0) @Max(1) @Default("0.8") @JsonPropertyDescription("Fraction of a budget at which warnings start.") Double warnAt) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!(has(self.replicas) && has(self.autoscaling))", message = "set either gateway.replicas or gateway.autoscaling, not both", fieldPath = ".replicas", reason = "FieldValueForbidden")
+    public record Gateway(
+            @Min(0) @Max(1000) @JsonPropertyDescription("Fixed number of gateway pods (default 2); leave unset when autoscaling is used.") Integer replicas,
+            @JsonPropertyDescription("Horizontal autoscaling of the gateway pods.") Autoscaling autoscaling,
+            @Size(max = 512) @JsonPropertyDescription("Gateway container image; defaults to the operator's configured gateway image.") String image,
+            @JsonPropertyDescription("Compute resources of the gateway container.") Resources resources,
+            @JsonPropertyDescription("Extra settings for the gateway pods.") PodTemplate podTemplate,
+            @Default("INFO") @JsonPropertyDescription("Gateway log level.") LogLevel logLevel) {
+    }
+
+    public enum LogLevel {
+        ERROR, WARN, INFO, DEBUG
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "self.minReplicas <= self.maxReplicas", message = "autoscaling.minReplicas must not exceed autoscaling.maxReplicas", fieldPath = ".minReplicas", reason = "FieldValueInvalid")
+    public record Autoscaling(
+            @Min(1) @Max(1000) @Default("2") @JsonPropertyDescription("Lower bound of gateway pods.") Integer minReplicas,
+            @Required @Min(1) @Max(1000) @JsonPropertyDescription("Upper bound of gateway pods.") Integer maxReplicas,
+            @Min(1) @Max(100) @Default("70") @JsonPropertyDescription("Average CPU utilisation the autoscaler aims for, in percent of requests.") Integer targetCPUUtilizationPercentage) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Resources(
+            @JsonPropertyDescription("Guaranteed resources, for example cpu: 500m, memory: 256Mi.") Map<String, String> requests,
+            @JsonPropertyDescription("Resource ceilings, for example memory: 512Mi.") Map<String, String> limits) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record PodTemplate(
+            @JsonPropertyDescription("Labels added to gateway pods.") Map<String, String> labels,
+            @JsonPropertyDescription("Annotations added to gateway pods.") Map<String, String> annotations,
+            @JsonPropertyDescription("Node labels the gateway pods must be scheduled on.") Map<String, String> nodeSelector,
+            @JsonPropertyDescription("Tolerations of the gateway pods.") List<Toleration> tolerations,
+            @Pattern(Patterns.DNS_SUBDOMAIN) @JsonPropertyDescription("PriorityClass of the gateway pods.") String priorityClassName) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Toleration(
+            @JsonPropertyDescription("Taint key the toleration applies to; empty with operator Exists matches all taints.") String key,
+            @JsonPropertyDescription("Equal (default) or Exists.") TolerationOperator operator,
+            @JsonPropertyDescription("Taint value to match with operator Equal.") String value,
+            @JsonPropertyDescription("Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all.") TaintEffect effect,
+            @Min(0) @JsonPropertyDescription("For NoExecute: how long the pod stays bound after the taint appears.") Long tolerationSeconds) {
+    }
+
+    public enum TolerationOperator {
+        Equal, Exists
+    }
+
+    public enum TaintEffect {
+        NoSchedule, PreferNoSchedule, NoExecute
+    }
+}

@@ -1,0 +1,93 @@
+package dev.switchboard.routing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The routing table: the versioned contract between the compiler (operator or local mode) and the gateway.
+ * It never holds a secret value, only the files where the gateway reads them. See docs/routing-table.md.
+ */
+public record RoutingTable(
+        int schemaVersion,
+        Source source,
+        PolicySettings settings,
+        AccessRules access,
+        List<UpstreamProvider> providers,
+        List<ModelRoute> models) {
+
+    /** The schema version this build writes and reads. Bumped on any incompatible change. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** The RoutingPolicy the table was compiled from. */
+    public record Source(String namespace, String policy) {
+    }
+
+    public RoutingTable {
+        providers = providers == null ? List.of() : List.copyOf(providers);
+        models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    /**
+     * Checks the invariants the gateway relies on. The compiler only produces valid tables; this guards the
+     * gateway against hand-edited or foreign files. Returns human-readable errors, empty when valid.
+     */
+    public List<String> validate() {
+        List<String> errors = new ArrayList<>();
+        if (schemaVersion != SCHEMA_VERSION) {
+            errors.add("unsupported schemaVersion " + schemaVersion + " (this gateway reads " + SCHEMA_VERSION + ")");
+        }
+        if (settings == null) {
+            errors.add("settings is missing");
+        } else {
+            errors.addAll(settings.validate());
+        }
+        if (access != null) {
+            errors.addAll(access.validate());
+        }
+        Map<String, UpstreamProvider> providersByName = new HashMap<>();
+        for (UpstreamProvider provider : providers) {
+            if (providersByName.put(provider.name(), provider) != null) {
+                errors.add("duplicate provider " + provider.name());
+            }
+            errors.addAll(provider.validate());
+        }
+        Set<String> publicNames = new HashSet<>();
+        for (ModelRoute model : models) {
+            if (!publicNames.add(model.name())) {
+                errors.add("duplicate model name " + model.name());
+            }
+            for (String alias : model.aliases()) {
+                if (!publicNames.add(alias)) {
+                    errors.add("duplicate model name or alias " + alias);
+                }
+            }
+        }
+        for (ModelRoute model : models) {
+            errors.addAll(model.validate(providersByName.keySet(), publicNames));
+        }
+        return errors;
+    }
+
+    /** Finds a model by public name or alias. */
+    public ModelRoute model(String publicName) {
+        for (ModelRoute model : models) {
+            if (model.name().equals(publicName) || model.aliases().contains(publicName)) {
+                return model;
+            }
+        }
+        return null;
+    }
+
+    public UpstreamProvider provider(String name) {
+        for (UpstreamProvider provider : providers) {
+            if (provider.name().equals(name)) {
+                return provider;
+            }
+        }
+        return null;
+    }
+}
