@@ -1,0 +1,65 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.table.ActiveTable;
+import dev.switchboard.gateway.table.RoutingState;
+import dev.switchboard.routing.ModelRoute;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table, never upstream names. */
+@ApplicationScoped
+public class ModelsHandler {
+
+    static final String OWNER = "switchboard";
+
+    @Inject
+    RoutingState state;
+
+    void list(RoutingContext ctx) {
+        RequestIds.assign(ctx);
+        ActiveTable table = state.current();
+        if (table == null) {
+            ApiError.notReady().send(ctx);
+            return;
+        }
+        JsonArray data = new JsonArray();
+        for (ModelRoute route : table.table().models()) {
+            data.add(model(route.name(), table));
+            for (String alias : route.aliases()) {
+                data.add(model(alias, table));
+            }
+        }
+        json(ctx, new JsonObject().put("object", "list").put("data", data));
+    }
+
+    void retrieve(RoutingContext ctx) {
+        RequestIds.assign(ctx);
+        ActiveTable table = state.current();
+        if (table == null) {
+            ApiError.notReady().send(ctx);
+            return;
+        }
+        String id = ctx.pathParam("id");
+        if (table.table().model(id) == null) {
+            ApiError.modelNotFound(id).send(ctx);
+            return;
+        }
+        json(ctx, model(id, table));
+    }
+
+    /** `created` is when this table was loaded: the gateway knows nothing older about a public name. */
+    private static JsonObject model(String id, ActiveTable table) {
+        return new JsonObject()
+                .put("id", id)
+                .put("object", "model")
+                .put("created", table.loadedAt().getEpochSecond())
+                .put("owned_by", OWNER);
+    }
+
+    private static void json(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("content-type", "application/json").end(body.encode());
+    }
+}

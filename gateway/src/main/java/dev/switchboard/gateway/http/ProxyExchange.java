@@ -1,0 +1,259 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Relays one upstream response to the client. A successful stream is passed through event by event with two
+ * edits only: `model` becomes the public name the client asked for, and usage is read (and hidden again when
+ * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
+ */
+final class ProxyExchange implements UpstreamListener {
+
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final RequestRecord record;
+    private final Telemetry telemetry;
+    private final GatewayMetrics metrics;
+    private final String publicModel;
+    private final boolean clientWantsUsage;
+    private UpstreamCall call;
+    private SseParser sse;
+    private Buffer buffered;
+    private int upstreamStatus;
+    private String retryAfter;
+    private boolean doneSeen;
+    private boolean finished;
+
+    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
+            String publicModel, boolean clientWantsUsage) {
+        this.ctx = ctx;
+        this.response = ctx.response();
+        this.record = record;
+        this.telemetry = telemetry;
+        this.metrics = metrics;
+        this.publicModel = publicModel;
+        this.clientWantsUsage = clientWantsUsage;
+    }
+
+    void start(UpstreamCall upstreamCall) {
+        this.call = upstreamCall;
+        response.closeHandler(v -> {
+            if (!finished) {
+                // The client went away: stop the upstream so it stops generating tokens nobody reads.
+                call.cancel();
+                record.status = RequestRecord.CLIENT_CLOSED;
+                complete();
+            }
+        });
+    }
+
+    @Override
+    public void onHead(int status, MultiMap headers) {
+        if (finished) {
+            return;
+        }
+        upstreamStatus = status;
+        retryAfter = headers.get("retry-after");
+        String contentType = headers.get("content-type");
+        if (record.stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+            sse = new SseParser(this::relayEvent);
+            record.status = 200;
+            response.setStatusCode(200)
+                    .setChunked(true)
+                    .putHeader("content-type", "text/event-stream")
+                    .putHeader("cache-control", "no-cache")
+                    .putHeader("x-accel-buffering", "no");
+        } else {
+            buffered = Buffer.buffer();
+        }
+    }
+
+    @Override
+    public void onChunk(Buffer chunk) {
+        if (finished) {
+            return;
+        }
+        if (sse != null) {
+            sse.feed(chunk);
+            if (response.writeQueueFull()) {
+                call.pause();
+                response.drainHandler(v -> call.resume());
+            }
+        } else {
+            buffered.appendBuffer(chunk);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (finished) {
+            return;
+        }
+        if (sse != null) {
+            sse.finish();
+            if (!doneSeen && record.errorCode == null) {
+                streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
+            }
+            response.end();
+            complete();
+        } else if (upstreamStatus / 100 == 2) {
+            relayJson();
+        } else {
+            relayUpstreamError();
+        }
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        if (finished) {
+            return;
+        }
+        metrics.upstreamError(record.provider, failure.metricTag());
+        if (sse != null) {
+            streamError("stream_interrupted", "The upstream stream broke: " + failure.message());
+            response.end();
+            complete();
+            return;
+        }
+        int status = switch (failure.kind()) {
+            case TIMEOUT -> 504;
+            case UNSUPPORTED -> 501;
+            default -> 502;
+        };
+        fail(ApiError.upstream(status, "upstream_" + failure.metricTag(), failure.message()));
+    }
+
+    void fail(ApiError error) {
+        record.status = error.status();
+        record.errorCode = error.code() != null ? error.code() : error.type();
+        error.send(ctx);
+        complete();
+    }
+
+    private void relayEvent(SseParser.Event event) {
+        if (finished) {
+            return;
+        }
+        String data = event.data();
+        if (data == null || data.equals("[DONE]")) {
+            doneSeen = doneSeen || data != null;
+            write(event.otherFields(), data);
+            return;
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(data);
+        } catch (DecodeException | ClassCastException e) {
+            write(event.otherFields(), data);
+            return;
+        }
+        if (json.getValue("error") != null) {
+            record.errorCode = "upstream_stream_error";
+            metrics.upstreamError(record.provider, "stream_error");
+            write(event.otherFields(), data);
+            return;
+        }
+        if (json.containsKey("model")) {
+            json.put("model", publicModel);
+        }
+        if (json.getValue("usage") instanceof JsonObject usage) {
+            readUsage(usage);
+            if (!clientWantsUsage) {
+                if (json.getJsonArray("choices") == null || json.getJsonArray("choices").isEmpty()) {
+                    return;
+                }
+                json.remove("usage");
+            }
+        } else if (!clientWantsUsage) {
+            json.remove("usage");
+        }
+        write(event.otherFields(), json.encode());
+    }
+
+    private void write(String otherFields, String data) {
+        record.markFirstByte();
+        StringBuilder out = new StringBuilder(otherFields);
+        if (data != null) {
+            for (String line : data.split("\n", -1)) {
+                out.append("data: ").append(line).append('\n');
+            }
+        }
+        response.write(out.append('\n').toString());
+    }
+
+    private void streamError(String code, String message) {
+        record.errorCode = code;
+        ApiError error = ApiError.upstream(502, code, message);
+        response.write("data: " + error.toJson().encode() + "\n\n");
+    }
+
+    private void relayJson() {
+        JsonObject json;
+        try {
+            json = new JsonObject(buffered);
+        } catch (DecodeException | ClassCastException e) {
+            metrics.upstreamError(record.provider, "invalid_response");
+            fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
+            return;
+        }
+        if (json.containsKey("model")) {
+            json.put("model", publicModel);
+        }
+        if (json.getValue("usage") instanceof JsonObject usage) {
+            readUsage(usage);
+        }
+        record.status = upstreamStatus;
+        record.markFirstByte();
+        response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+        complete();
+    }
+
+    /** Forwards the provider's own OpenAI-style error when it sent one, so clients see its message and code. */
+    private void relayUpstreamError() {
+        metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
+        if (retryAfter != null) {
+            response.putHeader("retry-after", retryAfter);
+        }
+        JsonObject json = null;
+        try {
+            json = new JsonObject(buffered);
+        } catch (DecodeException | ClassCastException e) {
+            // Not JSON: wrapped below.
+        }
+        if (json != null && json.getValue("error") instanceof JsonObject error) {
+            record.status = upstreamStatus;
+            record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error");
+            response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+            complete();
+            return;
+        }
+        fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
+    }
+
+    private void readUsage(JsonObject usage) {
+        if (usage.getValue("prompt_tokens") instanceof Number prompt) {
+            record.promptTokens = prompt.intValue();
+        }
+        if (usage.getValue("completion_tokens") instanceof Number completion) {
+            record.completionTokens = completion.intValue();
+        }
+    }
+
+    private void complete() {
+        if (!finished) {
+            finished = true;
+            telemetry.finish(record);
+        }
+    }
+}
