@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 
 /**
  * Registers the OpenAI-compatible API on Quarkus' own Vert.x router, so requests are handled on the event loop
- * with no JAX-RS layer in between. Every miss under /v1 answers in the OpenAI error envelope.
+ * with no JAX-RS layer in between. Every miss answers in the OpenAI error envelope.
  */
 @ApplicationScoped
 public class OpenAiRoutes {
@@ -33,6 +33,8 @@ public class OpenAiRoutes {
         router.route("/v1/models").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.routeWithRegex("/v1/models/.+").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.route("/v1/*").handler(OpenAiRoutes::notFound);
+        // Anything no other route (ours or Quarkus' /q endpoints) claimed: answer like OpenAI does, in the envelope.
+        router.route().last().handler(OpenAiRoutes::notFound);
     }
 
     private static void methodNotAllowed(RoutingContext ctx, String allowed) {

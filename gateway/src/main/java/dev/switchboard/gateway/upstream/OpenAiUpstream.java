@@ -133,10 +133,14 @@ public final class OpenAiUpstream implements Upstream {
         }
 
         private void abort(UpstreamFailure failure) {
-            if (!finished && request != null) {
+            if (finished) {
+                return;
+            }
+            // Report first: resetting fails the pending response synchronously, which must not win the race.
+            fail(failure);
+            if (request != null) {
                 request.reset();
             }
-            fail(failure);
         }
 
         private void fail(UpstreamFailure failure) {

@@ -63,6 +63,7 @@ public final class TestTables {
         models.add(route("broken-stream", "Weighted", target("sim-openai", "break-stream")));
         models.add(route("endless-stream", "Weighted", target("sim-openai", "endless-stream")));
         models.add(route("slow", "Weighted", target("sim-impatient", "slow-2000")));
+        models.add(route("unreachable", "Weighted", target("sim-down", "any")));
         models.add(route("weighted", "Weighted", new Target("sim-a", "upstream-a", 3, 0), new Target("sim-b", "upstream-b", 1, 0)));
         models.add(route("priority", "Priority", new Target("sim-a", "upstream-a", 1, 1), new Target("sim-b", "upstream-b", 1, 0)));
         List<UpstreamProvider> providers = List.of(
@@ -70,6 +71,8 @@ public final class TestTables {
                 openAi("sim-a", simulatorUrl, keys, 30_000),
                 openAi("sim-b", simulatorUrl, keys, 30_000),
                 openAi("sim-impatient", simulatorUrl, keys, 300),
+                // Port 1 is privileged and unused on test machines: connections are refused at once.
+                openAi("sim-down", "http://127.0.0.1:1/v1", keys, 30_000),
                 simulated("simulated"));
         return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "gateway"), settings(), null,
                 providers, models);
