@@ -79,8 +79,15 @@ public final class CrdSchemaValidator {
         }
         return schema.validate(resource).stream()
                 .sorted(java.util.Comparator.comparing(ValidationMessage::getMessage))
-                .map(message -> new Violation(field(message), message.getMessage()))
+                .map(message -> new Violation(field(message), withoutLocation(message)))
                 .toList();
+    }
+
+    /** The validator prefixes messages with the JSON path; the field is reported separately. */
+    private static String withoutLocation(ValidationMessage message) {
+        String prefix = message.getInstanceLocation().toString() + ": ";
+        String text = message.getMessage();
+        return text.startsWith(prefix) ? text.substring(prefix.length()) : text;
     }
 
     private static String field(ValidationMessage message) {
