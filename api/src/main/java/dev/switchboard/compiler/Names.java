@@ -1,0 +1,22 @@
+package dev.switchboard.compiler;
+
+import java.util.regex.Pattern;
+
+import dev.switchboard.api.v1alpha1.Patterns;
+
+/** Name checks the CRD schema does per field but cannot do per list item (see docs/api.md). */
+final class Names {
+    private static final Pattern MODEL = Pattern.compile(Patterns.MODEL_NAME);
+    private static final Pattern SECRET_KEY = Pattern.compile(Patterns.SECRET_KEY);
+
+    private Names() {
+    }
+
+    static boolean isModelName(String name) {
+        return name != null && name.length() <= 256 && MODEL.matcher(name).matches();
+    }
+
+    static boolean isSecretKey(String key) {
+        return key != null && SECRET_KEY.matcher(key).matches();
+    }
+}

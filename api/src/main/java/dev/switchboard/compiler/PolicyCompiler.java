@@ -1,0 +1,140 @@
+package dev.switchboard.compiler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
+import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Access;
+import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Client;
+import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Defaults;
+import dev.switchboard.api.v1alpha1.Strategy;
+import dev.switchboard.routing.AccessRules;
+import dev.switchboard.routing.PolicySettings;
+import dev.switchboard.routing.SecretFile;
+
+/** Turns a RoutingPolicy's defaults and access rules into table settings, filling the documented defaults. */
+final class PolicyCompiler {
+
+    static final String DEFAULT_DEADLINE = "120s";
+    static final int DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+    private final Problems problems;
+
+    PolicyCompiler(Problems problems) {
+        this.problems = problems;
+    }
+
+    PolicySettings settings(RoutingPolicySpec spec) {
+        Defaults defaults = spec.defaults() != null ? spec.defaults() : new Defaults(null, null, null, null, null);
+        Strategy strategy = defaults.strategy() != null ? defaults.strategy() : Strategy.Weighted;
+
+        var retry = defaults.retry();
+        var backoff = retry != null ? retry.backoff() : null;
+        long base = problems.millis("spec.defaults.retry.backoff.base", backoff != null ? backoff.base() : null, "100ms");
+        long max = problems.millis("spec.defaults.retry.backoff.max", backoff != null ? backoff.max() : null, "2s");
+        if (base > max) {
+            problems.error("spec.defaults.retry.backoff.base", ProblemReason.InvalidValue, "backoff.base must not exceed backoff.max");
+            base = max;
+        }
+        List<String> on = retry != null && retry.on() != null
+                ? PolicySettings.RETRY_CONDITIONS.stream().filter(c -> retry.on().stream().anyMatch(o -> o.name().equals(c))).toList()
+                : PolicySettings.RETRY_CONDITIONS;
+        int attempts = retry != null && retry.attempts() != null ? retry.attempts() : 2;
+        if (attempts < 0 || attempts > 10) {
+            problems.error("spec.defaults.retry.attempts", ProblemReason.InvalidValue, "attempts must be between 0 and 10");
+            attempts = 2;
+        }
+
+        var breaker = defaults.circuitBreaker();
+        int consecutive = breaker != null && breaker.consecutiveFailures() != null ? breaker.consecutiveFailures() : 5;
+        int probes = breaker != null && breaker.halfOpenProbes() != null ? breaker.halfOpenProbes() : 1;
+        if (consecutive < 1 || probes < 1) {
+            problems.error("spec.defaults.circuitBreaker", ProblemReason.InvalidValue, "consecutiveFailures and halfOpenProbes must be at least 1");
+            consecutive = Math.max(consecutive, 1);
+            probes = Math.max(probes, 1);
+        }
+        var circuitBreaker = new PolicySettings.CircuitBreaker(
+                consecutive,
+                breaker != null ? breaker.failureRateThreshold() : null,
+                problems.millis("spec.defaults.circuitBreaker.window", breaker != null ? breaker.window() : null, "30s"),
+                problems.millis("spec.defaults.circuitBreaker.openFor", breaker != null ? breaker.openFor() : null, "30s"),
+                probes);
+
+        long deadline = problems.millis("spec.defaults.deadline", defaults.deadline(), DEFAULT_DEADLINE);
+        int maxBody = defaults.maxRequestBodyBytes() != null ? defaults.maxRequestBodyBytes() : DEFAULT_MAX_BODY;
+        if (maxBody < 1024) {
+            problems.error("spec.defaults.maxRequestBodyBytes", ProblemReason.InvalidValue, "must be at least 1024");
+            maxBody = DEFAULT_MAX_BODY;
+        }
+        return new PolicySettings(strategy.name(), new PolicySettings.Retry(attempts, base, max, on), circuitBreaker, deadline, maxBody);
+    }
+
+    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot) {
+        Access access = spec.access() != null ? spec.access() : new Access(null, null);
+        String mode = access.mode() != null ? access.mode().name() : AccessRules.API_KEYS;
+        List<AccessRules.ClientRule> clients = new ArrayList<>();
+        List<Client> declared = access.clients() != null ? access.clients() : List.of();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < declared.size(); i++) {
+            Client client = declared.get(i);
+            String field = "spec.access.clients[" + i + "]";
+            if (client.name() == null || !seen.add(client.name())) {
+                problems.error(field + ".name", ProblemReason.InvalidValue, "client name missing or used twice: " + client.name());
+                continue;
+            }
+            if (client.keyRef() == null || client.keyRef().name() == null || client.keyRef().key() == null) {
+                problems.error(field + ".keyRef", ProblemReason.InvalidValue, "client " + client.name() + " needs keyRef.name and keyRef.key");
+                continue;
+            }
+            if (!SecretReferences.check(problems, field + ".keyRef", secrets, client.keyRef().name(), client.keyRef().key())) {
+                continue;
+            }
+            var limits = client.limits();
+            var budget = client.budget();
+            clients.add(new AccessRules.ClientRule(
+                    client.name(),
+                    client.team(),
+                    SecretReferences.file(secretRoot, client.keyRef().name(), client.keyRef().key()),
+                    client.models() == null ? List.of() : client.models().stream().sorted().distinct().toList(),
+                    limits == null ? null : new AccessRules.Limits(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.maxConcurrency()),
+                    budget == null ? null : new AccessRules.Budget(budget.perDay(), budget.perMonth(), budget.warnAt() != null ? budget.warnAt() : 0.8),
+                    client.labels() == null ? null : new TreeMap<>(client.labels())));
+        }
+        if (AccessRules.API_KEYS.equals(mode) && clients.isEmpty()) {
+            problems.warning("spec.access", ProblemReason.UnsupportedCombination,
+                    "access mode ApiKeys with no usable client: every request will be rejected with 401; list clients or set mode Open");
+        }
+        clients.sort(java.util.Comparator.comparing(AccessRules.ClientRule::name));
+        return new AccessRules(mode, clients);
+    }
+
+    /** Shared secret-reference checks for client keys and provider credentials. */
+    static final class SecretReferences {
+        private SecretReferences() {
+        }
+
+        static boolean check(Problems problems, String field, SecretIndex secrets, String secret, String key) {
+            Set<String> keys = secrets.keysOf(secret);
+            if (keys == null) {
+                problems.error(field + ".name", ProblemReason.MissingSecret, "Secret " + secret + " does not exist");
+                return false;
+            }
+            if (!keys.contains(key)) {
+                problems.error(field + ".key", ProblemReason.MissingSecretKey, "Secret " + secret + " has no key " + key);
+                return false;
+            }
+            return true;
+        }
+
+        static SecretFile file(String secretRoot, String secret, String key) {
+            return new SecretFile(secret, key, secretRoot + "/" + secret + "/" + key);
+        }
+
+        static Map<String, String> sorted(Map<String, String> map) {
+            return map == null ? Map.of() : new TreeMap<>(map);
+        }
+    }
+}

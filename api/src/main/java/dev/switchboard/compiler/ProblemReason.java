@@ -1,0 +1,29 @@
+package dev.switchboard.compiler;
+
+/** Machine-readable reason codes; they become condition reasons in resource status. */
+public enum ProblemReason {
+    /** A target names a Provider that does not exist in the namespace. */
+    UnknownProvider,
+    /** A target names a Provider that exists but is itself broken (see its own problems). */
+    ProviderUnavailable,
+    /** Two selected ModelGroups claim the same public model name; the older one wins. */
+    DuplicateModelName,
+    /** An alias is already claimed by another group's name or alias; the alias is dropped. */
+    DuplicateAlias,
+    /** A fallback names no model served by the policy; the fallback is dropped. */
+    UnknownFallback,
+    /** Fallbacks lead back to the group; every group on the cycle is left out. */
+    FallbackCycle,
+    /** A referenced Secret does not exist. */
+    MissingSecret,
+    /** A referenced Secret exists but lacks the key, or holds no keys at all. */
+    MissingSecretKey,
+    /** A target asks a provider for a model the provider is known not to serve. */
+    ModelNotServed,
+    /** Fields that are fine alone but do not work together, e.g. LowestCost without pricing. */
+    UnsupportedCombination,
+    /** After dropping broken targets, a group has none left. */
+    NoUsableTargets,
+    /** A field value is malformed (the API server would normally reject it; local files have no API server). */
+    InvalidValue
+}

@@ -1,0 +1,152 @@
+package dev.switchboard.compiler;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.switchboard.api.v1alpha1.Provider;
+import dev.switchboard.api.v1alpha1.ProviderSpec;
+import dev.switchboard.api.v1alpha1.ProviderType;
+import dev.switchboard.routing.SecretFile;
+import dev.switchboard.routing.UpstreamProvider;
+
+/** Resolves one Provider into an upstream entry, or reports why it cannot be used. */
+final class ProviderCompiler {
+
+    private static final Map<ProviderType, String> DEFAULT_ENDPOINTS = Map.of(
+            ProviderType.OpenAI, "https://api.openai.com/v1",
+            ProviderType.Anthropic, "https://api.anthropic.com",
+            ProviderType.Gemini, "https://generativelanguage.googleapis.com",
+            ProviderType.Ollama, "http://localhost:11434");
+
+    private static final Set<ProviderType> NEED_CREDENTIALS = Set.of(
+            ProviderType.OpenAI, ProviderType.AzureOpenAI, ProviderType.Anthropic, ProviderType.Gemini);
+
+    private ProviderCompiler() {
+    }
+
+    /** A compiled provider: usable when entry is non-null. knownModels is empty when nothing is declared. */
+    record Resolved(Provider resource, UpstreamProvider entry, Set<String> knownModels) {
+        boolean usable() {
+            return entry != null;
+        }
+
+        boolean serves(String model) {
+            return knownModels.isEmpty() || knownModels.contains(model);
+        }
+    }
+
+    static Resolved compile(Provider provider, SecretIndex secrets, String secretRoot, Problems problems) {
+        ProviderSpec spec = provider.getSpec();
+        if (spec == null || spec.type() == null) {
+            problems.error("spec.type", ProblemReason.InvalidValue, "spec.type is required");
+            return new Resolved(provider, null, Set.of());
+        }
+        ProviderType type = spec.type();
+        String endpoint = spec.endpoint() != null ? stripTrailingSlash(spec.endpoint()) : DEFAULT_ENDPOINTS.get(type);
+        if (type != ProviderType.Simulated && endpoint == null) {
+            problems.error("spec.endpoint", ProblemReason.UnsupportedCombination, "a " + type + " provider needs spec.endpoint");
+        } else if (endpoint != null && !endpoint.matches("^https?://\\S+$")) {
+            problems.error("spec.endpoint", ProblemReason.InvalidValue, "not an http(s) URL: " + endpoint);
+        }
+        if (type == ProviderType.AzureOpenAI && spec.apiVersion() == null) {
+            problems.error("spec.apiVersion", ProblemReason.UnsupportedCombination, "an AzureOpenAI provider needs spec.apiVersion");
+        }
+        if (type != ProviderType.Simulated && spec.simulation() != null) {
+            problems.error("spec.simulation", ProblemReason.UnsupportedCombination, "spec.simulation is only allowed for type Simulated");
+        }
+        List<SecretFile> credentials = credentials(spec, type, secrets, secretRoot, problems);
+
+        Set<String> knownModels = new TreeSet<>();
+        addModels(knownModels, spec.models(), "spec.models", problems);
+        if (provider.getStatus() != null && provider.getStatus().models() != null) {
+            knownModels.addAll(provider.getStatus().models());
+        }
+
+        var timeouts = spec.timeouts();
+        var entryTimeouts = new UpstreamProvider.Timeouts(
+                problems.millis("spec.timeouts.connect", timeouts != null ? timeouts.connect() : null, "2s"),
+                problems.millis("spec.timeouts.firstByte", timeouts != null ? timeouts.firstByte() : null, "30s"),
+                problems.millis("spec.timeouts.idle", timeouts != null ? timeouts.idle() : null, "30s"),
+                problems.millis("spec.timeouts.total", timeouts != null ? timeouts.total() : null, "10m"));
+        List<UpstreamProvider.Price> pricing = spec.pricing() == null ? List.of() : spec.pricing().stream()
+                .map(p -> new UpstreamProvider.Price(p.model(), nonNegative(p.inputPerMillion()), nonNegative(p.outputPerMillion()),
+                        p.cachedInputPerMillion() != null ? p.cachedInputPerMillion() : nonNegative(p.inputPerMillion())))
+                .sorted(Comparator.comparing(UpstreamProvider.Price::model))
+                .toList();
+        var limits = spec.limits() == null ? null
+                : new UpstreamProvider.Limits(spec.limits().requestsPerMinute(), spec.limits().tokensPerMinute(), spec.limits().maxConcurrency());
+        UpstreamProvider.Simulation simulation = null;
+        if (type == ProviderType.Simulated) {
+            var sim = spec.simulation();
+            simulation = new UpstreamProvider.Simulation(
+                    problems.millis("spec.simulation.latency", sim != null ? sim.latency() : null, "0s"),
+                    sim != null && sim.tokensPerSecond() != null ? sim.tokensPerSecond() : 0,
+                    sim != null && sim.failureRate() != null ? sim.failureRate() : 0.0,
+                    sim != null && sim.failureStatus() != null ? sim.failureStatus() : 503);
+        }
+        if (problems.hasErrors()) {
+            return new Resolved(provider, null, knownModels);
+        }
+        var entry = new UpstreamProvider(provider.getMetadata().getName(), type.name(),
+                type == ProviderType.Simulated ? null : endpoint, spec.apiVersion(),
+                PolicyCompiler.SecretReferences.sorted(spec.headers()), entryTimeouts, limits, pricing, credentials, simulation);
+        return new Resolved(provider, entry, knownModels);
+    }
+
+    private static List<SecretFile> credentials(ProviderSpec spec, ProviderType type, SecretIndex secrets, String secretRoot, Problems problems) {
+        if (spec.credentials() == null || spec.credentials().secretRef() == null) {
+            if (NEED_CREDENTIALS.contains(type)) {
+                problems.error("spec.credentials", ProblemReason.UnsupportedCombination, "a " + type + " provider needs spec.credentials");
+            }
+            return List.of();
+        }
+        var ref = spec.credentials().secretRef();
+        String field = "spec.credentials.secretRef";
+        Set<String> available = secrets.keysOf(ref.name());
+        if (available == null) {
+            problems.error(field + ".name", ProblemReason.MissingSecret, "Secret " + ref.name() + " does not exist");
+            return List.of();
+        }
+        List<String> wanted = ref.keys() == null || ref.keys().isEmpty() ? List.copyOf(available) : ref.keys();
+        if (wanted.isEmpty()) {
+            problems.error(field + ".name", ProblemReason.MissingSecretKey, "Secret " + ref.name() + " holds no keys");
+            return List.of();
+        }
+        List<SecretFile> files = new ArrayList<>();
+        for (String key : new TreeSet<>(wanted)) {
+            if (!Names.isSecretKey(key)) {
+                problems.error(field + ".keys", ProblemReason.InvalidValue, "not a Secret data key: " + key);
+            } else if (!available.contains(key)) {
+                problems.error(field + ".keys", ProblemReason.MissingSecretKey, "Secret " + ref.name() + " has no key " + key);
+            } else {
+                files.add(PolicyCompiler.SecretReferences.file(secretRoot, ref.name(), key));
+            }
+        }
+        return files;
+    }
+
+    private static void addModels(Set<String> into, List<String> models, String field, Problems problems) {
+        if (models == null) {
+            return;
+        }
+        for (int i = 0; i < models.size(); i++) {
+            if (Names.isModelName(models.get(i))) {
+                into.add(models.get(i));
+            } else {
+                problems.warning(field + "[" + i + "]", ProblemReason.InvalidValue, "not a model name, ignored: " + models.get(i));
+            }
+        }
+    }
+
+    private static double nonNegative(Double value) {
+        return value == null ? 0.0 : Math.max(0.0, value);
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

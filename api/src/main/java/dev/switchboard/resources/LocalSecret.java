@@ -1,0 +1,18 @@
+package dev.switchboard.resources;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A Secret read from a local YAML file, values decoded and `${env:VAR}` references resolved. */
+public record LocalSecret(String name, Map<String, String> data) {
+
+    public LocalSecret {
+        data = new TreeMap<>(data);
+    }
+
+    @Override
+    public String toString() {
+        // Values are secrets: print only the key names.
+        return "LocalSecret[name=" + name + ", keys=" + data.keySet() + "]";
+    }
+}
