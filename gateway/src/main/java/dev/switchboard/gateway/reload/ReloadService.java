@@ -9,12 +9,14 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.local.LocalWorkspace;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -43,7 +45,11 @@ public class ReloadService {
 
     /** In cluster mode the operator mounts the routing ConfigMap here. */
     @ConfigProperty(name = "switchboard.routing.dir")
-    Path routingDir;
+    Path clusterRoutingDir;
+
+    /** Set by `switchboard run -f DIR`: serve the CR YAML files of DIR instead of a mounted table. */
+    @ConfigProperty(name = "switchboard.local.dir")
+    Optional<Path> localDir;
 
     @ConfigProperty(name = "switchboard.reload.poll-interval-ms", defaultValue = "1000")
     long pollIntervalMs;
@@ -57,9 +63,19 @@ public class ReloadService {
     private WatchService watcher;
     private final Set<Path> watchedDirs = new HashSet<>();
     private DirectorySnapshot lastSeen;
+    private LocalWorkspace local;
+    private Path routingDir;
 
     void start(@Observes StartupEvent event) throws IOException, InterruptedException {
         watcher = FileSystems.getDefault().newWatchService();
+        if (localDir.isPresent()) {
+            local = LocalWorkspace.create(localDir.get());
+            routingDir = local.routingDir();
+            LOG.infof("Local mode: serving the resources in %s", local.sourceDir());
+            syncLocal();
+        } else {
+            routingDir = clusterRoutingDir;
+        }
         LOG.infof("Watching %s for the routing table", routingDir);
         // Loading once during startup makes a pod with a valid table ready as soon as startup completes.
         checkOnce();
@@ -79,12 +95,22 @@ public class ReloadService {
         } catch (IOException | RuntimeException e) {
             LOG.debug("closing the watch service failed", e);
         }
+        if (local != null) {
+            try {
+                // The worker may be mid-compile; let it finish before its output (secrets included) is removed.
+                worker.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            local.delete();
+        }
     }
 
     private void run() {
         while (running) {
             try {
                 waitForChange();
+                syncLocal();
                 checkOnce();
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 Thread.currentThread().interrupt();
@@ -93,6 +119,20 @@ public class ReloadService {
                 LOG.error("Routing table check failed; retrying", e);
                 sleepQuietly(pollIntervalMs);
             }
+        }
+    }
+
+    private void syncLocal() {
+        if (local == null) {
+            return;
+        }
+        try {
+            if (!local.sync()) {
+                metrics.reload(false);
+            }
+        } catch (IOException e) {
+            metrics.reload(false);
+            LOG.errorf("Cannot compile %s: %s", local.sourceDir(), e.getMessage());
         }
     }
 
@@ -137,6 +177,9 @@ public class ReloadService {
 
     private void waitForChange() throws InterruptedException {
         watch(routingDir);
+        if (local != null) {
+            local.sourceDirs().forEach(this::watch);
+        }
         WatchKey key = watcher.poll(pollIntervalMs, TimeUnit.MILLISECONDS);
         while (key != null) {
             key.pollEvents();
