@@ -15,6 +15,16 @@ public record ApiError(int status, String type, String code, String param, Strin
                 "The model `" + model + "` does not exist or you do not have access to it.");
     }
 
+    public static ApiError invalidApiKey() {
+        return new ApiError(401, "invalid_request_error", "invalid_api_key", null,
+                "Missing or incorrect API key. Send it as `Authorization: Bearer <key>`.");
+    }
+
+    public static ApiError modelNotAllowed(String model) {
+        return new ApiError(403, "permission_error", "model_not_allowed", "model",
+                "This API key may not use the model `" + model + "`.");
+    }
+
     public static ApiError notReady() {
         return new ApiError(503, "service_unavailable", "routing_table_not_loaded", null,
                 "The gateway has not loaded a routing table yet.");

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.access.ClientKeys;
+import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.routing.KeyRotation;
 import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -53,9 +55,15 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.notReady());
             return;
         }
+        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        if (caller == null) {
+            reject(ctx, record, ApiError.invalidApiKey());
+            return;
+        }
+        record.clientName = caller.name();
         int limit = table.table().settings().maxRequestBodyBytes();
         BoundedBody.read(ctx.request(), limit,
-                body -> route(ctx, operation, table, record, body),
+                body -> route(ctx, operation, table, caller, record, body),
                 () -> {
                     ctx.response().putHeader("connection", "close");
                     reject(ctx, record, new ApiError(413, "invalid_request_error", "request_too_large", null,
@@ -63,7 +71,7 @@ public class InferenceHandler {
                 });
     }
 
-    private void route(RoutingContext ctx, Operation operation, ActiveTable table, RequestRecord record, Buffer raw) {
+    private void route(RoutingContext ctx, Operation operation, ActiveTable table, Caller caller, RequestRecord record, Buffer raw) {
         JsonObject body;
         try {
             body = new JsonObject(raw);
@@ -83,6 +91,10 @@ public class InferenceHandler {
         ModelRoute route = table.table().model(model);
         if (route == null) {
             reject(ctx, record, ApiError.modelNotFound(model));
+            return;
+        }
+        if (!caller.mayUse(model) && !caller.mayUse(route.name())) {
+            reject(ctx, record, ApiError.modelNotAllowed(model));
             return;
         }
         record.model = route.name();

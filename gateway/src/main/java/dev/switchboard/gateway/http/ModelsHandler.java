@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.access.ClientKeys;
+import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.routing.ModelRoute;
@@ -9,7 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table, never upstream names. */
+/**
+ * GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table that the caller may use,
+ * never upstream names.
+ */
 @ApplicationScoped
 public class ModelsHandler {
 
@@ -25,11 +30,20 @@ public class ModelsHandler {
             ApiError.notReady().send(ctx);
             return;
         }
+        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        if (caller == null) {
+            ApiError.invalidApiKey().send(ctx);
+            return;
+        }
         JsonArray data = new JsonArray();
         for (ModelRoute route : table.table().models()) {
-            data.add(model(route.name(), table));
+            if (caller.mayUse(route.name())) {
+                data.add(model(route.name(), table));
+            }
             for (String alias : route.aliases()) {
-                data.add(model(alias, table));
+                if (caller.mayUse(alias) || caller.mayUse(route.name())) {
+                    data.add(model(alias, table));
+                }
             }
         }
         json(ctx, new JsonObject().put("object", "list").put("data", data));
@@ -42,8 +56,14 @@ public class ModelsHandler {
             ApiError.notReady().send(ctx);
             return;
         }
+        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        if (caller == null) {
+            ApiError.invalidApiKey().send(ctx);
+            return;
+        }
         String id = ctx.pathParam("id");
-        if (table.table().model(id) == null) {
+        ModelRoute route = table.table().model(id);
+        if (route == null || !(caller.mayUse(id) || caller.mayUse(route.name()))) {
             ApiError.modelNotFound(id).send(ctx);
             return;
         }

@@ -15,6 +15,8 @@ public final class RequestRecord {
     public final String client;
     public final String endpoint;
     public final long startNanos = System.nanoTime();
+    /** The client name from the access rules (ApiKeys mode), null for anonymous callers. */
+    public String clientName;
     public String model;
     public String provider;
     public String upstreamModel;
@@ -46,6 +48,7 @@ public final class RequestRecord {
                 .put("type", "access")
                 .put("requestId", requestId)
                 .put("client", client)
+                .put("clientName", clientName)
                 .put("endpoint", endpoint)
                 .put("model", model)
                 .put("provider", provider)
