@@ -95,13 +95,15 @@ public class ReloadService {
         } catch (IOException | RuntimeException e) {
             LOG.debug("closing the watch service failed", e);
         }
-        if (local != null) {
+        if (local != null && worker != null) {
             try {
                 // The worker may be mid-compile; let it finish before its output (secrets included) is removed.
                 worker.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (local != null) {
             local.delete();
         }
     }

@@ -102,6 +102,17 @@ class BadInputTest {
     }
 
     @Test
+    void modelIdsMayContainSlashes() {
+        HttpResponse<String> plain = Http.get(uri("/v1/models/org/model-x"));
+        HttpResponse<String> encoded = Http.get(uri("/v1/models/org%2Fmodel-x"));
+
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(plain.body()).getString("id")).isEqualTo("org/model-x");
+        assertThat(encoded.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(encoded.body()).getString("id")).isEqualTo("org/model-x");
+    }
+
+    @Test
     void requestIdIsPropagatedOrGenerated() {
         HttpResponse<String> given = Http.post(uri("/v1/chat/completions"),
                 "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"id\"}]}", "x-request-id", "trace-123");

@@ -74,6 +74,16 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void simulatedProviderInjectsConfiguredFailures() {
+        HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("flaky", false));
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(Http.error(response).getString("code")).isEqualTo("simulated_failure");
+        assertThat(Http.post(uri("/v1/chat/completions"), chat("flaky", true)).statusCode()).isEqualTo(429);
+    }
+
+    @Test
     void upstreamServerErrorKeepsItsEnvelope() {
         HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("fail-500", false));
 

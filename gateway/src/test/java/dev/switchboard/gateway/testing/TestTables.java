@@ -64,6 +64,8 @@ public final class TestTables {
         models.add(route("endless-stream", "Weighted", target("sim-openai", "endless-stream")));
         models.add(route("slow", "Weighted", target("sim-impatient", "slow-2000")));
         models.add(route("unreachable", "Weighted", target("sim-down", "any")));
+        models.add(route("flaky", "Weighted", target("simulated-flaky", "sim-model")));
+        models.add(route("org/model-x", "Weighted", target("simulated", "sim-model")));
         models.add(route("weighted", "Weighted", new Target("sim-a", "upstream-a", 3, 0), new Target("sim-b", "upstream-b", 1, 0)));
         models.add(route("priority", "Priority", new Target("sim-a", "upstream-a", 1, 1), new Target("sim-b", "upstream-b", 1, 0)));
         List<UpstreamProvider> providers = List.of(
@@ -73,7 +75,9 @@ public final class TestTables {
                 openAi("sim-impatient", simulatorUrl, keys, 300),
                 // Port 1 is privileged and unused on test machines: connections are refused at once.
                 openAi("sim-down", "http://127.0.0.1:1/v1", keys, 30_000),
-                simulated("simulated"));
+                simulated("simulated"),
+                new UpstreamProvider("simulated-flaky", "Simulated", null, null, null, new Timeouts(2_000, 30_000, 30_000, 60_000),
+                        null, null, null, new Simulation(0, 0, 1.0, 429)));
         return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "gateway"), settings(), null,
                 providers, models);
     }
