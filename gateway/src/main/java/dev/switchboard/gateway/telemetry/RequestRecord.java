@@ -44,31 +44,30 @@ public final class RequestRecord {
     }
 
     JsonObject toLogJson(long endNanos) {
-        JsonObject line = new JsonObject()
-                .put("type", "access")
-                .put("requestId", requestId)
-                .put("client", client)
-                .put("clientName", clientName)
-                .put("endpoint", endpoint)
-                .put("model", model)
-                .put("provider", provider)
-                .put("upstreamModel", upstreamModel)
-                .put("stream", stream)
+        JsonObject line = new JsonObject().put("type", "access").put("requestId", requestId);
+        putIfKnown(line, "client", client);
+        putIfKnown(line, "clientName", clientName);
+        line.put("endpoint", endpoint);
+        putIfKnown(line, "model", model);
+        putIfKnown(line, "provider", provider);
+        putIfKnown(line, "upstreamModel", upstreamModel);
+        line.put("stream", stream)
                 .put("status", status)
                 .put("durationMs", round((endNanos - startNanos) / 1e6));
         if (firstByteNanos != 0) {
             line.put("firstByteMs", round((firstByteNanos - startNanos) / 1e6));
         }
-        if (promptTokens != null) {
-            line.put("promptTokens", promptTokens);
-        }
-        if (completionTokens != null) {
-            line.put("completionTokens", completionTokens);
-        }
-        if (errorCode != null) {
-            line.put("error", errorCode);
-        }
+        putIfKnown(line, "promptTokens", promptTokens);
+        putIfKnown(line, "completionTokens", completionTokens);
+        putIfKnown(line, "error", errorCode);
         return line;
+    }
+
+    /** Absent rather than null: log pipelines index fewer empty fields. */
+    private static void putIfKnown(JsonObject line, String field, Object value) {
+        if (value != null) {
+            line.put(field, value);
+        }
     }
 
     private static double round(double ms) {

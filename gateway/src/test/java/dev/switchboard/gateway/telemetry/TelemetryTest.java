@@ -6,6 +6,12 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.gateway.table.RoutingState;
@@ -31,6 +37,53 @@ class TelemetryTest {
 
     private URI uri(String path) {
         return URI.create(root.toString()).resolve(path);
+    }
+
+    @Test
+    void everyRequestGetsOneJsonAccessLineWithoutPromptOrKeys() throws InterruptedException {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger access = Logger.getLogger("switchboard.access");
+        access.addHandler(capture);
+        try {
+            Http.post(uri("/v1/chat/completions"),
+                    "{\"model\":\"gpt-4o-latest\",\"messages\":[{\"role\":\"user\",\"content\":\"top secret prompt\"}]}",
+                    "x-request-id", "access-log-test", "authorization", "Bearer sk-client-secret");
+            // The line is written just after the response is sent, so it may trail the client a little.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (lines.stream().noneMatch(l -> l.contains("access-log-test")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            access.removeHandler(capture);
+        }
+
+        List<JsonObject> mine = lines.stream().map(JsonObject::new)
+                .filter(line -> "access-log-test".equals(line.getString("requestId"))).toList();
+        assertThat(mine).hasSize(1);
+        JsonObject line = mine.get(0);
+        assertThat(line.getString("model")).isEqualTo("gpt-4o");
+        assertThat(line.getString("provider")).isEqualTo("sim-openai");
+        assertThat(line.getString("upstreamModel")).isEqualTo("upstream-gpt-4o");
+        assertThat(line.getInteger("status")).isEqualTo(200);
+        assertThat(line.getInteger("promptTokens")).isEqualTo(5);
+        assertThat(line.getInteger("completionTokens")).isEqualTo(7);
+        assertThat(line.getString("client")).isEqualTo("127.0.0.1");
+        assertThat(line.getDouble("durationMs")).isNotNull();
+        assertThat(line.encode()).doesNotContain("top secret").doesNotContain("sk-client-secret").doesNotContain("sk-test");
     }
 
     @Test
