@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import org.jboss.logging.Logger;
+
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
@@ -19,6 +21,8 @@ import io.vertx.ext.web.RoutingContext;
  * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
  */
 final class ProxyExchange implements UpstreamListener {
+
+    private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
 
     private final RoutingContext ctx;
     private final HttpServerResponse response;
@@ -120,18 +124,21 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         metrics.upstreamError(record.provider, failure.metricTag());
+        // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
+        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
         if (sse != null) {
-            streamError("stream_interrupted", "The upstream stream broke: " + failure.message());
+            streamError("stream_interrupted", "The stream from provider " + record.provider + " broke before it was complete.");
             response.end();
             complete();
             return;
         }
-        int status = switch (failure.kind()) {
-            case TIMEOUT -> 504;
-            case UNSUPPORTED -> 501;
-            default -> 502;
+        ApiError error = switch (failure.kind()) {
+            case TIMEOUT -> ApiError.upstream(504, "upstream_timeout", "Provider " + record.provider + ": " + failure.message() + ".");
+            case CONNECT -> ApiError.upstream(502, "upstream_connect", "Provider " + record.provider + " could not be reached.");
+            case BROKEN -> ApiError.upstream(502, "upstream_broken",
+                    "The connection to provider " + record.provider + " broke before the response was complete.");
         };
-        fail(ApiError.upstream(status, "upstream_" + failure.metricTag(), failure.message()));
+        fail(error);
     }
 
     void fail(ApiError error) {
@@ -221,6 +228,14 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Forwards the provider's own OpenAI-style error when it sent one, so clients see its message and code. */
     private void relayUpstreamError() {
+        if (upstreamStatus == 401 || upstreamStatus == 403) {
+            // The provider refused the gateway's key, not the client's: passing its body on would blame the client
+            // and can echo a fragment of the provider key.
+            metrics.upstreamError(record.provider, "auth");
+            fail(ApiError.upstream(502, "upstream_auth_failed",
+                    "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
+            return;
+        }
         metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
         if (retryAfter != null) {
             response.putHeader("retry-after", retryAfter);

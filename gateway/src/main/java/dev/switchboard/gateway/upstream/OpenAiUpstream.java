@@ -73,7 +73,7 @@ public final class OpenAiUpstream implements Upstream {
             this.listener = listener;
             this.timeouts = timeouts;
             this.totalTimer = vertx.setTimer(timeouts.totalMs(),
-                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "upstream did not complete within " + timeouts.totalMs() + " ms")));
+                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
         }
 
         void connected(AsyncResult<HttpClientRequest> ar, UpstreamRequest call) {
@@ -89,7 +89,7 @@ public final class OpenAiUpstream implements Upstream {
             }
             request = ar.result();
             firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
-                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "upstream sent no response within " + timeouts.firstByteMs() + " ms")));
+                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no response within " + timeouts.firstByteMs() + " ms")));
             request.send(call.body().toBuffer()).onComplete(rar -> {
                 if (finished) {
                     return;
@@ -127,7 +127,7 @@ public final class OpenAiUpstream implements Upstream {
         private UpstreamFailure classify(Throwable cause, String what) {
             String name = cause.getClass().getSimpleName();
             if (name.contains("Timeout")) {
-                return new UpstreamFailure(Kind.TIMEOUT, what + ": idle for more than " + timeouts.idleMs() + " ms");
+                return new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms");
             }
             return new UpstreamFailure(response == null ? Kind.CONNECT : Kind.BROKEN, what + ": " + cause.getMessage());
         }

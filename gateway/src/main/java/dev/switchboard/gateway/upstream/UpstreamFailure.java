@@ -9,9 +9,7 @@ public record UpstreamFailure(Kind kind, String message) {
         /** Connect, first-byte, idle or total timeout. */
         TIMEOUT,
         /** The connection broke after the call was sent. */
-        BROKEN,
-        /** The provider type has no adapter in this build. */
-        UNSUPPORTED
+        BROKEN
     }
 
     public String metricTag() {

@@ -92,6 +92,15 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void aRejectedProviderKeyIsTheGatewaysProblemNotTheClients() {
+        HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("bad-key", false));
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(Http.error(response).getString("code")).isEqualTo("upstream_auth_failed");
+        assertThat(response.body()).doesNotContain("sk-");
+    }
+
+    @Test
     void streamRequestThatFailsUpFrontGetsAJsonError() {
         HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("fail-500", true));
 
@@ -105,6 +114,7 @@ class UpstreamFailureTest {
 
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(Http.error(response).getString("code")).isEqualTo("upstream_connect");
+        assertThat(response.body()).doesNotContain("127.0.0.1");
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <ul>
  * <li>{@code fail-500}: a 500 with an OpenAI error body;</li>
  * <li>{@code rate-limited}: a 429 with {@code Retry-After: 7};</li>
+ * <li>{@code unauthorized}: a 401 whose message quotes part of the key, as OpenAI's does;</li>
  * <li>{@code slow-<ms>}: waits that long before the first byte;</li>
  * <li>{@code break-stream}: streams two chunks, then drops the connection;</li>
  * <li>{@code endless-stream}: one chunk every 50 ms for ten minutes, to observe cancellation;</li>
@@ -112,6 +113,8 @@ public final class OpenAiSimulator implements AutoCloseable {
                 response.putHeader("retry-after", "7");
                 error(response, 429, "rate_limit_exceeded", "Rate limit reached for requests.");
             }
+            case "unauthorized" -> error(response, 401, "invalid_api_key",
+                    "Incorrect API key provided: " + ctx.request().getHeader("authorization").substring(7, 12) + "***.");
             case "break-stream" -> {
                 response.setChunked(true).putHeader("content-type", "text/event-stream");
                 response.write(sse(chunk(body, chat, "partial", true)));

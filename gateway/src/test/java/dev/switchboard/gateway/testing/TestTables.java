@@ -60,6 +60,7 @@ public final class TestTables {
         models.add(route("chat-sim", "Weighted", target("simulated", "sim-model")));
         models.add(route("rate-limited", "Weighted", target("sim-openai", "rate-limited")));
         models.add(route("fail-500", "Weighted", target("sim-openai", "fail-500")));
+        models.add(route("bad-key", "Weighted", target("sim-openai", "unauthorized")));
         models.add(route("broken-stream", "Weighted", target("sim-openai", "break-stream")));
         models.add(route("endless-stream", "Weighted", target("sim-openai", "endless-stream")));
         models.add(route("slow", "Weighted", target("sim-impatient", "slow-2000")));
