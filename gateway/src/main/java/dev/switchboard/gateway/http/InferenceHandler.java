@@ -17,8 +17,6 @@ import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,19 +70,19 @@ public class InferenceHandler {
     }
 
     private void route(RoutingContext ctx, Operation operation, ActiveTable table, Caller caller, RequestRecord record, Buffer raw) {
-        JsonObject body;
+        JsonFields body;
         try {
-            body = new JsonObject(raw);
-        } catch (DecodeException | ClassCastException e) {
-            reject(ctx, record, ApiError.invalidRequest("We could not parse the JSON body of your request: expected a JSON object.", null));
+            body = JsonFields.scan(raw.getBytes());
+        } catch (JsonFields.Invalid e) {
+            reject(ctx, record, ApiError.invalidRequest("We could not parse the JSON body of your request: " + e.getMessage(), null));
             return;
         }
-        if (!(body.getValue("model") instanceof String model) || model.isBlank()) {
+        String model = body.model;
+        if (model == null || model.isBlank()) {
             reject(ctx, record, ApiError.invalidRequest("You must provide a model parameter.", "model"));
             return;
         }
-        Object streamValue = body.getValue("stream");
-        if (streamValue != null && !(streamValue instanceof Boolean)) {
+        if (body.stream == JsonFields.NOT_BOOLEAN) {
             reject(ctx, record, ApiError.invalidRequest("stream must be a boolean.", "stream"));
             return;
         }
@@ -102,15 +100,14 @@ public class InferenceHandler {
         UpstreamProvider provider = table.table().provider(target.provider());
         record.provider = provider.name();
         record.upstreamModel = target.model();
-        record.stream = operation.canStream() && Boolean.TRUE.equals(streamValue);
+        record.stream = operation.canStream() && Boolean.TRUE.equals(body.stream);
         ctx.response().putHeader(PROVIDER_HEADER, provider.name());
 
-        boolean clientWantsUsage = wantsUsage(body);
-        body.put("model", target.model());
+        boolean clientWantsUsage = body.includeUsageRequested();
+        body.replaceModel(target.model());
         if (record.stream && !clientWantsUsage) {
             // Ask for usage anyway so tokens are accounted; the relay hides it from this client again.
-            JsonObject options = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
-            body.put("stream_options", options.put("include_usage", true));
+            body.requestUsage();
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
         Upstream upstream = upstreams.forType(provider.type());
@@ -120,13 +117,9 @@ public class InferenceHandler {
                     "Provider type " + provider.type() + " is not supported by this gateway build yet."));
             return;
         }
-        UpstreamRequest request = new UpstreamRequest(provider, keys.nextKey(table, provider), operation, body,
+        UpstreamRequest request = new UpstreamRequest(provider, keys.nextKey(table, provider), operation, body.toBuffer(),
                 record.stream, record.requestId);
         exchange.start(upstream.send(request, exchange));
-    }
-
-    private static boolean wantsUsage(JsonObject body) {
-        return body.getValue("stream_options") instanceof JsonObject options && Boolean.TRUE.equals(options.getValue("include_usage"));
     }
 
     private void reject(RoutingContext ctx, RequestRecord record, ApiError error) {
@@ -136,7 +129,7 @@ public class InferenceHandler {
         telemetry.finish(record);
     }
 
-    static String clientAddress(RoutingContext ctx) {
+    private static String clientAddress(RoutingContext ctx) {
         return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     }
 }

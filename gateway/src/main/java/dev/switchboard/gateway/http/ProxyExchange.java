@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import java.nio.charset.StandardCharsets;
+
 import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -158,34 +160,30 @@ final class ProxyExchange implements UpstreamListener {
             write(event.otherFields(), data);
             return;
         }
-        JsonObject json;
+        JsonFields json;
         try {
-            json = new JsonObject(data);
-        } catch (DecodeException | ClassCastException e) {
+            json = JsonFields.scan(data.getBytes(StandardCharsets.UTF_8));
+        } catch (JsonFields.Invalid e) {
             write(event.otherFields(), data);
             return;
         }
-        if (json.getValue("error") != null) {
+        if (json.error) {
             record.errorCode = "upstream_stream_error";
             metrics.upstreamError(record.provider, "stream_error");
             write(event.otherFields(), data);
             return;
         }
-        if (json.containsKey("model")) {
-            json.put("model", publicModel);
-        }
-        if (json.getValue("usage") instanceof JsonObject usage) {
-            readUsage(usage);
+        json.replaceModel(publicModel);
+        if (json.usageSpan != null) {
+            readUsage(json);
             if (!clientWantsUsage) {
-                if (json.getJsonArray("choices") == null || json.getJsonArray("choices").isEmpty()) {
+                if (json.choices <= 0) {
                     return;
                 }
-                json.remove("usage");
+                json.hideUsage();
             }
-        } else if (!clientWantsUsage) {
-            json.remove("usage");
         }
-        write(event.otherFields(), json.encode());
+        write(event.otherFields(), json.toBuffer().toString(StandardCharsets.UTF_8));
     }
 
     private void write(String otherFields, String data) {
@@ -206,20 +204,16 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void relayJson() {
-        JsonObject json;
+        JsonFields json;
         try {
-            json = new JsonObject(buffered);
-        } catch (DecodeException | ClassCastException e) {
+            json = JsonFields.scan(buffered.getBytes());
+        } catch (JsonFields.Invalid e) {
             metrics.upstreamError(record.provider, "invalid_response");
             fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
             return;
         }
-        if (json.containsKey("model")) {
-            json.put("model", publicModel);
-        }
-        if (json.getValue("usage") instanceof JsonObject usage) {
-            readUsage(usage);
-        }
+        json.replaceModel(publicModel);
+        readUsage(json);
         record.status = upstreamStatus;
         record.markFirstByte();
         response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
@@ -256,12 +250,12 @@ final class ProxyExchange implements UpstreamListener {
         fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
     }
 
-    private void readUsage(JsonObject usage) {
-        if (usage.getValue("prompt_tokens") instanceof Number prompt) {
-            record.promptTokens = prompt.intValue();
+    private void readUsage(JsonFields json) {
+        if (json.promptTokens != null) {
+            record.promptTokens = json.promptTokens;
         }
-        if (usage.getValue("completion_tokens") instanceof Number completion) {
-            record.completionTokens = completion.intValue();
+        if (json.completionTokens != null) {
+            record.completionTokens = json.completionTokens;
         }
     }
 

@@ -90,7 +90,7 @@ public final class OpenAiUpstream implements Upstream {
             request = ar.result();
             firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
                     id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no response within " + timeouts.firstByteMs() + " ms")));
-            request.send(call.body().toBuffer()).onComplete(rar -> {
+            request.send(call.body()).onComplete(rar -> {
                 if (finished) {
                     return;
                 }

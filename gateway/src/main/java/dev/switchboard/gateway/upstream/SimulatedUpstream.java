@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
+import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Simulation;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -29,8 +30,28 @@ public final class SimulatedUpstream implements Upstream {
         this.vertx = vertx;
     }
 
+    /** A request with its body parsed once: the simulator reads prompt, limits and options from it. */
+    private record Call(UpstreamRequest upstream, JsonObject body) {
+        Operation operation() {
+            return upstream.operation();
+        }
+
+        boolean stream() {
+            return upstream.stream();
+        }
+
+        String requestId() {
+            return upstream.requestId();
+        }
+
+        UpstreamProvider provider() {
+            return upstream.provider();
+        }
+    }
+
     @Override
-    public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
+    public UpstreamCall send(UpstreamRequest upstream, UpstreamListener listener) {
+        Call request = new Call(upstream, new JsonObject(upstream.body()));
         Simulation simulation = request.provider().simulation();
         Playback playback = new Playback(listener);
         long n = requestCounts.computeIfAbsent(request.provider().name(), k -> new AtomicLong()).getAndIncrement();
@@ -59,17 +80,17 @@ public final class SimulatedUpstream implements Upstream {
         return tokensPerSecond <= 0 ? 0 : tokens * 1000L / tokensPerSecond;
     }
 
-    private static String id(UpstreamRequest request) {
+    private static String id(Call request) {
         return "sim-" + request.requestId();
     }
 
-    private static JsonObject usage(UpstreamRequest request, int completionTokens) {
+    private static JsonObject usage(Call request, int completionTokens) {
         int prompt = SimulatedContent.promptTokens(request.body());
         return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completionTokens)
                 .put("total_tokens", prompt + completionTokens);
     }
 
-    private static JsonObject completion(UpstreamRequest request, List<String> tokens) {
+    private static JsonObject completion(Call request, List<String> tokens) {
         String text = String.join("", tokens);
         boolean chat = request.operation() == Operation.CHAT;
         JsonObject choice = new JsonObject().put("index", 0).put("finish_reason", "stop");
@@ -87,7 +108,7 @@ public final class SimulatedUpstream implements Upstream {
                 .put("usage", usage(request, tokens.size()));
     }
 
-    private static JsonObject chunk(UpstreamRequest request, JsonObject choice) {
+    private static JsonObject chunk(Call request, JsonObject choice) {
         boolean chat = request.operation() == Operation.CHAT;
         return new JsonObject()
                 .put("id", id(request))
@@ -97,7 +118,7 @@ public final class SimulatedUpstream implements Upstream {
                 .put("choices", choice == null ? new JsonArray() : new JsonArray().add(choice));
     }
 
-    private static JsonObject delta(UpstreamRequest request, String token, String finishReason, boolean first) {
+    private static JsonObject delta(Call request, String token, String finishReason, boolean first) {
         JsonObject choice = new JsonObject().put("index", 0).put("finish_reason", finishReason);
         if (request.operation() == Operation.CHAT) {
             JsonObject delta = new JsonObject();
@@ -114,7 +135,7 @@ public final class SimulatedUpstream implements Upstream {
         return choice;
     }
 
-    private static JsonObject embeddings(UpstreamRequest request) {
+    private static JsonObject embeddings(Call request) {
         int dimensions = request.body().getInteger("dimensions", SimulatedContent.DEFAULT_DIMENSIONS);
         List<String> inputs = SimulatedContent.embeddingInputs(request.body());
         JsonArray data = new JsonArray();
@@ -164,7 +185,7 @@ public final class SimulatedUpstream implements Upstream {
             listener.onEnd();
         }
 
-        void fail(int status, UpstreamRequest request) {
+        void fail(int status, Call request) {
             if (status < 400) {
                 listener.onFailure(new UpstreamFailure(Kind.BROKEN, "simulated connection failure"));
                 return;
@@ -183,13 +204,13 @@ public final class SimulatedUpstream implements Upstream {
             listener.onEnd();
         }
 
-        void stream(UpstreamRequest request, List<String> tokens, int tokensPerSecond) {
+        void stream(Call request, List<String> tokens, int tokensPerSecond) {
             listener.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
             long interval = tokensPerSecond <= 0 ? 0 : Math.max(1, 1000L / tokensPerSecond);
             emit(request, tokens, 0, interval);
         }
 
-        private void emit(UpstreamRequest request, List<String> tokens, int index, long intervalMs) {
+        private void emit(Call request, List<String> tokens, int index, long intervalMs) {
             if (index < tokens.size()) {
                 event(chunk(request, delta(request, tokens.get(index), null, index == 0)));
                 after(intervalMs, () -> emit(request, tokens, index + 1, intervalMs));
