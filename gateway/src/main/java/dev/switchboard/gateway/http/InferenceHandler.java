@@ -18,14 +18,14 @@ import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * POST /v1/chat/completions, /v1/completions and /v1/embeddings: validate just enough to route, pick a target,
  * rewrite `model` to the upstream's name and hand over to the provider adapter. Runs on the event loop.
  */
-@ApplicationScoped
+@Singleton
 public class InferenceHandler {
 
     /** Response header naming the provider that served the request (the upstream model stays private). */

@@ -8,14 +8,14 @@ import dev.switchboard.routing.ModelRoute;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table that the caller may use,
  * never upstream names.
  */
-@ApplicationScoped
+@Singleton
 public class ModelsHandler {
 
     static final String OWNER = "switchboard";

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.SecretFile;
 import dev.switchboard.routing.UpstreamProvider;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Spreads a provider's calls round-robin over the keys of its pool (every key of its Secret). */
-@ApplicationScoped
+@Singleton
 public class KeyRotation {
 
     private final ConcurrentMap<String, AtomicLong> counters = new ConcurrentHashMap<>();

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Picks the target of a model route. Weighted is smooth weighted round robin; Priority uses only the lowest
@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * LeastBusy, LowestLatency and LowestCost behave like Weighted, and Priority never leaves its first tier
  * (failover to the next tier comes with retries and circuit breakers).
  */
-@ApplicationScoped
+@Singleton
 public class TargetSelector {
 
     /** Rotation state survives reloads as long as a route's candidate targets stay the same. */

@@ -1,21 +1,24 @@
 package dev.switchboard.gateway.telemetry;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * The gateway's Prometheus metrics. Model and provider tags only ever carry names from the loaded table
  * (or "none"), never raw client input, so a client cannot blow up the series count.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
 
     static final String NONE = "none";
@@ -25,28 +28,45 @@ public class GatewayMetrics {
 
     private final AtomicReference<Gauge> configInfo = new AtomicReference<>();
 
+    private record RequestKey(String endpoint, String model, String provider, int status) {
+    }
+
+    private record RouteKey(String endpoint, String model, String provider) {
+    }
+
+    private record TokenKey(String model, String provider, String direction) {
+    }
+
+    // Meters are looked up once per tag combination, not built per request: the builders cost more than the
+    // recording. Keys come from table names only, so these maps stay small.
+    private final ConcurrentMap<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<RouteKey, Timer> durations = new ConcurrentHashMap<>();
+    private final ConcurrentMap<RouteKey, Timer> firstTokens = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TokenKey, Counter> tokens = new ConcurrentHashMap<>();
+
     void requestCompleted(RequestRecord record, long endNanos) {
         String model = tag(record.model);
         String provider = tag(record.provider);
-        Counter.builder("switchboard.requests")
+        cached(requests, new RequestKey(record.endpoint, model, provider, record.status), key -> Counter.builder("switchboard.requests")
                 .description("Requests by endpoint, public model, provider and HTTP status")
-                .tags("endpoint", record.endpoint, "model", model, "provider", provider, "status", Integer.toString(record.status))
-                .register(registry).increment();
-        Timer.builder("switchboard.request.duration")
+                .tags("endpoint", key.endpoint(), "model", key.model(), "provider", key.provider(), "status", Integer.toString(key.status()))
+                .register(registry)).increment();
+        RouteKey route = new RouteKey(record.endpoint, model, provider);
+        cached(durations, route, key -> Timer.builder("switchboard.request.duration")
                 .description("Time from request arrival to the last byte of the response")
-                .tags("endpoint", record.endpoint, "model", model, "provider", provider)
+                .tags("endpoint", key.endpoint(), "model", key.model(), "provider", key.provider())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(record.durationNanos(endNanos), TimeUnit.NANOSECONDS);
+                .register(registry)).record(record.durationNanos(endNanos), TimeUnit.NANOSECONDS);
         if (record.stream && record.firstByteNanos != 0) {
-            Timer.builder("switchboard.time.to.first.token")
+            cached(firstTokens, route, key -> Timer.builder("switchboard.time.to.first.token")
                     .description("Time from request arrival to the first streamed event sent to the client")
-                    .tags("model", model, "provider", provider)
+                    .tags("model", key.model(), "provider", key.provider())
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofMinutes(2))
-                    .register(registry).record(record.firstByteNanos - record.startNanos, TimeUnit.NANOSECONDS);
+                    .register(registry)).record(record.firstByteNanos - record.startNanos, TimeUnit.NANOSECONDS);
         }
         tokens(model, provider, "input", record.promptTokens);
         tokens(model, provider, "output", record.completionTokens);
@@ -54,11 +74,16 @@ public class GatewayMetrics {
 
     private void tokens(String model, String provider, String direction, Integer count) {
         if (count != null && count > 0) {
-            Counter.builder("switchboard.tokens")
+            cached(tokens, new TokenKey(model, provider, direction), key -> Counter.builder("switchboard.tokens")
                     .description("Tokens reported by upstreams, by direction (input = prompt, output = completion)")
-                    .tags("model", model, "provider", provider, "direction", direction)
-                    .register(registry).increment(count);
+                    .tags("model", key.model(), "provider", key.provider(), "direction", key.direction())
+                    .register(registry)).increment(count);
         }
+    }
+
+    private static <K, M> M cached(ConcurrentMap<K, M> meters, K key, Function<K, M> create) {
+        M meter = meters.get(key);
+        return meter != null ? meter : meters.computeIfAbsent(key, create);
     }
 
     public void upstreamError(String provider, String kind) {

@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.telemetry;
 
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
  * What the gateway learned about one request, for the access log and metrics. Filled in on the request's
@@ -43,30 +43,42 @@ public final class RequestRecord {
         return endNanos - startNanos;
     }
 
-    JsonObject toLogJson(long endNanos) {
-        JsonObject line = new JsonObject().put("type", "access").put("requestId", requestId);
-        putIfKnown(line, "client", client);
-        putIfKnown(line, "clientName", clientName);
-        line.put("endpoint", endpoint);
-        putIfKnown(line, "model", model);
-        putIfKnown(line, "provider", provider);
-        putIfKnown(line, "upstreamModel", upstreamModel);
-        line.put("stream", stream)
-                .put("status", status)
-                .put("durationMs", round((endNanos - startNanos) / 1e6));
+    /** The access-log line, written by hand: cheaper than a JSON tree and an ObjectMapper on every request. */
+    String toLogLine(long endNanos) {
+        StringBuilder line = new StringBuilder(320).append('{');
+        field(line, "type", "access");
+        field(line, "requestId", requestId);
+        field(line, "client", client);
+        field(line, "clientName", clientName);
+        field(line, "endpoint", endpoint);
+        field(line, "model", model);
+        field(line, "provider", provider);
+        field(line, "upstreamModel", upstreamModel);
+        number(line, "stream", stream);
+        number(line, "status", status);
+        number(line, "durationMs", round((endNanos - startNanos) / 1e6));
         if (firstByteNanos != 0) {
-            line.put("firstByteMs", round((firstByteNanos - startNanos) / 1e6));
+            number(line, "firstByteMs", round((firstByteNanos - startNanos) / 1e6));
         }
-        putIfKnown(line, "promptTokens", promptTokens);
-        putIfKnown(line, "completionTokens", completionTokens);
-        putIfKnown(line, "error", errorCode);
-        return line;
+        number(line, "promptTokens", promptTokens);
+        number(line, "completionTokens", completionTokens);
+        field(line, "error", errorCode);
+        line.setCharAt(line.length() - 1, '}');
+        return line.toString();
     }
 
-    /** Absent rather than null: log pipelines index fewer empty fields. */
-    private static void putIfKnown(JsonObject line, String field, Object value) {
+    /** Unknown fields are left out rather than null: log pipelines index fewer empty fields. */
+    private static void field(StringBuilder line, String name, String value) {
         if (value != null) {
-            line.put(field, value);
+            line.append('"').append(name).append("\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(value, line);
+            line.append("\",");
+        }
+    }
+
+    private static void number(StringBuilder line, String name, Object value) {
+        if (value != null) {
+            line.append('"').append(name).append("\":").append(value).append(',');
         }
     }
 

@@ -2,11 +2,11 @@ package dev.switchboard.gateway.telemetry;
 
 import org.jboss.logging.Logger;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /** Closes the books on a request: one access-log line and its metrics. */
-@ApplicationScoped
+@Singleton
 public class Telemetry {
 
     /** A dedicated category so operators can route access logs separately (see application.properties). */
@@ -19,7 +19,7 @@ public class Telemetry {
         long end = System.nanoTime();
         metrics.requestCompleted(record, end);
         if (ACCESS.isInfoEnabled()) {
-            ACCESS.info(record.toLogJson(end).encode());
+            ACCESS.info(record.toLogLine(end));
         }
     }
 }

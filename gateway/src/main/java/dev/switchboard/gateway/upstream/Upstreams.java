@@ -9,11 +9,11 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /** The adapter for each provider type. AzureOpenAI, Anthropic and Gemini adapters arrive with the provider-adapter work. */
-@ApplicationScoped
+@Singleton
 public class Upstreams {
 
     @Inject
