@@ -4,7 +4,7 @@
 # gateway. Prints latency percentiles, throughput and errors per case, and the gateway's resident memory.
 #
 #   bench/run.sh            # 1000 requests/s for 30 s per case
-#   RATE=500 DURATION=10s bench/run.sh
+#   RATE=500 DURATION=10s WARMUP=30s bench/run.sh   (SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -70,10 +70,13 @@ run() { # name url body
   ' "$out/$1.txt"
 }
 
-echo "bench: warming up" >&2
-hey -z 10s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${plain/bench-upstream/bench}" \
+# The JIT needs about a minute of traffic on two cores before the gateway's code is fully compiled.
+echo "bench: warming up for ${WARMUP:-60s}" >&2
+hey -z "${WARMUP:-60s}" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${plain/bench-upstream/bench}" \
   "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
-hey -z 5s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$plain" \
+hey -z 10s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${stream/bench-upstream/bench}" \
+  "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
+hey -z 10s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$plain" \
   "http://127.0.0.1:$SIM_PORT/v1/chat/completions" >/dev/null
 
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case"
