@@ -36,6 +36,7 @@ final class ProxyExchange implements UpstreamListener {
     private UpstreamCall call;
     private SseParser sse;
     private Buffer buffered;
+    private Buffer outgoing;
     private int upstreamStatus;
     private String retryAfter;
     private boolean doneSeen;
@@ -92,6 +93,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         if (sse != null) {
             sse.feed(chunk);
+            flush();
             if (response.writeQueueFull()) {
                 call.pause();
                 response.drainHandler(v -> call.resume());
@@ -111,6 +113,7 @@ final class ProxyExchange implements UpstreamListener {
             if (!doneSeen && record.errorCode == null) {
                 streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
             }
+            flush();
             response.end();
             complete();
         } else if (upstreamStatus / 100 == 2) {
@@ -130,6 +133,7 @@ final class ProxyExchange implements UpstreamListener {
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
         if (sse != null) {
             streamError("stream_interrupted", "The stream from provider " + record.provider + " broke before it was complete.");
+            flush();
             response.end();
             complete();
             return;
@@ -186,21 +190,31 @@ final class ProxyExchange implements UpstreamListener {
         write(event.otherFields(), json.toBuffer().toString(StandardCharsets.UTF_8));
     }
 
+    /** Queues an event; the events of one upstream chunk leave in one write (one syscall, not one each). */
     private void write(String otherFields, String data) {
         record.markFirstByte();
-        StringBuilder out = new StringBuilder(otherFields);
+        if (outgoing == null) {
+            outgoing = Buffer.buffer(256);
+        }
+        outgoing.appendString(otherFields);
         if (data != null) {
             for (String line : data.split("\n", -1)) {
-                out.append("data: ").append(line).append('\n');
+                outgoing.appendString("data: ").appendString(line).appendString("\n");
             }
         }
-        response.write(out.append('\n').toString());
+        outgoing.appendString("\n");
+    }
+
+    private void flush() {
+        if (outgoing != null && !finished) {
+            response.write(outgoing);
+        }
+        outgoing = null;
     }
 
     private void streamError(String code, String message) {
         record.errorCode = code;
-        ApiError error = ApiError.upstream(502, code, message);
-        response.write("data: " + error.toJson().encode() + "\n\n");
+        write("", ApiError.upstream(502, code, message).toJson().encode());
     }
 
     private void relayJson() {
