@@ -55,6 +55,14 @@ class BadInputTest {
     }
 
     @Test
+    void repeatedModelIsRefused() {
+        HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), "{\"model\":\"gpt-4o\",\"model\":\"upstream-gpt-4o\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Http.error(response).getString("message")).contains("duplicate field model");
+    }
+
+    @Test
     void missingModel() {
         HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), "{\"messages\":[]}");
 
