@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -188,10 +189,24 @@ public final class ResourceDirectory {
         @Override
         public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
                 Object beanOrClass, String propertyName) throws IOException {
-            String path = parser.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.');
+            String path = fieldPath(parser.getParsingContext());
             fields.add(path.isEmpty() ? propertyName : path);
             parser.skipChildren();
             return true;
+        }
+
+        /** `spec.targets[0].wieght`: the same spelling as schema violations and compiler problems use. */
+        private static String fieldPath(JsonStreamContext context) {
+            List<String> segments = new ArrayList<>();
+            for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+                if (at.inArray() && at.hasCurrentIndex()) {
+                    segments.add(0, "[" + at.getCurrentIndex() + "]");
+                } else if (at.inObject() && at.hasCurrentName()) {
+                    segments.add(0, "." + at.getCurrentName());
+                }
+            }
+            String path = String.join("", segments);
+            return path.startsWith(".") ? path.substring(1) : path;
         }
     }
 
