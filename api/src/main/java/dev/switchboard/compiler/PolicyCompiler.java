@@ -39,8 +39,8 @@ final class PolicyCompiler {
             problems.error("spec.defaults.retry.backoff.base", ProblemReason.InvalidValue, "backoff.base must not exceed backoff.max");
             base = max;
         }
-        List<String> on = retry != null && retry.on() != null
-                ? PolicySettings.RETRY_CONDITIONS.stream().filter(c -> retry.on().stream().anyMatch(o -> o.name().equals(c))).toList()
+        List<String> on = retry != null && retry.retryOn() != null
+                ? PolicySettings.RETRY_CONDITIONS.stream().filter(c -> retry.retryOn().stream().anyMatch(o -> o.name().equals(c))).toList()
                 : PolicySettings.RETRY_CONDITIONS;
         int attempts = retry != null && retry.attempts() != null ? retry.attempts() : 2;
         if (attempts < 0 || attempts > 10) {

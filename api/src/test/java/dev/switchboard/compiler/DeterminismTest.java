@@ -53,7 +53,7 @@ class DeterminismTest {
         Collections.shuffle(providers, random);
         Collections.shuffle(groups, random);
 
-        var policy = policy("{modelGroupSelector: {}, defaults: {strategy: Weighted, retry: {on: [Timeout, RateLimited]}}, access: {mode: ApiKeys, clients: ["
+        var policy = policy("{modelGroupSelector: {}, defaults: {strategy: Weighted, retry: {retryOn: [Timeout, RateLimited]}}, access: {mode: ApiKeys, clients: ["
                 + "{name: search, team: search, keyRef: {name: client-keys, key: search}, models: ['chat*', local, 'chat*'], labels: "
                 + shuffledMap(random, "cost-center", "42", "app", "search", "env", "prod") + "}, "
                 + "{name: bot, keyRef: {name: client-keys, key: bot}, budget: {perDay: 5}}]}}");
