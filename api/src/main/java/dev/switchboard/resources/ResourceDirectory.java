@@ -105,18 +105,21 @@ public final class ResourceDirectory {
         String kind = document.path("kind").asText();
         String name = document.path("metadata").path("name").asText(null);
         String namespace = document.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE);
-        if (document.isObject() && !document.path("metadata").has("namespace")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) document.withObject("/metadata")).put("namespace", DEFAULT_NAMESPACE);
-        }
         var ref = new ResourceRef(kind.isEmpty() ? "Document" : kind, namespace, name);
-        if (name == null) {
+        if (name == null || name.isBlank()) {
             collector.origins.put(ref, file);
             collector.problems.add(Problem.error(ref, "metadata.name", ProblemReason.InvalidValue, "metadata.name is required"));
             return;
         }
+        if (!document.path("metadata").has("namespace")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("metadata")).put("namespace", DEFAULT_NAMESPACE);
+        }
         if ("v1".equals(apiVersion) && "Secret".equals(kind)) {
             collector.origins.put(ref, file);
-            collector.secrets.add(secret(name, document));
+            LocalSecret secret = secret(ref, document, collector);
+            if (secret != null) {
+                collector.secrets.add(secret);
+            }
             return;
         }
         if (!API_VERSION.equals(apiVersion)) {
@@ -162,10 +165,20 @@ public final class ResourceDirectory {
         }
     }
 
-    private LocalSecret secret(String name, JsonNode document) {
+    /** The Secret with its values resolved, or null (and a problem) when a data value is not base64, as the API server would reject it. */
+    private LocalSecret secret(ResourceRef ref, JsonNode document, Collector collector) {
         Map<String, String> values = new HashMap<>();
-        document.path("data").fields().forEachRemaining(entry -> values.put(entry.getKey(),
-                new String(Base64.getDecoder().decode(entry.getValue().asText().trim()), StandardCharsets.UTF_8)));
+        var data = document.path("data").fields();
+        while (data.hasNext()) {
+            var entry = data.next();
+            try {
+                values.put(entry.getKey(), new String(Base64.getDecoder().decode(entry.getValue().asText().trim()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                collector.problems.add(Problem.error(ref, "data." + entry.getKey(), ProblemReason.InvalidValue,
+                        "not base64 (use stringData for plain text): " + e.getMessage()));
+                return null;
+            }
+        }
         document.path("stringData").fields().forEachRemaining(entry -> values.put(entry.getKey(), entry.getValue().asText()));
         Map<String, String> resolved = new HashMap<>();
         values.forEach((key, value) -> {
@@ -175,7 +188,7 @@ public final class ResourceDirectory {
                 resolved.put(key, actual);
             }
         });
-        return new LocalSecret(name, resolved);
+        return new LocalSecret(ref.name(), resolved);
     }
 
     /** Records unknown fields as dotted paths instead of failing, so one typo does not hide the rest. */

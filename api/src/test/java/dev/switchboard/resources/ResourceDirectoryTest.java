@@ -132,6 +132,39 @@ class ResourceDirectoryTest {
     }
 
     @Test
+    void blankOrMalformedMetadataIsAnErrorNotACrash() throws IOException {
+        write("blank.yaml", SIM.replace("metadata: {name: sim}", "metadata: {name: ' '}"));
+        write("string.yaml", SIM.replace("metadata: {name: sim}", "metadata: sim"));
+        write("list.yaml", SIM.replace("metadata: {name: sim}", "metadata: [sim]"));
+        LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
+        assertThat(loaded.problems()).hasSize(3).allSatisfy(problem -> {
+            assertThat(problem.field()).isEqualTo("metadata.name");
+            assertThat(problem.severity()).isEqualTo(Problem.Severity.Error);
+        });
+        assertThat(loaded.providers()).isEmpty();
+    }
+
+    @Test
+    void secretDataThatIsNotBase64IsAnErrorNotACrash() throws IOException {
+        write("secret.yaml", """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: keys}
+                data:
+                  good: c2stZ29vZA==
+                  plain: sk-not-base64 value
+                """);
+        LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
+        assertThat(loaded.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.resource()).isEqualTo(new ResourceRef("Secret", "default", "keys"));
+            assertThat(problem.field()).isEqualTo("data.plain");
+            assertThat(problem.severity()).isEqualTo(Problem.Severity.Error);
+            assertThat(problem.message()).contains("base64").doesNotContain("sk-not-base64");
+        });
+        assertThat(loaded.secrets()).as("the API server would reject the whole Secret").isEmpty();
+    }
+
+    @Test
     void foreignObjectsAreIgnoredUnknownKindsReportedSubdirectoriesRead() throws IOException {
         write("other.yaml", """
                 apiVersion: v1
