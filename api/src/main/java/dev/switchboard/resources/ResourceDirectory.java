@@ -106,6 +106,10 @@ public final class ResourceDirectory {
         String name = document.path("metadata").path("name").asText(null);
         String namespace = document.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE);
         var ref = new ResourceRef(kind.isEmpty() ? "Document" : kind, namespace, name);
+        boolean isSecret = "v1".equals(apiVersion) && "Secret".equals(kind);
+        if (!apiVersion.isEmpty() && !isSecret && !API_VERSION.equals(apiVersion)) {
+            return; // Other objects (Namespaces, Deployments, a kustomization.yaml, ...) may share the directory; they are not ours.
+        }
         if (name == null || name.isBlank()) {
             collector.origins.put(ref, file);
             collector.problems.add(Problem.error(ref, "metadata.name", ProblemReason.InvalidValue, "metadata.name is required"));
@@ -114,7 +118,7 @@ public final class ResourceDirectory {
         if (!document.path("metadata").has("namespace")) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("metadata")).put("namespace", DEFAULT_NAMESPACE);
         }
-        if ("v1".equals(apiVersion) && "Secret".equals(kind)) {
+        if (isSecret) {
             collector.origins.put(ref, file);
             LocalSecret secret = secret(ref, document, collector);
             if (secret != null) {
@@ -123,7 +127,9 @@ public final class ResourceDirectory {
             return;
         }
         if (!API_VERSION.equals(apiVersion)) {
-            return; // Other objects (Namespaces, Deployments, ...) may share the directory; they are not ours.
+            collector.origins.put(ref, file);
+            collector.problems.add(Problem.error(ref, "apiVersion", ProblemReason.InvalidValue, "apiVersion is required"));
+            return;
         }
         Class<? extends HasMetadata> type = switch (kind) {
             case "Provider" -> Provider.class;

@@ -186,6 +186,21 @@ class ResourceDirectoryTest {
     }
 
     @Test
+    void foreignDocumentsNeedNoNameButOursNeedAnApiVersion() throws IOException {
+        write("kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [sim.yaml]
+                """);
+        write("sim.yaml", SIM);
+        write("no-api-version.yaml", "kind: Provider\nmetadata: {name: forgotten}\nspec: {type: Simulated}\n");
+        LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
+        assertThat(loaded.problems()).extracting(Problem::resource, Problem::field)
+                .containsExactly(tuple(new ResourceRef("Provider", "default", "forgotten"), "apiVersion"));
+        assertThat(loaded.providers()).extracting(p -> p.getMetadata().getName()).containsExactly("sim");
+    }
+
+    @Test
     void explicitNamespaceIsKept() throws IOException {
         write("sim.yaml", SIM.replace("metadata: {name: sim}", "metadata: {name: sim, namespace: llm}"));
         LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
