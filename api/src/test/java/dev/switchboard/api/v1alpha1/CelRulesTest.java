@@ -167,6 +167,33 @@ class CelRulesTest {
                 "spec.targets");
     }
 
+    /** The API server rejects a CRD whose rule names a fieldPath the schema does not declare, or an unknown reason. */
+    @Test
+    void fieldPathsExistAndReasonsAreOnesTheApiServerAccepts() {
+        for (String kind : List.of("Provider", "ModelGroup", "RoutingPolicy")) {
+            walkRules(CelRules.schemaOf(kind), kind);
+        }
+    }
+
+    private static void walkRules(JsonNode schema, String path) {
+        for (JsonNode rule : schema.path("x-kubernetes-validations")) {
+            String fieldPath = rule.path("fieldPath").asText();
+            assertThat(fieldPath).as("fieldPath of %s at %s", rule.path("rule").asText(), path).matches("(\\.[A-Za-z][A-Za-z0-9]*)+");
+            JsonNode target = schema;
+            for (String part : fieldPath.substring(1).split("\\.")) {
+                target = target.path("properties").path(part);
+            }
+            assertThat(target.isMissingNode()).as("%s%s is declared", path, fieldPath).isFalse();
+            assertThat(rule.path("reason").asText())
+                    .isIn("FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate");
+            assertThat(rule.path("message").asText()).isNotBlank();
+        }
+        schema.path("properties").fields().forEachRemaining(e -> walkRules(e.getValue(), path + "." + e.getKey()));
+        if (schema.has("items")) {
+            walkRules(schema.get("items"), path + "[]");
+        }
+    }
+
     /** The helper itself: a rule that cannot be evaluated (missing key without a default) counts as a violation. */
     @Test
     void unevaluableRuleIsAViolation() {

@@ -130,6 +130,49 @@ class CrdShapeTest {
         }
     }
 
+    /** The API server rejects a CRD whose defaults do not validate against their own schema. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Provider", "ModelGroup", "RoutingPolicy"})
+    void everyDefaultValidatesAgainstItsSchema(String kind) {
+        List<String> invalid = new ArrayList<>();
+        int[] defaults = {0};
+        checkDefaults(openApiSchema(kind), kind, invalid, defaults);
+        assertThat(defaults[0]).as("defaults found").isPositive();
+        assertThat(invalid).isEmpty();
+    }
+
+    @Test
+    void defaultCheckFindsAnInvalidDefault() {
+        List<String> invalid = new ArrayList<>();
+        checkDefaults(dev.switchboard.testing.Yaml.tree("""
+                properties:
+                  deadline: {type: string, pattern: "^[0-9]+s$", default: soon}
+                  attempts: {type: integer, minimum: 0, maximum: 10, default: 2}
+                  mode: {type: string, enum: [Open, ApiKeys], default: Closed}
+                """), "test", invalid, new int[1]);
+        assertThat(invalid).hasSize(2).anySatisfy(m -> assertThat(m).startsWith("test.deadline"))
+                .anySatisfy(m -> assertThat(m).startsWith("test.mode"));
+    }
+
+    private static final com.networknt.schema.JsonSchemaFactory V4 =
+            com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V4);
+
+    private static void checkDefaults(JsonNode schema, String path, List<String> invalid, int[] count) {
+        if (schema.has("default")) {
+            count[0]++;
+            var property = schema.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) property).remove(List.of("x-kubernetes-validations", "description", "default"));
+            var messages = V4.getSchema(property).validate(schema.get("default"));
+            if (!messages.isEmpty()) {
+                invalid.add(path + " default " + schema.get("default") + ": " + messages);
+            }
+        }
+        schema.path("properties").fields().forEachRemaining(e -> checkDefaults(e.getValue(), path + "." + e.getKey(), invalid, count));
+        if (schema.has("items")) {
+            checkDefaults(schema.get("items"), path + "[]", invalid, count);
+        }
+    }
+
     private static void assertNames(JsonNode crd, String plural, String singular, String shortName) {
         JsonNode spec = crd.path("spec");
         assertThat(spec.path("group").asText()).isEqualTo("switchboard.dev");
