@@ -63,7 +63,7 @@ final class PolicyCompiler {
                 problems.millis("spec.defaults.circuitBreaker.openFor", breaker != null ? breaker.openFor() : null, "30s"),
                 probes);
 
-        long deadline = problems.millis("spec.defaults.deadline", defaults.deadline(), DEFAULT_DEADLINE);
+        long deadline = problems.positiveMillis("spec.defaults.deadline", defaults.deadline(), DEFAULT_DEADLINE);
         int maxBody = defaults.maxRequestBodyBytes() != null ? defaults.maxRequestBodyBytes() : DEFAULT_MAX_BODY;
         if (maxBody < 1024) {
             problems.error("spec.defaults.maxRequestBodyBytes", ProblemReason.InvalidValue, "must be at least 1024");

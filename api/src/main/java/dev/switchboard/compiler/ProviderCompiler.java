@@ -68,10 +68,10 @@ final class ProviderCompiler {
 
         var timeouts = spec.timeouts();
         var entryTimeouts = new UpstreamProvider.Timeouts(
-                problems.millis("spec.timeouts.connect", timeouts != null ? timeouts.connect() : null, "2s"),
-                problems.millis("spec.timeouts.firstByte", timeouts != null ? timeouts.firstByte() : null, "30s"),
-                problems.millis("spec.timeouts.idle", timeouts != null ? timeouts.idle() : null, "30s"),
-                problems.millis("spec.timeouts.total", timeouts != null ? timeouts.total() : null, "10m"));
+                problems.positiveMillis("spec.timeouts.connect", timeouts != null ? timeouts.connect() : null, "2s"),
+                problems.positiveMillis("spec.timeouts.firstByte", timeouts != null ? timeouts.firstByte() : null, "30s"),
+                problems.positiveMillis("spec.timeouts.idle", timeouts != null ? timeouts.idle() : null, "30s"),
+                problems.positiveMillis("spec.timeouts.total", timeouts != null ? timeouts.total() : null, "10m"));
         List<UpstreamProvider.Price> pricing = new ArrayList<>();
         List<ProviderSpec.Pricing> declaredPrices = spec.pricing() == null ? List.of() : spec.pricing();
         for (int i = 0; i < declaredPrices.size(); i++) {

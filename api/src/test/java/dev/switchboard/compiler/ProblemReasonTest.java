@@ -285,6 +285,23 @@ class ProblemReasonTest {
         assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
     }
 
+    /** The duration pattern admits 0s, but the gateway rejects a table with a zero timeout or deadline. */
+    @Test
+    void invalidValueForZeroDurationsKeepsTheTableValid() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: Open}, defaults: {deadline: 0s}}"))
+                .providers(provider("zero", "{type: Ollama, timeouts: {connect: 0s, idle: 0.1ms}}"), simulated("sim"))
+                .groups(simpleGroup("chat", "zero", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "zero"), "spec.timeouts.connect", ProblemReason.InvalidValue, Error),
+                tuple(ref("Provider", "zero"), "spec.timeouts.idle", ProblemReason.InvalidValue, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.defaults.deadline", ProblemReason.InvalidValue, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.table().settings().deadlineMs()).isEqualTo(120_000);
+    }
+
     @Test
     void invalidValueInATargetDropsIt() {
         Compilation c = input()
