@@ -102,6 +102,23 @@ class ProblemReasonTest {
         assertThat(targetsOf(c, "chat")).containsExactly("sim-a/chat");
     }
 
+    /** Fallback problems of the served name belong to the group that won it, not to the younger duplicate. */
+    @Test
+    void duplicateModelNameLeavesFallbackProblemsWithTheWinner() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("a-chat", "{model: chat, targets: [{provider: sim}], fallbacks: [nowhere, small]}"),
+                        group("b-chat", "{model: chat, targets: [{provider: sim}]}"),
+                        group("small", "{model: small, targets: [{provider: sim}], fallbacks: [chat]}"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "a-chat"), "spec.fallbacks", ProblemReason.UnknownFallback, Warning),
+                tuple(ref("ModelGroup", "a-chat"), "spec.fallbacks", ProblemReason.FallbackCycle, Error),
+                tuple(ref("ModelGroup", "b-chat"), "spec.model", ProblemReason.DuplicateModelName, Error),
+                tuple(ref("ModelGroup", "small"), "spec.fallbacks", ProblemReason.FallbackCycle, Error));
+        assertThat(modelNames(c)).isEmpty();
+    }
+
     @Test
     void duplicateAlias() {
         Compilation c = input()

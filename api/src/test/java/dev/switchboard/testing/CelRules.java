@@ -48,9 +48,12 @@ public final class CelRules {
     private CelRules() {
     }
 
-    /** The openAPIV3Schema of the kind's generated CRD. */
+    private static final Map<String, JsonNode> SCHEMAS = new ConcurrentHashMap<>();
+
+    /** The openAPIV3Schema of the kind's generated CRD (read once; callers must not modify it). */
     public static JsonNode schemaOf(String kind) {
-        return CrdSchemaValidator.crd(kind).path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");
+        return SCHEMAS.computeIfAbsent(kind,
+                k -> CrdSchemaValidator.crd(k).path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema"));
     }
 
     public static List<Violation> validate(JsonNode resource) {
