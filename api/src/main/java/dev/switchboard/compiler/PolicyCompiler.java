@@ -111,6 +111,31 @@ final class PolicyCompiler {
         return new AccessRules(mode, clients);
     }
 
+    /**
+     * The gateway Deployment is not part of the table, but local validation should reject what the CRD's CEL rules
+     * reject: replicas together with autoscaling, and minReplicas (default 2) above maxReplicas.
+     */
+    void checkGateway(RoutingPolicySpec spec) {
+        var gateway = spec.gateway();
+        if (gateway == null) {
+            return;
+        }
+        if (gateway.replicas() != null && gateway.autoscaling() != null) {
+            problems.error("spec.gateway.replicas", ProblemReason.UnsupportedCombination, "set either gateway.replicas or gateway.autoscaling, not both");
+        }
+        var autoscaling = gateway.autoscaling();
+        if (autoscaling != null && autoscaling.maxReplicas() != null) {
+            int min = autoscaling.minReplicas() != null ? autoscaling.minReplicas() : DEFAULT_MIN_REPLICAS;
+            if (min > autoscaling.maxReplicas()) {
+                problems.error("spec.gateway.autoscaling.minReplicas", ProblemReason.InvalidValue,
+                        "autoscaling.minReplicas (" + min + (autoscaling.minReplicas() == null ? ", the default" : "")
+                                + ") must not exceed autoscaling.maxReplicas (" + autoscaling.maxReplicas() + ")");
+            }
+        }
+    }
+
+    static final int DEFAULT_MIN_REPLICAS = 2;
+
     /** Shared secret-reference checks for client keys and provider credentials. */
     static final class SecretReferences {
         private SecretReferences() {

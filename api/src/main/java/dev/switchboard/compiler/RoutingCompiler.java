@@ -48,6 +48,7 @@ public final class RoutingCompiler {
         var policyCompiler = new PolicyCompiler(new Problems(ResourceRef.of(policy), problems));
         PolicySettings settings = policyCompiler.settings(spec);
         var access = policyCompiler.access(spec, input.secrets(), input.secretRoot());
+        policyCompiler.checkGateway(spec);
 
         Map<String, ProviderCompiler.Resolved> providers = new TreeMap<>();
         for (Provider provider : inNamespace(input.providers(), namespace)) {

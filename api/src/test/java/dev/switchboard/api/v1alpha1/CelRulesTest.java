@@ -24,9 +24,9 @@ import dev.switchboard.testing.Yaml;
  * accepted, one that breaks it is rejected naming the field, and the OpenAPI part of the schema accepts both,
  * so the CEL rule is what rejects.
  */
-class CelRulesTest {
+public class CelRulesTest {
 
-    record Case(String name, String kind, String valid, String invalid, String field, String message) {
+    public record Case(String name, String kind, String valid, String invalid, String field, String message) {
         @Override
         public String toString() {
             return name;
@@ -36,7 +36,7 @@ class CelRulesTest {
     private static final String AZURE = "{type: AzureOpenAI, endpoint: 'https://acme.openai.azure.com', apiVersion: '2024-10-21', credentials: {secretRef: {name: azure-keys}}}";
     private static final String KEYS = "credentials: {secretRef: {name: keys}}";
 
-    static Stream<Case> cases() {
+    public static Stream<Case> cases() {
         return Stream.of(
                 new Case("AzureOpenAI needs apiVersion", "Provider", AZURE,
                         "{type: AzureOpenAI, endpoint: 'https://acme.openai.azure.com', credentials: {secretRef: {name: azure-keys}}}",
