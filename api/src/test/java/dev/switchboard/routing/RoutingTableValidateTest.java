@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.compiler.Compilation;
@@ -20,11 +20,11 @@ import dev.switchboard.testing.RepoFiles;
 /** The gateway's guard against hand-edited or foreign tables. */
 class RoutingTableValidateTest {
 
-    private RoutingTable table;
-    private byte[] json;
+    private static RoutingTable table;
+    private static byte[] json;
 
-    @BeforeEach
-    void compileSamples() {
+    @BeforeAll
+    static void compileSamples() {
         LoadedResources loaded = ResourceDirectory.load(RepoFiles.resolve("manifests/samples"), name -> null);
         Compilation c = RoutingCompiler.compile(new CompilerInput(loaded.policies().get(0), loaded.providers(), loaded.modelGroups(),
                 loaded.secretIndex(), null));
