@@ -118,6 +118,12 @@ public final class ResourceDirectory {
         if (!document.path("metadata").has("namespace")) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("metadata")).put("namespace", DEFAULT_NAMESPACE);
         }
+        Path earlier = collector.origins.get(ref);
+        if (earlier != null) {
+            collector.problems.add(Problem.error(ref, "metadata.name", ProblemReason.InvalidValue,
+                    "defined twice: the copy in " + file + " is ignored, the one in " + earlier + " is used"));
+            return;
+        }
         if (isSecret) {
             collector.origins.put(ref, file);
             LocalSecret secret = secret(ref, document, collector);

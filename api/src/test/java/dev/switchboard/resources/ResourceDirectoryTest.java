@@ -201,6 +201,21 @@ class ResourceDirectoryTest {
     }
 
     @Test
+    void aResourceDefinedTwiceIsReportedAndTheFirstCopyUsed() throws IOException {
+        Path first = write("a.yaml", SIM);
+        Path second = write("b/sim-again.yaml", SIM.replace("type: Simulated", "type: Ollama"));
+        write("c.yaml", SIM.replace("metadata: {name: sim}", "metadata: {name: sim, namespace: other}"));
+        LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
+        assertThat(loaded.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.resource()).isEqualTo(new ResourceRef("Provider", "default", "sim"));
+            assertThat(problem.field()).isEqualTo("metadata.name");
+            assertThat(problem.message()).contains(second.toString(), first.toString());
+        });
+        assertThat(loaded.providers()).extracting(p -> p.getMetadata().getNamespace() + "/" + p.getSpec().type())
+                .containsExactly("default/Simulated", "other/Simulated");
+    }
+
+    @Test
     void explicitNamespaceIsKept() throws IOException {
         write("sim.yaml", SIM.replace("metadata: {name: sim}", "metadata: {name: sim, namespace: llm}"));
         LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
