@@ -75,7 +75,7 @@ final class ModelGroupCompiler {
     private static void explicitTarget(ModelGroupSpec.Target target, String field, String publicModel,
             Map<String, ProviderCompiler.Resolved> providers, Problems problems, List<ModelRoute.Target> into) {
         String model = target.model() != null ? target.model() : publicModel;
-        ProviderCompiler.Resolved provider = providers.get(target.provider());
+        ProviderCompiler.Resolved provider = target.provider() == null ? null : providers.get(target.provider());
         int weight = target.weight() != null ? target.weight() : 1;
         int priority = target.priority() != null ? target.priority() : 0;
         if (provider == null) {

@@ -39,8 +39,8 @@ final class PolicyCompiler {
             problems.error("spec.defaults.retry.backoff.base", ProblemReason.InvalidValue, "backoff.base must not exceed backoff.max");
             base = max;
         }
-        List<String> on = retry != null && retry.on() != null
-                ? PolicySettings.RETRY_CONDITIONS.stream().filter(c -> retry.on().stream().anyMatch(o -> o.name().equals(c))).toList()
+        List<String> on = retry != null && retry.retryOn() != null
+                ? PolicySettings.RETRY_CONDITIONS.stream().filter(c -> retry.retryOn().stream().anyMatch(o -> o.name().equals(c))).toList()
                 : PolicySettings.RETRY_CONDITIONS;
         int attempts = retry != null && retry.attempts() != null ? retry.attempts() : 2;
         if (attempts < 0 || attempts > 10) {
@@ -63,7 +63,7 @@ final class PolicyCompiler {
                 problems.millis("spec.defaults.circuitBreaker.openFor", breaker != null ? breaker.openFor() : null, "30s"),
                 probes);
 
-        long deadline = problems.millis("spec.defaults.deadline", defaults.deadline(), DEFAULT_DEADLINE);
+        long deadline = problems.positiveMillis("spec.defaults.deadline", defaults.deadline(), DEFAULT_DEADLINE);
         int maxBody = defaults.maxRequestBodyBytes() != null ? defaults.maxRequestBodyBytes() : DEFAULT_MAX_BODY;
         if (maxBody < 1024) {
             problems.error("spec.defaults.maxRequestBodyBytes", ProblemReason.InvalidValue, "must be at least 1024");
@@ -110,6 +110,31 @@ final class PolicyCompiler {
         clients.sort(java.util.Comparator.comparing(AccessRules.ClientRule::name));
         return new AccessRules(mode, clients);
     }
+
+    /**
+     * The gateway Deployment is not part of the table, but local validation should reject what the CRD's CEL rules
+     * reject: replicas together with autoscaling, and minReplicas (default 2) above maxReplicas.
+     */
+    void checkGateway(RoutingPolicySpec spec) {
+        var gateway = spec.gateway();
+        if (gateway == null) {
+            return;
+        }
+        if (gateway.replicas() != null && gateway.autoscaling() != null) {
+            problems.error("spec.gateway.replicas", ProblemReason.UnsupportedCombination, "set either gateway.replicas or gateway.autoscaling, not both");
+        }
+        var autoscaling = gateway.autoscaling();
+        if (autoscaling != null && autoscaling.maxReplicas() != null) {
+            int min = autoscaling.minReplicas() != null ? autoscaling.minReplicas() : DEFAULT_MIN_REPLICAS;
+            if (min > autoscaling.maxReplicas()) {
+                problems.error("spec.gateway.autoscaling.minReplicas", ProblemReason.InvalidValue,
+                        "autoscaling.minReplicas (" + min + (autoscaling.minReplicas() == null ? ", the default" : "")
+                                + ") must not exceed autoscaling.maxReplicas (" + autoscaling.maxReplicas() + ")");
+            }
+        }
+    }
+
+    static final int DEFAULT_MIN_REPLICAS = 2;
 
     /** Shared secret-reference checks for client keys and provider credentials. */
     static final class SecretReferences {

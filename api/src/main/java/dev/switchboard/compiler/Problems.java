@@ -31,6 +31,19 @@ final class Problems {
         return resource;
     }
 
+    /**
+     * Like {@link #millis}, for durations the gateway needs to be positive (the schema's pattern allows {@code 0s}): a
+     * value under one millisecond is an error and the fallback is used.
+     */
+    long positiveMillis(String field, String value, String fallback) {
+        long millis = millis(field, value, fallback);
+        if (millis <= 0) {
+            error(field, ProblemReason.InvalidValue, "must be at least 1ms, got " + value);
+            return Durations.toMillis(fallback);
+        }
+        return millis;
+    }
+
     /** Parses a duration, reporting a malformed one as an error and using the fallback so compiling goes on. */
     long millis(String field, String value, String fallback) {
         String text = value == null ? fallback : value;

@@ -68,15 +68,23 @@ final class ProviderCompiler {
 
         var timeouts = spec.timeouts();
         var entryTimeouts = new UpstreamProvider.Timeouts(
-                problems.millis("spec.timeouts.connect", timeouts != null ? timeouts.connect() : null, "2s"),
-                problems.millis("spec.timeouts.firstByte", timeouts != null ? timeouts.firstByte() : null, "30s"),
-                problems.millis("spec.timeouts.idle", timeouts != null ? timeouts.idle() : null, "30s"),
-                problems.millis("spec.timeouts.total", timeouts != null ? timeouts.total() : null, "10m"));
-        List<UpstreamProvider.Price> pricing = spec.pricing() == null ? List.of() : spec.pricing().stream()
-                .map(p -> new UpstreamProvider.Price(p.model(), nonNegative(p.inputPerMillion()), nonNegative(p.outputPerMillion()),
-                        p.cachedInputPerMillion() != null ? p.cachedInputPerMillion() : nonNegative(p.inputPerMillion())))
-                .sorted(Comparator.comparing(UpstreamProvider.Price::model))
-                .toList();
+                problems.positiveMillis("spec.timeouts.connect", timeouts != null ? timeouts.connect() : null, "2s"),
+                problems.positiveMillis("spec.timeouts.firstByte", timeouts != null ? timeouts.firstByte() : null, "30s"),
+                problems.positiveMillis("spec.timeouts.idle", timeouts != null ? timeouts.idle() : null, "30s"),
+                problems.positiveMillis("spec.timeouts.total", timeouts != null ? timeouts.total() : null, "10m"));
+        List<UpstreamProvider.Price> pricing = new ArrayList<>();
+        List<ProviderSpec.Pricing> declaredPrices = spec.pricing() == null ? List.of() : spec.pricing();
+        for (int i = 0; i < declaredPrices.size(); i++) {
+            var p = declaredPrices.get(i);
+            if (p == null || !Names.isModelName(p.model())) {
+                problems.warning("spec.pricing[" + i + "].model", ProblemReason.InvalidValue,
+                        "not a model name, price ignored: " + (p == null ? null : p.model()));
+                continue;
+            }
+            pricing.add(new UpstreamProvider.Price(p.model(), nonNegative(p.inputPerMillion()), nonNegative(p.outputPerMillion()),
+                    p.cachedInputPerMillion() != null ? p.cachedInputPerMillion() : nonNegative(p.inputPerMillion())));
+        }
+        pricing.sort(Comparator.comparing(UpstreamProvider.Price::model));
         var limits = spec.limits() == null ? null
                 : new UpstreamProvider.Limits(spec.limits().requestsPerMinute(), spec.limits().tokensPerMinute(), spec.limits().maxConcurrency());
         UpstreamProvider.Simulation simulation = null;

@@ -48,6 +48,7 @@ public final class RoutingCompiler {
         var policyCompiler = new PolicyCompiler(new Problems(ResourceRef.of(policy), problems));
         PolicySettings settings = policyCompiler.settings(spec);
         var access = policyCompiler.access(spec, input.secrets(), input.secretRoot());
+        policyCompiler.checkGateway(spec);
 
         Map<String, ProviderCompiler.Resolved> providers = new TreeMap<>();
         for (Provider provider : inNamespace(input.providers(), namespace)) {
@@ -64,10 +65,8 @@ public final class RoutingCompiler {
                         new Problems(ResourceRef.of(group), problems)))
                 .toList();
 
-        Map<String, ModelRoute> routes = claimNames(candidates);
         Map<String, Problems> problemsByModel = new HashMap<>();
-        candidates.stream().filter(c -> c.route() != null && routes.containsKey(c.route().name()))
-                .forEach(c -> problemsByModel.put(c.route().name(), c.problems()));
+        Map<String, ModelRoute> routes = claimNames(candidates, problemsByModel);
         resolveFallbacks(routes, problemsByModel);
         removeFallbackCycles(routes, problemsByModel);
         resolveFallbacks(routes, problemsByModel);
@@ -91,8 +90,11 @@ public final class RoutingCompiler {
                 .toList();
     }
 
-    /** First come, first served by age: a younger group's clashing name leaves it out, a clashing alias is dropped. */
-    private static Map<String, ModelRoute> claimNames(List<ModelGroupCompiler.Candidate> candidates) {
+    /**
+     * First come, first served by age: a younger group's clashing name leaves it out, a clashing alias is dropped.
+     * problemsByModel receives, per served model name, the problems of the group that won it.
+     */
+    private static Map<String, ModelRoute> claimNames(List<ModelGroupCompiler.Candidate> candidates, Map<String, Problems> problemsByModel) {
         Map<String, String> owners = new HashMap<>();
         Map<String, ModelRoute> routes = new LinkedHashMap<>();
         for (ModelGroupCompiler.Candidate candidate : candidates) {
@@ -120,6 +122,7 @@ public final class RoutingCompiler {
                 }
             }
             routes.put(route.name(), withAliases(route, aliases));
+            problemsByModel.put(route.name(), candidate.problems());
         }
         return routes;
     }

@@ -26,6 +26,6 @@ public final class SecretIndex {
 
     /** The sorted data keys of a Secret, or null when the Secret does not exist. */
     public Set<String> keysOf(String secretName) {
-        return keysBySecret.get(secretName);
+        return secretName == null ? null : keysBySecret.get(secretName);
     }
 }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -104,22 +105,37 @@ public final class ResourceDirectory {
         String kind = document.path("kind").asText();
         String name = document.path("metadata").path("name").asText(null);
         String namespace = document.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE);
-        if (document.isObject() && !document.path("metadata").has("namespace")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) document.withObject("/metadata")).put("namespace", DEFAULT_NAMESPACE);
-        }
         var ref = new ResourceRef(kind.isEmpty() ? "Document" : kind, namespace, name);
-        if (name == null) {
+        boolean isSecret = "v1".equals(apiVersion) && "Secret".equals(kind);
+        if (!apiVersion.isEmpty() && !isSecret && !API_VERSION.equals(apiVersion)) {
+            return; // Other objects (Namespaces, Deployments, a kustomization.yaml, ...) may share the directory; they are not ours.
+        }
+        if (name == null || name.isBlank()) {
             collector.origins.put(ref, file);
             collector.problems.add(Problem.error(ref, "metadata.name", ProblemReason.InvalidValue, "metadata.name is required"));
             return;
         }
-        if ("v1".equals(apiVersion) && "Secret".equals(kind)) {
+        if (!document.path("metadata").has("namespace")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("metadata")).put("namespace", DEFAULT_NAMESPACE);
+        }
+        Path earlier = collector.origins.get(ref);
+        if (earlier != null) {
+            collector.problems.add(Problem.error(ref, "metadata.name", ProblemReason.InvalidValue,
+                    "defined twice: the copy in " + file + " is ignored, the one in " + earlier + " is used"));
+            return;
+        }
+        if (isSecret) {
             collector.origins.put(ref, file);
-            collector.secrets.add(secret(name, document));
+            LocalSecret secret = secret(ref, document, collector);
+            if (secret != null) {
+                collector.secrets.add(secret);
+            }
             return;
         }
         if (!API_VERSION.equals(apiVersion)) {
-            return; // Other objects (Namespaces, Deployments, ...) may share the directory; they are not ours.
+            collector.origins.put(ref, file);
+            collector.problems.add(Problem.error(ref, "apiVersion", ProblemReason.InvalidValue, "apiVersion is required"));
+            return;
         }
         Class<? extends HasMetadata> type = switch (kind) {
             case "Provider" -> Provider.class;
@@ -161,10 +177,20 @@ public final class ResourceDirectory {
         }
     }
 
-    private LocalSecret secret(String name, JsonNode document) {
+    /** The Secret with its values resolved, or null (and a problem) when a data value is not base64, as the API server would reject it. */
+    private LocalSecret secret(ResourceRef ref, JsonNode document, Collector collector) {
         Map<String, String> values = new HashMap<>();
-        document.path("data").fields().forEachRemaining(entry -> values.put(entry.getKey(),
-                new String(Base64.getDecoder().decode(entry.getValue().asText().trim()), StandardCharsets.UTF_8)));
+        var data = document.path("data").fields();
+        while (data.hasNext()) {
+            var entry = data.next();
+            try {
+                values.put(entry.getKey(), new String(Base64.getDecoder().decode(entry.getValue().asText().trim()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                collector.problems.add(Problem.error(ref, "data." + entry.getKey(), ProblemReason.InvalidValue,
+                        "not base64 (use stringData for plain text): " + e.getMessage()));
+                return null;
+            }
+        }
         document.path("stringData").fields().forEachRemaining(entry -> values.put(entry.getKey(), entry.getValue().asText()));
         Map<String, String> resolved = new HashMap<>();
         values.forEach((key, value) -> {
@@ -174,7 +200,7 @@ public final class ResourceDirectory {
                 resolved.put(key, actual);
             }
         });
-        return new LocalSecret(name, resolved);
+        return new LocalSecret(ref.name(), resolved);
     }
 
     /** Records unknown fields as dotted paths instead of failing, so one typo does not hide the rest. */
@@ -188,10 +214,24 @@ public final class ResourceDirectory {
         @Override
         public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
                 Object beanOrClass, String propertyName) throws IOException {
-            String path = parser.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.');
+            String path = fieldPath(parser.getParsingContext());
             fields.add(path.isEmpty() ? propertyName : path);
             parser.skipChildren();
             return true;
+        }
+
+        /** `spec.targets[0].wieght`: the same spelling as schema violations and compiler problems use. */
+        private static String fieldPath(JsonStreamContext context) {
+            List<String> segments = new ArrayList<>();
+            for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+                if (at.inArray() && at.hasCurrentIndex()) {
+                    segments.add(0, "[" + at.getCurrentIndex() + "]");
+                } else if (at.inObject() && at.hasCurrentName()) {
+                    segments.add(0, "." + at.getCurrentName());
+                }
+            }
+            String path = String.join("", segments);
+            return path.startsWith(".") ? path.substring(1) : path;
         }
     }
 

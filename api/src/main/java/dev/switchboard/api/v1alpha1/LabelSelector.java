@@ -28,6 +28,9 @@ public record LabelSelector(
             @JsonPropertyDescription("Values for In and NotIn; must be empty for Exists and DoesNotExist.") List<String> values) {
 
         boolean matches(Map<String, String> labels) {
+            if (key == null || operator == null) {
+                return false; // The schema requires both; a malformed requirement selects nothing.
+            }
             String value = labels.get(key);
             List<String> allowed = values == null ? List.of() : values;
             return switch (operator) {
@@ -47,7 +50,7 @@ public record LabelSelector(
         Map<String, String> actual = labels == null ? Map.of() : labels;
         if (selector.matchLabels() != null) {
             for (var entry : selector.matchLabels().entrySet()) {
-                if (!entry.getValue().equals(actual.get(entry.getKey()))) {
+                if (entry.getValue() == null || !entry.getValue().equals(actual.get(entry.getKey()))) {
                     return false;
                 }
             }

@@ -41,11 +41,12 @@ public record RoutingPolicySpec(
             @Min(1024) @Max(104857600) @Default("4194304") @JsonPropertyDescription("Largest request body accepted, in bytes; larger requests get 413.") Integer maxRequestBodyBytes) {
     }
 
+    /** The list is {@code retryOn}, not {@code on}: kubectl reads YAML 1.1, where an unquoted {@code on:} key is the boolean true. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Retry(
             @Min(0) @Max(10) @Default("2") @JsonPropertyDescription("Retries after the first attempt (0 disables retries).") Integer attempts,
             @JsonPropertyDescription("Exponential backoff between attempts, with jitter; an upstream Retry-After takes precedence.") Backoff backoff,
-            @JsonPropertyDescription("Failure classes that are retried: RateLimited (429), ServerError (5xx), ConnectFailure, Timeout. Other client errors are never retried.") List<RetryCondition> on) {
+            @JsonPropertyDescription("Failure classes that are retried: RateLimited (429), ServerError (5xx), ConnectFailure, Timeout. Other client errors are never retried.") List<RetryCondition> retryOn) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

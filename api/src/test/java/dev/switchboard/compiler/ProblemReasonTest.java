@@ -1,0 +1,365 @@
+package dev.switchboard.compiler;
+
+import static dev.switchboard.compiler.Fixtures.group;
+import static dev.switchboard.compiler.Fixtures.input;
+import static dev.switchboard.compiler.Fixtures.modelNames;
+import static dev.switchboard.compiler.Fixtures.policy;
+import static dev.switchboard.compiler.Fixtures.provider;
+import static dev.switchboard.compiler.Fixtures.ref;
+import static dev.switchboard.compiler.Fixtures.secrets;
+import static dev.switchboard.compiler.Fixtures.simpleGroup;
+import static dev.switchboard.compiler.Fixtures.simulated;
+import static dev.switchboard.compiler.Fixtures.targetsOf;
+import static dev.switchboard.compiler.Problem.Severity.Error;
+import static dev.switchboard.compiler.Problem.Severity.Warning;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.Arrays;
+import java.util.Set;
+
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.api.v1alpha1.ModelGroup;
+import dev.switchboard.routing.ModelRoute;
+
+/**
+ * One test per {@link ProblemReason}: the problem names resource, field, reason and severity, and the table
+ * shows the effect (Error: the resource is left out; Warning: the part is dropped), while the rest compiles.
+ */
+class ProblemReasonTest {
+
+    /** Asserts the complete problem list, so an unexpected extra problem fails the test too. */
+    private static void assertProblems(Compilation compilation, Tuple... expected) {
+        assertThat(compilation.problems())
+                .extracting(Problem::resource, Problem::field, Problem::reason, Problem::severity)
+                .containsExactlyInAnyOrder(expected);
+        assertThat(compilation.problems()).allSatisfy(p -> assertThat(p.message()).isNotBlank());
+    }
+
+    /** A new reason code without a test named after it (unknownProvider, fallbackCycle...) fails here. */
+    @Test
+    void everyReasonHasATestNamedAfterIt() {
+        Set<String> tests = Arrays.stream(ProblemReasonTest.class.getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(Test.class))
+                .map(java.lang.reflect.Method::getName)
+                .collect(java.util.stream.Collectors.toSet());
+        for (ProblemReason reason : ProblemReason.values()) {
+            String prefix = Character.toLowerCase(reason.name().charAt(0)) + reason.name().substring(1);
+            assertThat(tests).as("a test for %s", reason).anyMatch(name -> name.startsWith(prefix));
+        }
+    }
+
+    @Test
+    void unknownProvider() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(simpleGroup("chat", "sim", "ghost"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "chat"), "spec.targets[1].provider", ProblemReason.UnknownProvider, Warning));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.problems().get(0).message()).contains("ghost");
+    }
+
+    @Test
+    void providerUnavailable() {
+        Compilation c = input()
+                .providers(simulated("sim"), provider("openai", "{type: OpenAI}"))
+                .groups(simpleGroup("chat", "openai", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "openai"), "spec.credentials", ProblemReason.UnsupportedCombination, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.table().providers()).extracting("name").containsExactly("sim");
+    }
+
+    @Test
+    void duplicateModelNameGoesToTheOlderGroup() {
+        ModelGroup younger = group("a-chat", "{model: chat, targets: [{provider: sim-a}]}");
+        younger.getMetadata().setCreationTimestamp("2026-02-01T00:00:00Z");
+        ModelGroup older = group("b-chat", "{model: chat, targets: [{provider: sim-b}]}");
+        older.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        Compilation c = input()
+                .providers(simulated("sim-a"), simulated("sim-b"))
+                .groups(younger, older, simpleGroup("other", "sim-a"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "a-chat"), "spec.model", ProblemReason.DuplicateModelName, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim-b/chat");
+        assertThat(modelNames(c)).containsExactly("chat", "other");
+        assertThat(c.problems().get(0).message()).contains("b-chat");
+    }
+
+    @Test
+    void duplicateModelNameWithoutTimestampsGoesToTheFirstName() {
+        Compilation c = input()
+                .providers(simulated("sim-a"), simulated("sim-b"))
+                .groups(group("b-chat", "{model: chat, targets: [{provider: sim-b}]}"),
+                        group("a-chat", "{model: chat, targets: [{provider: sim-a}]}"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "b-chat"), "spec.model", ProblemReason.DuplicateModelName, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim-a/chat");
+    }
+
+    /** Fallback problems of the served name belong to the group that won it, not to the younger duplicate. */
+    @Test
+    void duplicateModelNameLeavesFallbackProblemsWithTheWinner() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("a-chat", "{model: chat, targets: [{provider: sim}], fallbacks: [nowhere, small]}"),
+                        group("b-chat", "{model: chat, targets: [{provider: sim}]}"),
+                        group("small", "{model: small, targets: [{provider: sim}], fallbacks: [chat]}"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "a-chat"), "spec.fallbacks", ProblemReason.UnknownFallback, Warning),
+                tuple(ref("ModelGroup", "a-chat"), "spec.fallbacks", ProblemReason.FallbackCycle, Error),
+                tuple(ref("ModelGroup", "b-chat"), "spec.model", ProblemReason.DuplicateModelName, Error),
+                tuple(ref("ModelGroup", "small"), "spec.fallbacks", ProblemReason.FallbackCycle, Error));
+        assertThat(modelNames(c)).isEmpty();
+    }
+
+    @Test
+    void duplicateAlias() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("a-chat", "{model: chat, aliases: [smart], targets: [{provider: sim}]}"),
+                        group("b-chat", "{model: chat-2, aliases: [smart, chat, chat-two], targets: [{provider: sim}]}"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "b-chat"), "spec.aliases", ProblemReason.DuplicateAlias, Warning),
+                tuple(ref("ModelGroup", "b-chat"), "spec.aliases", ProblemReason.DuplicateAlias, Warning));
+        assertThat(c.table().model("chat").aliases()).containsExactly("smart");
+        assertThat(c.table().model("chat-2").aliases()).containsExactly("chat-two");
+        assertThat(c.table().model("smart").name()).isEqualTo("chat");
+    }
+
+    @Test
+    void unknownFallback() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("chat", "{model: chat, targets: [{provider: sim}], fallbacks: [nowhere, small-alias]}"),
+                        group("small", "{model: small, aliases: [small-alias], targets: [{provider: sim}]}"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "chat"), "spec.fallbacks", ProblemReason.UnknownFallback, Warning));
+        assertThat(c.table().model("chat").fallbacks()).as("alias resolved to the model name").containsExactly("small");
+        assertThat(c.problems().get(0).message()).contains("nowhere");
+    }
+
+    @Test
+    void fallbackToALeftOutGroupIsUnknown() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("chat", "{model: chat, targets: [{provider: sim}], fallbacks: [broken]}"),
+                        simpleGroup("broken", "ghost"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "broken"), "spec.targets[0].provider", ProblemReason.UnknownProvider, Warning),
+                tuple(ref("ModelGroup", "broken"), "spec.targets", ProblemReason.NoUsableTargets, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.fallbacks", ProblemReason.UnknownFallback, Warning));
+        assertThat(modelNames(c)).containsExactly("chat");
+        assertThat(c.table().model("chat").fallbacks()).isEmpty();
+    }
+
+    @Test
+    void fallbackCycleLeavesOutEveryGroupOnIt() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("a", "{model: a, targets: [{provider: sim}], fallbacks: [b]}"),
+                        group("b", "{model: b, aliases: [bee], targets: [{provider: sim}], fallbacks: [c]}"),
+                        group("c", "{model: c, targets: [{provider: sim}], fallbacks: [bee]}"),
+                        group("d", "{model: d, targets: [{provider: sim}], fallbacks: [a, e]}"),
+                        simpleGroup("e", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "b"), "spec.fallbacks", ProblemReason.FallbackCycle, Error),
+                tuple(ref("ModelGroup", "c"), "spec.fallbacks", ProblemReason.FallbackCycle, Error),
+                tuple(ref("ModelGroup", "a"), "spec.fallbacks", ProblemReason.UnknownFallback, Warning));
+        assertThat(modelNames(c)).as("a leads into the cycle but is not on it").containsExactly("a", "d", "e");
+        assertThat(c.table().model("a").fallbacks()).as("b was left out").isEmpty();
+        assertThat(c.table().model("d").fallbacks()).containsExactly("a", "e");
+        assertThat(c.problemsOf(ref("ModelGroup", "b")).get(0).message()).contains("b -> c -> b");
+    }
+
+    @Test
+    void missingSecret() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys, clients: [{name: search, keyRef: {name: nope, key: k}}, {name: ok, keyRef: {name: clients, key: ok}}]}}"))
+                .providers(provider("openai", "{type: OpenAI, credentials: {secretRef: {name: missing-keys}}}"), simulated("sim"))
+                .groups(simpleGroup("chat", "openai", "sim"))
+                .secrets(secrets("secret:clients", "ok"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "openai"), "spec.credentials.secretRef.name", ProblemReason.MissingSecret, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].keyRef.name", ProblemReason.MissingSecret, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.table().access().clients()).extracting("name").containsExactly("ok");
+    }
+
+    @Test
+    void missingSecretKey() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys, clients: [{name: search, keyRef: {name: clients, key: search}}, {name: ok, keyRef: {name: clients, key: ok}}]}}"))
+                .providers(provider("openai", "{type: OpenAI, credentials: {secretRef: {name: openai-keys, keys: [key-1, key-3]}}}"),
+                        provider("anthropic", "{type: Anthropic, credentials: {secretRef: {name: empty}}}"),
+                        simulated("sim"))
+                .groups(simpleGroup("chat", "openai", "anthropic", "sim"))
+                .secrets(secrets("secret:openai-keys", "key-1", "key-2", "secret:empty", "secret:clients", "ok"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "openai"), "spec.credentials.secretRef.keys", ProblemReason.MissingSecretKey, Error),
+                tuple(ref("Provider", "anthropic"), "spec.credentials.secretRef.name", ProblemReason.MissingSecretKey, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[1].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].keyRef.key", ProblemReason.MissingSecretKey, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.table().access().clients()).extracting("name").containsExactly("ok");
+        assertThat(c.problemsOf(ref("Provider", "openai")).get(0).message()).contains("key-3");
+    }
+
+    @Test
+    void modelNotServed() {
+        var withStatus = provider("ollama", "{type: Ollama, models: ['llama3.1:8b']}");
+        withStatus.setStatus(new dev.switchboard.api.v1alpha1.ProviderStatus(null, null, java.util.List.of("qwen3:4b"), 1, null, null));
+        Compilation c = input()
+                .providers(withStatus, simulated("sim"))
+                .groups(group("chat", "{model: chat, targets: [{provider: ollama, model: 'gpt-5'}, {provider: ollama, model: 'llama3.1:8b'}, "
+                        + "{provider: ollama, model: 'qwen3:4b'}, {provider: sim}]}"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "chat"), "spec.targets[0].model", ProblemReason.ModelNotServed, Warning));
+        assertThat(targetsOf(c, "chat")).as("declared and discovered models are both served")
+                .containsExactly("ollama/llama3.1:8b", "ollama/qwen3:4b", "sim/chat");
+    }
+
+    @Test
+    void unsupportedCombinationLowestCostWithoutPricing() {
+        Compilation c = input()
+                .providers(provider("priced", "{type: Simulated, pricing: [{model: chat, inputPerMillion: 1, outputPerMillion: 2}]}"),
+                        simulated("free"))
+                .groups(group("chat", "{model: chat, strategy: LowestCost, targets: [{provider: priced}, {provider: free}]}"),
+                        group("cheap", "{model: cheap, strategy: LowestCost, targets: [{provider: priced, model: chat}]}"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "chat"), "spec.strategy", ProblemReason.UnsupportedCombination, Error));
+        assertThat(modelNames(c)).containsExactly("cheap");
+        assertThat(c.problems().get(0).message()).contains("free");
+    }
+
+    @Test
+    void unsupportedCombinationProviderAndPolicy() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys}}"))
+                .providers(provider("azure", "{type: AzureOpenAI, credentials: {secretRef: {name: azure}}}"),
+                        provider("compat", "{type: OpenAICompatible}"),
+                        provider("ollama", "{type: Ollama, simulation: {latency: 1s}}"),
+                        simulated("sim"))
+                .groups(simpleGroup("chat", "sim"))
+                .secrets(secrets("secret:azure", "k"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "azure"), "spec.endpoint", ProblemReason.UnsupportedCombination, Error),
+                tuple(ref("Provider", "azure"), "spec.apiVersion", ProblemReason.UnsupportedCombination, Error),
+                tuple(ref("Provider", "compat"), "spec.endpoint", ProblemReason.UnsupportedCombination, Error),
+                tuple(ref("Provider", "ollama"), "spec.simulation", ProblemReason.UnsupportedCombination, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access", ProblemReason.UnsupportedCombination, Warning));
+        assertThat(c.table().access().mode()).isEqualTo("ApiKeys");
+        assertThat(c.table().access().clients()).isEmpty();
+        assertThat(modelNames(c)).containsExactly("chat");
+    }
+
+    @Test
+    void noUsableTargets() {
+        Compilation c = input()
+                .providers(simulated("sim"), provider("ollama", "{type: Ollama, models: [llama]}"))
+                .groups(group("gone", "{model: gone, targets: [{provider: ghost}, {provider: ollama}]}"),
+                        group("agg", "{model: agg, aggregate: {providerSelector: {matchLabels: {tier: nowhere}}}}"),
+                        simpleGroup("chat", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "gone"), "spec.targets[0].provider", ProblemReason.UnknownProvider, Warning),
+                tuple(ref("ModelGroup", "gone"), "spec.targets[1].model", ProblemReason.ModelNotServed, Warning),
+                tuple(ref("ModelGroup", "gone"), "spec.targets", ProblemReason.NoUsableTargets, Error),
+                tuple(ref("ModelGroup", "agg"), "spec.aggregate", ProblemReason.NoUsableTargets, Error));
+        assertThat(modelNames(c)).containsExactly("chat");
+    }
+
+    @Test
+    void noTargetsAtAll() {
+        Compilation c = input().providers(simulated("sim")).groups(group("empty", "{model: empty}"), simpleGroup("chat", "sim")).compile();
+        assertProblems(c, tuple(ref("ModelGroup", "empty"), "spec.targets", ProblemReason.NoUsableTargets, Error));
+        assertThat(modelNames(c)).containsExactly("chat");
+    }
+
+    @Test
+    void invalidValueInAProviderLeavesItOut() {
+        Compilation c = input()
+                .providers(provider("slow", "{type: Ollama, timeouts: {connect: 30 seconds}}"), simulated("sim"))
+                .groups(simpleGroup("chat", "slow", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "slow"), "spec.timeouts.connect", ProblemReason.InvalidValue, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+    }
+
+    /** The duration pattern admits 0s, but the gateway rejects a table with a zero timeout or deadline. */
+    @Test
+    void invalidValueForZeroDurationsKeepsTheTableValid() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: Open}, defaults: {deadline: 0s}}"))
+                .providers(provider("zero", "{type: Ollama, timeouts: {connect: 0s, idle: 0.1ms}}"), simulated("sim"))
+                .groups(simpleGroup("chat", "zero", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "zero"), "spec.timeouts.connect", ProblemReason.InvalidValue, Error),
+                tuple(ref("Provider", "zero"), "spec.timeouts.idle", ProblemReason.InvalidValue, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.defaults.deadline", ProblemReason.InvalidValue, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.table().settings().deadlineMs()).isEqualTo(120_000);
+    }
+
+    @Test
+    void invalidValueInATargetDropsIt() {
+        Compilation c = input()
+                .providers(simulated("sim"), simulated("sim-2"))
+                .groups(group("chat", "{model: chat, aliases: ['bad alias', chat-latest], targets: [{provider: sim, weight: 0}, "
+                        + "{provider: sim-2, model: 'no spaces'}, {provider: sim-2}, {provider: sim-2, weight: 5}]}"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0]", ProblemReason.InvalidValue, Warning),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[1].model", ProblemReason.InvalidValue, Warning),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[3]", ProblemReason.InvalidValue, Warning),
+                tuple(ref("ModelGroup", "chat"), "spec.aliases[0]", ProblemReason.InvalidValue, Warning));
+        ModelRoute chat = c.table().model("chat");
+        assertThat(chat.targets()).containsExactly(new ModelRoute.Target("sim-2", "chat", 1, 0));
+        assertThat(chat.aliases()).containsExactly("chat-latest");
+    }
+
+    @Test
+    void invalidValueInTheModelNameLeavesTheGroupOut() {
+        Compilation c = input().providers(simulated("sim"))
+                .groups(group("spaces", "{model: 'has spaces', targets: [{provider: sim}]}"), simpleGroup("chat", "sim"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "spaces"), "spec.model", ProblemReason.InvalidValue, Error));
+        assertThat(modelNames(c)).containsExactly("chat");
+    }
+
+    @Test
+    void invalidValueInThePolicyFallsBackForThatPart() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: Open}, defaults: {deadline: soon, retry: {attempts: 3, backoff: {base: 5s, max: 2s}}}}"))
+                .providers(simulated("sim"))
+                .groups(simpleGroup("chat", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("RoutingPolicy", "gateway"), "spec.defaults.deadline", ProblemReason.InvalidValue, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.defaults.retry.backoff.base", ProblemReason.InvalidValue, Error));
+        var settings = c.table().settings();
+        assertThat(settings.deadlineMs()).as("documented default").isEqualTo(120_000);
+        assertThat(settings.retry().backoffBaseMs()).isEqualTo(2_000);
+        assertThat(settings.retry().backoffMaxMs()).isEqualTo(2_000);
+        assertThat(settings.retry().attempts()).as("valid parts are kept").isEqualTo(3);
+        assertThat(modelNames(c)).containsExactly("chat");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.switchboard.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.compiler.Compilation;
+import dev.switchboard.compiler.CompilerInput;
+import dev.switchboard.compiler.RoutingCompiler;
+import dev.switchboard.resources.LoadedResources;
+import dev.switchboard.resources.ResourceDirectory;
+import dev.switchboard.testing.RepoFiles;
+
+/** The gateway's guard against hand-edited or foreign tables. */
+class RoutingTableValidateTest {
+
+    private static RoutingTable table;
+    private static byte[] json;
+
+    @BeforeAll
+    static void compileSamples() {
+        LoadedResources loaded = ResourceDirectory.load(RepoFiles.resolve("manifests/samples"), name -> null);
+        Compilation c = RoutingCompiler.compile(new CompilerInput(loaded.policies().get(0), loaded.providers(), loaded.modelGroups(),
+                loaded.secretIndex(), null));
+        table = c.table();
+        json = c.json();
+    }
+
+    @Test
+    void compiledTableValidatesClean() throws Exception {
+        assertThat(table.validate()).isEmpty();
+        assertThat(RoutingTableCodec.fromJson(json).validate()).isEmpty();
+    }
+
+    @Test
+    void unknownProviderInATarget() {
+        RoutingTable broken = withModel("chat-smart", m -> new ModelRoute(m.name(), m.aliases(), m.strategy(),
+                List.of(new ModelRoute.Target("ghost", "gpt-4o", 1, 0)), m.fallbacks(), m.deprecation()));
+        assertThat(broken.validate()).containsExactly("models[chat-smart].targets: unknown provider ghost");
+    }
+
+    @Test
+    void duplicateAlias() {
+        RoutingTable broken = withModel("chat-local", m -> new ModelRoute(m.name(), List.of("llama3.1", "gpt-4o"), m.strategy(),
+                m.targets(), m.fallbacks(), m.deprecation()));
+        assertThat(broken.validate()).containsExactly("duplicate model name or alias gpt-4o");
+    }
+
+    @Test
+    void aliasRepeatingAModelName() {
+        RoutingTable broken = withModel("chat-local", m -> new ModelRoute(m.name(), List.of("chat-smart"), m.strategy(),
+                m.targets(), m.fallbacks(), m.deprecation()));
+        assertThat(broken.validate()).singleElement().asString().startsWith("duplicate model name").endsWith(" chat-smart");
+    }
+
+    @Test
+    void unsupportedSchemaVersionFromAHandEditedFile() throws Exception {
+        String text = new String(json, StandardCharsets.UTF_8).replace("\"schemaVersion\" : 1,", "\"schemaVersion\" : 2,");
+        RoutingTable parsed = RoutingTableCodec.fromJson(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(parsed.validate()).containsExactly("unsupported schemaVersion 2 (this gateway reads 1)");
+    }
+
+    @Test
+    void unknownFallback() {
+        RoutingTable broken = withModel("chat-smart", m -> new ModelRoute(m.name(), m.aliases(), m.strategy(), m.targets(),
+                List.of("chat-local", "nowhere"), m.deprecation()));
+        assertThat(broken.validate()).containsExactly("models[chat-smart].fallbacks: unknown model nowhere");
+    }
+
+    @Test
+    void fallbackToAnAliasIsValid() {
+        RoutingTable viaAlias = withModel("chat-local", m -> new ModelRoute(m.name(), m.aliases(), m.strategy(), m.targets(),
+                List.of("gpt-4o"), m.deprecation()));
+        assertThat(viaAlias.validate()).isEmpty();
+    }
+
+    @Test
+    void otherInvariants() {
+        RoutingTable broken = new RoutingTable(table.schemaVersion(), table.source(),
+                new PolicySettings("Fastest", table.settings().retry(), table.settings().circuitBreaker(), 0, table.settings().maxRequestBodyBytes()),
+                new AccessRules("Closed", table.access().clients()),
+                doubled(table.providers()),
+                List.of(new ModelRoute("empty", List.of(), "Weighted", List.of(), List.of(), null),
+                        new ModelRoute("zero", List.of(), "Weighted", List.of(new ModelRoute.Target("simulated", "m", 0, 0)), List.of(), null)));
+        assertThat(broken.validate()).containsExactlyInAnyOrder(
+                "settings.strategy: unknown strategy Fastest",
+                "settings.deadlineMs must be positive",
+                "access.mode: unknown mode Closed",
+                "duplicate provider simulated",
+                "models[empty].targets: empty",
+                "models[zero].targets[simulated]: weight must be >= 1 and priority >= 0");
+    }
+
+    @Test
+    void providerInvariants() {
+        List<UpstreamProvider> providers = new ArrayList<>();
+        for (UpstreamProvider p : table.providers()) {
+            providers.add(switch (p.name()) {
+                case "simulated" -> new UpstreamProvider(p.name(), p.type(), p.endpoint(), p.apiVersion(), p.headers(), p.timeouts(),
+                        p.limits(), p.pricing(), p.credentials(), null);
+                case "ollama-local" -> new UpstreamProvider(p.name(), "Bedrock", "file:///tmp/x", p.apiVersion(), p.headers(),
+                        new UpstreamProvider.Timeouts(0, 1, 1, 1), p.limits(), p.pricing(), p.credentials(), p.simulation());
+                default -> p;
+            });
+        }
+        RoutingTable broken = new RoutingTable(table.schemaVersion(), table.source(), table.settings(), table.access(), providers, table.models());
+        assertThat(broken.validate()).containsExactlyInAnyOrder(
+                "providers[simulated]: simulation settings go with type Simulated, and only with it",
+                "providers[ollama-local].type: unknown type Bedrock",
+                "providers[ollama-local].endpoint: not an http(s) URL: file:///tmp/x",
+                "providers[ollama-local].timeouts: missing or not positive");
+    }
+
+    private List<UpstreamProvider> doubled(List<UpstreamProvider> providers) {
+        List<UpstreamProvider> doubled = new ArrayList<>(providers);
+        doubled.add(table.provider("simulated"));
+        return doubled;
+    }
+
+    private RoutingTable withModel(String name, UnaryOperator<ModelRoute> change) {
+        assertThat(table.model(name)).isNotNull();
+        List<ModelRoute> models = table.models().stream().map(m -> m.name().equals(name) ? change.apply(m) : m).toList();
+        return new RoutingTable(table.schemaVersion(), table.source(), table.settings(), table.access(), table.providers(), models);
+    }
+}
