@@ -142,6 +142,22 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void aStreamOverItsTotalTimeoutEndsWithAnErrorEventAndFreesTheUpstream() throws Exception {
+        int cancelledBefore = GatewayTestResource.simulator().cancelledStreams();
+        HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("endless-short", true));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> events = List.of(response.body().split("\n\n"));
+        assertThat(events.get(0)).contains("tick");
+        assertThat(events.get(events.size() - 1)).startsWith("data: {\"error\"").contains("stream_interrupted");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (GatewayTestResource.simulator().cancelledStreams() == cancelledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(GatewayTestResource.simulator().cancelledStreams()).isGreaterThan(cancelledBefore);
+    }
+
+    @Test
     void clientDisconnectCancelsTheUpstream() throws Exception {
         int cancelledBefore = GatewayTestResource.simulator().cancelledStreams();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

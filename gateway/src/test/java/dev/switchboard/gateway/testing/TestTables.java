@@ -64,6 +64,7 @@ public final class TestTables {
         models.add(route("broken-stream", "Weighted", target("sim-openai", "break-stream")));
         models.add(route("endless-stream", "Weighted", target("sim-openai", "endless-stream")));
         models.add(route("slow", "Weighted", target("sim-impatient", "slow-2000")));
+        models.add(route("endless-short", "Weighted", target("sim-short", "endless-stream")));
         models.add(route("unreachable", "Weighted", target("sim-down", "any")));
         models.add(route("flaky", "Weighted", target("simulated-flaky", "sim-model")));
         models.add(route("org/model-x", "Weighted", target("simulated", "sim-model")));
@@ -74,6 +75,8 @@ public final class TestTables {
                 openAi("sim-a", simulatorUrl, keys, 30_000),
                 openAi("sim-b", simulatorUrl, keys, 30_000),
                 openAi("sim-impatient", simulatorUrl, keys, 300),
+                new UpstreamProvider("sim-short", "OpenAI", simulatorUrl, null, null, new Timeouts(2_000, 30_000, 30_000, 500),
+                        null, null, keys, null),
                 // Port 1 is privileged and unused on test machines: connections are refused at once.
                 openAi("sim-down", "http://127.0.0.1:1/v1", keys, 30_000),
                 simulated("simulated"),
