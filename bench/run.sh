@@ -74,7 +74,7 @@ run() { # name url body
 echo "bench: warming up for ${WARMUP:-60s}" >&2
 hey -z "${WARMUP:-60s}" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${plain/bench-upstream/bench}" \
   "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
-hey -z 10s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${stream/bench-upstream/bench}" \
+hey -z 30s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${stream/bench-upstream/bench}" \
   "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
 hey -z 10s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$plain" \
   "http://127.0.0.1:$SIM_PORT/v1/chat/completions" >/dev/null

@@ -25,6 +25,8 @@ import io.vertx.ext.web.RoutingContext;
 final class ProxyExchange implements UpstreamListener {
 
     private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
+    private static final Buffer DONE = Buffer.buffer("[DONE]");
+    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final RoutingContext ctx;
     private final HttpServerResponse response;
@@ -158,15 +160,15 @@ final class ProxyExchange implements UpstreamListener {
         if (finished) {
             return;
         }
-        String data = event.data();
-        if (data == null || data.equals("[DONE]")) {
+        Buffer data = event.data();
+        if (data == null || data.equals(DONE)) {
             doneSeen = doneSeen || data != null;
             write(event.otherFields(), data);
             return;
         }
         JsonFields json;
         try {
-            json = JsonFields.scan(data.getBytes(StandardCharsets.UTF_8));
+            json = JsonFields.scan(data.getBytes());
         } catch (JsonFields.Invalid e) {
             write(event.otherFields(), data);
             return;
@@ -187,22 +189,28 @@ final class ProxyExchange implements UpstreamListener {
                 json.hideUsage();
             }
         }
-        write(event.otherFields(), json.toBuffer().toString(StandardCharsets.UTF_8));
+        write(event.otherFields(), json.toBuffer());
     }
 
     /** Queues an event; the events of one upstream chunk leave in one write (one syscall, not one each). */
-    private void write(String otherFields, String data) {
+    private void write(String otherFields, Buffer data) {
         record.markFirstByte();
         if (outgoing == null) {
             outgoing = Buffer.buffer(256);
         }
-        outgoing.appendString(otherFields);
+        if (!otherFields.isEmpty()) {
+            outgoing.appendString(otherFields);
+        }
         if (data != null) {
-            for (String line : data.split("\n", -1)) {
-                outgoing.appendString("data: ").appendString(line).appendString("\n");
+            int start = 0;
+            for (int i = 0; i <= data.length(); i++) {
+                if (i == data.length() || data.getByte(i) == '\n') {
+                    outgoing.appendBytes(DATA_PREFIX).appendBuffer(data, start, i - start).appendByte((byte) '\n');
+                    start = i + 1;
+                }
             }
         }
-        outgoing.appendString("\n");
+        outgoing.appendByte((byte) '\n');
     }
 
     private void flush() {
@@ -214,7 +222,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void streamError(String code, String message) {
         record.errorCode = code;
-        write("", ApiError.upstream(502, code, message).toJson().encode());
+        write("", ApiError.upstream(502, code, message).toJson().toBuffer());
     }
 
     private void relayJson() {

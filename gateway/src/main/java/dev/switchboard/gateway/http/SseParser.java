@@ -7,18 +7,19 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Splits a server-sent-event byte stream into events, however the bytes are chunked. Only what the relay
- * needs: the joined data lines of each event, plus any other field lines verbatim. Comments are dropped.
+ * needs: the joined data lines of each event as bytes (never decoded to text), plus any other field lines
+ * verbatim. Comments are dropped.
  */
 final class SseParser {
 
-    /** One event: the non-data field lines as received ("event: x\n"...) and the joined data. */
-    record Event(String otherFields, String data) {
+    /** One event: the non-data field lines as received ("event: x\n"...) and the joined data, or null. */
+    record Event(String otherFields, Buffer data) {
     }
 
     private final Consumer<Event> sink;
     private Buffer pending = Buffer.buffer();
     private StringBuilder fields = new StringBuilder();
-    private StringBuilder data;
+    private Buffer data;
 
     SseParser(Consumer<Event> sink) {
         this.sink = sink;
@@ -29,7 +30,7 @@ final class SseParser {
         int start = 0;
         for (int i = 0; i < pending.length(); i++) {
             if (pending.getByte(i) == '\n') {
-                line(pending.getString(start, i, StandardCharsets.UTF_8.name()));
+                line(start, i);
                 start = i + 1;
             }
         }
@@ -39,29 +40,48 @@ final class SseParser {
     /** Flushes an event the upstream did not terminate with a blank line. */
     void finish() {
         if (pending.length() > 0) {
-            line(pending.toString(StandardCharsets.UTF_8));
+            line(0, pending.length());
             pending = Buffer.buffer();
         }
-        line("");
+        dispatch();
     }
 
-    private void line(String raw) {
-        String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
-        if (line.isEmpty()) {
-            if (data != null || fields.length() > 0) {
-                sink.accept(new Event(fields.toString(), data == null ? null : data.toString()));
-            }
-            fields = new StringBuilder();
-            data = null;
-        } else if (line.startsWith("data:")) {
-            String value = line.substring(line.startsWith("data: ") ? 6 : 5);
-            if (data == null) {
-                data = new StringBuilder(value);
-            } else {
-                data.append('\n').append(value);
-            }
-        } else if (!line.startsWith(":")) {
-            fields.append(line).append('\n');
+    private void line(int start, int end) {
+        if (end > start && pending.getByte(end - 1) == '\r') {
+            end--;
         }
+        if (end == start) {
+            dispatch();
+        } else if (startsWith(start, end, "data:")) {
+            int value = start + 5 < end && pending.getByte(start + 5) == ' ' ? start + 6 : start + 5;
+            if (data == null) {
+                data = Buffer.buffer(end - value);
+            } else {
+                data.appendByte((byte) '\n');
+            }
+            data.appendBuffer(pending, value, end - value);
+        } else if (pending.getByte(start) != ':') {
+            fields.append(pending.getString(start, end, StandardCharsets.UTF_8.name())).append('\n');
+        }
+    }
+
+    private void dispatch() {
+        if (data != null || fields.length() > 0) {
+            sink.accept(new Event(fields.toString(), data));
+        }
+        fields = new StringBuilder();
+        data = null;
+    }
+
+    private boolean startsWith(int start, int end, String prefix) {
+        if (end - start < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (pending.getByte(start + i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

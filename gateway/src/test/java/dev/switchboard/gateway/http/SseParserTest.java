@@ -11,6 +11,10 @@ import io.vertx.core.buffer.Buffer;
 
 class SseParserTest {
 
+    private static SseParser.Event event(String otherFields, String data) {
+        return new SseParser.Event(otherFields, Buffer.buffer(data));
+    }
+
     private final List<SseParser.Event> events = new ArrayList<>();
     private final SseParser parser = new SseParser(events::add);
 
@@ -22,9 +26,9 @@ class SseParserTest {
         }
 
         assertThat(events).containsExactly(
-                new SseParser.Event("", "{\"a\":1}"),
-                new SseParser.Event("event: x\n", "line1\nline2"),
-                new SseParser.Event("", "[DONE]"));
+                event("", "{\"a\":1}"),
+                event("event: x\n", "line1\nline2"),
+                event("", "[DONE]"));
     }
 
     @Test
@@ -34,7 +38,7 @@ class SseParserTest {
 
         parser.finish();
 
-        assertThat(events).containsExactly(new SseParser.Event("", "tail"));
+        assertThat(events).containsExactly(event("", "tail"));
     }
 
     @Test
@@ -44,6 +48,6 @@ class SseParserTest {
             parser.feed(Buffer.buffer(new byte[] { b }));
         }
 
-        assertThat(events).containsExactly(new SseParser.Event("", "\u00e9t\u00e9 \uD83D\uDE80"));
+        assertThat(events).containsExactly(event("", "\u00e9t\u00e9 \uD83D\uDE80"));
     }
 }
