@@ -3,8 +3,6 @@ package dev.switchboard.operator.common;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.Unremovable;
 
@@ -18,8 +16,7 @@ public class LeaderElectionProducer {
     @Produces
     @Singleton
     @Unremovable
-    LeaderElectionConfiguration leaderElection(
-            @ConfigProperty(name = "switchboard.leader-election.lease-name", defaultValue = "switchboard-operator") String leaseName) {
-        return new LeaderElectionConfiguration(leaseName);
+    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+        return new LeaderElectionConfiguration(config.leaderElection().leaseName());
     }
 }

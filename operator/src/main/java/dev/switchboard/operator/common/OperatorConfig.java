@@ -13,6 +13,8 @@ public interface OperatorConfig {
 
     Discovery discovery();
 
+    LeaderElection leaderElection();
+
     interface Gateway {
         /** Image of gateway pods when a RoutingPolicy does not name one. */
         @WithDefault("switchboard/gateway:0.1.0")
@@ -35,5 +37,11 @@ public interface OperatorConfig {
         /** Time allowed for one upstream model listing. */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    interface LeaderElection {
+        /** Name of the Lease in the operator's namespace that replicas compete for. */
+        @WithDefault("switchboard-operator")
+        String leaseName();
     }
 }

@@ -12,6 +12,7 @@ import dev.switchboard.api.v1alpha1.ModelGroupStatus;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.operator.common.ConditionMerger;
 import dev.switchboard.operator.common.EventRecorder;
+import dev.switchboard.operator.common.StatusPatcher;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -30,8 +31,10 @@ public class ModelGroupReconciler implements Reconciler<ModelGroup> {
 
     private final ModelGroupResolver resolver;
     private final EventRecorder events;
+    private final StatusPatcher statusPatcher;
 
-    public ModelGroupReconciler(ModelGroupResolver resolver, EventRecorder events) {
+    public ModelGroupReconciler(ModelGroupResolver resolver, EventRecorder events, StatusPatcher statusPatcher) {
+        this.statusPatcher = statusPatcher;
         this.resolver = resolver;
         this.events = events;
     }
@@ -70,6 +73,7 @@ public class ModelGroupReconciler implements Reconciler<ModelGroup> {
         if (Objects.equals(status, group.getStatus())) {
             return UpdateControl.noUpdate();
         }
+        // Transitions are judged against the old status before the patch replaces it on the resource.
         List<Condition> old = group.getStatus() == null ? null : group.getStatus().conditions();
         if (ConditionMerger.transitioned(old, status.conditions(), ModelGroupResolver.RESOLVED_REFS)) {
             Condition resolved = ConditionMerger.find(status.conditions(), ModelGroupResolver.RESOLVED_REFS);
@@ -77,8 +81,8 @@ public class ModelGroupReconciler implements Reconciler<ModelGroup> {
                 events.warning(group, resolved.reason(), resolved.message());
             }
         }
-        group.setStatus(status);
-        return UpdateControl.patchStatus(group);
+        statusPatcher.replace(group, status);
+        return UpdateControl.noUpdate();
     }
 
     @SuppressWarnings("unchecked")

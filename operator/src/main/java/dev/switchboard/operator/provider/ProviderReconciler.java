@@ -15,6 +15,7 @@ import dev.switchboard.api.v1alpha1.ProviderStatus;
 import dev.switchboard.compiler.Durations;
 import dev.switchboard.operator.common.ConditionMerger;
 import dev.switchboard.operator.common.EventRecorder;
+import dev.switchboard.operator.common.StatusPatcher;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -40,8 +41,11 @@ public class ProviderReconciler implements Reconciler<Provider> {
     private final ProviderStatusFactory statusFactory;
     private final EventRecorder events;
     private final Clock clock;
+    private final StatusPatcher statusPatcher;
 
-    public ProviderReconciler(ModelDiscovery discovery, ProviderStatusFactory statusFactory, EventRecorder events, Clock clock) {
+    public ProviderReconciler(ModelDiscovery discovery, ProviderStatusFactory statusFactory, EventRecorder events, Clock clock,
+            StatusPatcher statusPatcher) {
+        this.statusPatcher = statusPatcher;
         this.discovery = discovery;
         this.statusFactory = statusFactory;
         this.events = events;
@@ -77,14 +81,12 @@ public class ProviderReconciler implements Reconciler<Provider> {
                 : null;
 
         ProviderStatus status = statusFactory.create(provider, credentials, enabled, outcome);
-        UpdateControl<Provider> control;
-        if (Objects.equals(status, provider.getStatus())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            recordTransitions(provider, provider.getStatus(), status);
-            provider.setStatus(status);
-            control = UpdateControl.patchStatus(provider);
+        ProviderStatus previous = provider.getStatus();
+        if (!Objects.equals(status, previous)) {
+            statusPatcher.replace(provider, status);
+            recordTransitions(provider, previous, status);
         }
+        UpdateControl<Provider> control = UpdateControl.noUpdate();
         if (!enabled) {
             return control;
         }

@@ -41,7 +41,11 @@ public class PolicyCompilations {
 
     public Compilation of(RoutingPolicy policy, Context<RoutingPolicy> context) {
         var shared = context.managedWorkflowAndDependentResourceContext();
-        return shared.get(CONTEXT_KEY, Compilation.class).orElseGet(() -> shared.put(CONTEXT_KEY, compile(policy, context)));
+        return shared.get(CONTEXT_KEY, Compilation.class).orElseGet(() -> {
+            Compilation compilation = compile(policy, context);
+            shared.put(CONTEXT_KEY, compilation);
+            return compilation;
+        });
     }
 
     private Compilation compile(RoutingPolicy policy, Context<RoutingPolicy> context) {

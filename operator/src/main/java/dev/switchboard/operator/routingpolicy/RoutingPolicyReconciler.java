@@ -15,6 +15,7 @@ import dev.switchboard.compiler.Compilation;
 import dev.switchboard.operator.common.ConditionMerger;
 import dev.switchboard.operator.common.EventRecorder;
 import dev.switchboard.operator.common.OperatorConfig;
+import dev.switchboard.operator.common.StatusPatcher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -35,7 +36,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 /**
  * Turns a RoutingPolicy into its routing ConfigMap and gateway (Deployment, Service, ServiceAccount, and
  * HPA/PDB when they apply), then reports status. The dependents run first (managed workflow); this method
- * only computes status and writes it when it changed.
+ * only computes status and writes it (see {@link StatusPatcher}) when it changed.
  */
 @ControllerConfiguration(name = RoutingPolicyReconciler.NAME)
 @Workflow(dependents = {
@@ -58,9 +59,11 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
     private final RoutingPolicyStatusFactory statusFactory;
     private final EventRecorder events;
     private final OperatorConfig config;
+    private final StatusPatcher statusPatcher;
 
     public RoutingPolicyReconciler(PolicyCompilations compilations, DependencyIndex index, GatewayConfigProbe probe,
-            RoutingPolicyStatusFactory statusFactory, EventRecorder events, OperatorConfig config) {
+            RoutingPolicyStatusFactory statusFactory, EventRecorder events, OperatorConfig config, StatusPatcher statusPatcher) {
+        this.statusPatcher = statusPatcher;
         this.compilations = compilations;
         this.index = index;
         this.probe = probe;
@@ -118,14 +121,12 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
         GatewayConfigProbe.Result programmed = probe.probe(policy, compilation.hash());
         RoutingPolicyStatus status = statusFactory.create(policy, compilation, deployment, programmed);
 
-        UpdateControl<RoutingPolicy> control;
-        if (Objects.equals(status, policy.getStatus())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            recordTransitions(policy, policy.getStatus(), status);
-            policy.setStatus(status);
-            control = UpdateControl.patchStatus(policy);
+        RoutingPolicyStatus previous = policy.getStatus();
+        if (!Objects.equals(status, previous)) {
+            statusPatcher.replace(policy, status);
+            recordTransitions(policy, previous, status);
         }
+        UpdateControl<RoutingPolicy> control = UpdateControl.noUpdate();
         // Kubelet projects ConfigMap changes with a delay and pods report nothing by themselves: poll until programmed.
         return programmed.allProgrammed() ? control : control.rescheduleAfter(config.gateway().programmedRecheck());
     }
@@ -147,11 +148,11 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
 
     @Override
     public ErrorStatusUpdateControl<RoutingPolicy> updateErrorStatus(RoutingPolicy policy, Context<RoutingPolicy> context, Exception e) {
+        RoutingPolicyStatus previous = policy.getStatus();
         RoutingPolicyStatus status = statusFactory.failed(policy, e);
-        if (Objects.equals(status, policy.getStatus())) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
+        if (!Objects.equals(status, previous)) {
+            statusPatcher.replace(policy, status);
         }
-        policy.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(policy);
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 }

@@ -135,6 +135,11 @@ class GatewayResourcesGoldenTest {
             public Discovery discovery() {
                 return () -> Duration.ofSeconds(10);
             }
+
+            @Override
+            public LeaderElection leaderElection() {
+                return () -> "switchboard-operator";
+            }
         };
     }
 }

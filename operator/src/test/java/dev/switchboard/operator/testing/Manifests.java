@@ -55,6 +55,22 @@ public final class Manifests {
         }
     }
 
+    /** The samples, minus upstream model discovery: tests never reach the internet. */
+    @SuppressWarnings("unchecked")
+    public static List<HasMetadata> samplesWithoutDiscovery(String namespace) {
+        List<HasMetadata> resources = new ArrayList<>();
+        for (HasMetadata resource : readDirectory(samples(), namespace)) {
+            if (resource instanceof Provider provider) {
+                Map<String, Object> raw = SERIALIZATION.convertValue(provider, Map.class);
+                ((Map<String, Object>) raw.get("spec")).remove("discovery");
+                resources.add(SERIALIZATION.convertValue(raw, Provider.class));
+            } else {
+                resources.add(resource);
+            }
+        }
+        return resources;
+    }
+
     /** Every *.yaml file of a directory, in name order. */
     public static List<HasMetadata> readDirectory(Path directory, String namespace) {
         try (var files = Files.list(directory)) {
