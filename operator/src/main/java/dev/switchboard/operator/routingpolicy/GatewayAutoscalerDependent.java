@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** Scales the gateway Deployment on CPU; exists only while spec.gateway.autoscaling is set (see {@link AutoscalingEnabled}). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
@@ -19,6 +20,15 @@ public class GatewayAutoscalerDependent extends CRUDKubernetesDependentResource<
 
     public GatewayAutoscalerDependent() {
         super(HorizontalPodAutoscaler.class);
+    }
+
+    /**
+     * Found by name, not through desired(): when the workflow deletes the HPA after its precondition turned
+     * false, the spec it would be built from is gone.
+     */
+    @Override
+    protected ResourceID targetSecondaryResourceID(RoutingPolicy policy, Context<RoutingPolicy> context) {
+        return new ResourceID(GatewayNames.gateway(policy), policy.getMetadata().getNamespace());
     }
 
     @Override

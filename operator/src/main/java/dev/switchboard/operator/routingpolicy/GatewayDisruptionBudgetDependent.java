@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
  * Lets node drains take at most one gateway pod at a time. Exists only with more than one replica
@@ -19,6 +20,15 @@ public class GatewayDisruptionBudgetDependent extends CRUDKubernetesDependentRes
 
     public GatewayDisruptionBudgetDependent() {
         super(PodDisruptionBudget.class);
+    }
+
+    /**
+     * Found by name, not through desired(): when the workflow deletes the PDB after its precondition turned
+     * false, the spec it would be built from is gone.
+     */
+    @Override
+    protected ResourceID targetSecondaryResourceID(RoutingPolicy policy, Context<RoutingPolicy> context) {
+        return new ResourceID(GatewayNames.gateway(policy), policy.getMetadata().getNamespace());
     }
 
     @Override

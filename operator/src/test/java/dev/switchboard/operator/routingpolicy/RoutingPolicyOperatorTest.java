@@ -118,11 +118,15 @@ class RoutingPolicyOperatorTest {
         assertThat(programmed.reason()).isEqualTo("NoReadyReplicas");
         assertThat(programmed.observedGeneration()).isEqualTo(policy.getMetadata().getGeneration());
 
-        Provider openai = cluster.awaitValue(() -> cluster.get(Provider.class, ns, "openai-main"), p -> p.getStatus() != null);
+        // Secrets may reach the informers after the Providers: wait for the state the complete samples give.
+        Provider openai = cluster.awaitValue(() -> cluster.get(Provider.class, ns, "openai-main"),
+                p -> p.getStatus() != null && Condition.TRUE.equals(conditionStatus(p.getStatus().conditions(), "CredentialsResolved")));
         assertThat(openai.getStatus().keys()).isEqualTo(2);
-        assertThat(condition(openai.getStatus().conditions(), "CredentialsResolved").status()).isEqualTo(Condition.TRUE);
-        ModelGroup smart = cluster.awaitValue(() -> cluster.get(ModelGroup.class, ns, "chat-smart"), g -> g.getStatus() != null);
+        assertThat(condition(openai.getStatus().conditions(), "CredentialsResolved").message()).isEqualTo("Secret openai-keys provides 2 keys");
+        ModelGroup smart = cluster.awaitValue(() -> cluster.get(ModelGroup.class, ns, "chat-smart"),
+                g -> g.getStatus() != null && Integer.valueOf(3).equals(g.getStatus().resolvedTargets()));
         assertThat(smart.getStatus().targets()).containsExactly("anthropic-main/claude-sonnet-4-5", "openai-main/gpt-4o", "simulated/sim-smart");
+        assertThat(conditionStatus(smart.getStatus().conditions(), "ResolvedRefs")).isEqualTo(Condition.TRUE);
     }
 
     @Test
@@ -154,12 +158,31 @@ class RoutingPolicyOperatorTest {
         Deployment before = cluster.awaitResource(Deployment.class, ns, "default-gateway");
         assertThat(before.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("switchboard/gateway:0.1.0");
 
+        // The HPA scales the Deployment; the operator must neither undo that nor drop it on its next update.
+        cluster.mergePatch(Deployment.class, ns, "default-gateway", "{\"spec\":{\"replicas\":5}}");
         cluster.mergePatch(RoutingPolicy.class, ns, "default", "{\"spec\":{\"gateway\":{\"image\":\"example.org/gateway:9.9.9\"}}}");
 
-        cluster.awaitValue(() -> cluster.get(Deployment.class, ns, "default-gateway"),
+        Deployment after = cluster.awaitValue(() -> cluster.get(Deployment.class, ns, "default-gateway"),
                 d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals("example.org/gateway:9.9.9"));
+        assertThat(after.getSpec().getReplicas()).isEqualTo(5);
         assertThat(cluster.get(ConfigMap.class, ns, "default-routing").getMetadata().getResourceVersion())
                 .isEqualTo(routing.getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void oneFixedReplicaRemovesTheAutoscalerAndTheDisruptionBudget() {
+        String ns = "sizing";
+        setUpNamespace(ns);
+        cluster.apply(samples(ns));
+        awaitSamplesSettled(ns);
+        cluster.awaitResource(HorizontalPodAutoscaler.class, ns, "default-gateway");
+        cluster.awaitResource(PodDisruptionBudget.class, ns, "default-gateway");
+
+        cluster.mergePatch(RoutingPolicy.class, ns, "default", "{\"spec\":{\"gateway\":{\"autoscaling\":null,\"replicas\":1}}}");
+
+        cluster.awaitValue(() -> cluster.get(Deployment.class, ns, "default-gateway"), d -> Integer.valueOf(1).equals(d.getSpec().getReplicas()));
+        cluster.awaitAsserted(() -> assertThat(cluster.get(HorizontalPodAutoscaler.class, ns, "default-gateway")).isNull());
+        cluster.awaitAsserted(() -> assertThat(cluster.get(PodDisruptionBudget.class, ns, "default-gateway")).isNull());
     }
 
     @Test
