@@ -4,8 +4,6 @@ import static dev.switchboard.operator.testing.Cluster.condition;
 import static dev.switchboard.operator.testing.Cluster.conditionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -73,8 +71,8 @@ class InvalidResourcesTest {
         // The valid part is still served.
         String table = cluster.awaitResource(ConfigMap.class, NS, "strict-routing").getData().get("routing.json");
         assertThat(table).contains("\"healthy\"").doesNotContain("\"orphan\"");
-        List<String> warnings = client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> "Warning".equals(e.getType())).map(e -> e.getReason()).toList();
-        assertThat(warnings).contains("SecretNotFound", "InvalidValue");
+        cluster.awaitAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType())).map(e -> e.getReason()).toList())
+                .contains("SecretNotFound", "InvalidValue"));
     }
 }

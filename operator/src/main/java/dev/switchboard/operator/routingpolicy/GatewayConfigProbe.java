@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -55,12 +56,9 @@ public class GatewayConfigProbe {
                 .list().getItems().stream()
                 .filter(GatewayConfigProbe::isReady)
                 .toList();
-        int programmed = 0;
-        for (Pod pod : ready) {
-            if (expectedHash.equals(reportedHash(pod))) {
-                programmed++;
-            }
-        }
+        // All pods at once: one slow or unreachable pod costs one timeout, not one per pod.
+        List<CompletableFuture<String>> hashes = ready.stream().map(this::reportedHash).toList();
+        int programmed = (int) hashes.stream().map(CompletableFuture::join).filter(expectedHash::equals).count();
         return new Result(ready.size(), programmed);
     }
 
@@ -73,23 +71,24 @@ public class GatewayConfigProbe {
     }
 
     /** The hash the pod reports, or null when it cannot be asked; an unreachable pod is simply not programmed. */
-    private String reportedHash(Pod pod) {
+    private CompletableFuture<String> reportedHash(Pod pod) {
         String ip = pod.getStatus().getPodIP();
         String host = ip.contains(":") ? "[" + ip + "]" : ip;
         URI uri = URI.create("http://" + host + ":" + config.gateway().statusPort() + CONFIG_PATH);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.gateway().statusTimeout()).GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> response.statusCode() == 200 ? hashIn(response.body()) : null)
+                .exceptionally(failure -> {
+                    LOG.debugf("config probe of pod %s failed: %s", pod.getMetadata().getName(), failure.getMessage());
+                    return null;
+                });
+    }
+
+    private String hashIn(String body) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(config.gateway().statusTimeout()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return null;
-            }
-            JsonNode hash = json.readTree(response.body()).get("hash");
+            JsonNode hash = json.readTree(body).get("hash");
             return hash == null ? null : hash.asText();
         } catch (IOException e) {
-            LOG.debugf("config probe of pod %s failed: %s", pod.getMetadata().getName(), e.getMessage());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return null;
         }
     }

@@ -64,8 +64,9 @@ class ProgrammedConditionTest {
                 p -> Condition.TRUE.equals(conditionStatus(p.getStatus().conditions(), "Programmed")));
         assertThat(policy.getStatus().programmedReplicas()).isEqualTo(1);
         assertThat(conditionStatus(policy.getStatus().conditions(), "Ready")).isEqualTo(Condition.TRUE);
-        assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Programmed"));
+        // The Event follows the status write.
+        cluster.awaitAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Programmed")));
 
         // A routing change: the new table is written, but Programmed waits for the pod to report it.
         cluster.mergePatch(ModelGroup.class, NS, "sim", "{\"spec\":{\"aliases\":[\"sim-latest\"]}}");

@@ -25,10 +25,6 @@ public final class Cluster {
         this.client = client;
     }
 
-    public KubernetesClient client() {
-        return client;
-    }
-
     public void createNamespace(String namespace) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
     }
