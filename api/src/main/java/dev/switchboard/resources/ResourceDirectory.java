@@ -48,7 +48,8 @@ public final class ResourceDirectory {
     private static final Pattern ENV_REFERENCE = Pattern.compile("^\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}$");
 
     private final CrdSchemaValidator schemas = new CrdSchemaValidator();
-    private final ObjectMapper yaml = YAMLMapper.builder().build();
+    /** Duplicate keys are an error, as for kubectl; otherwise one of the values would silently win. */
+    private final ObjectMapper yaml = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private final Function<String, String> environment;
 
     private ResourceDirectory(Function<String, String> environment) {

@@ -81,6 +81,17 @@ class ResourceDirectoryTest {
     }
 
     @Test
+    void duplicateKeysAreAFileProblemAsForKubectl() throws IOException {
+        Path file = write("dup.yaml", "apiVersion: switchboard.dev/v1alpha1\nkind: Provider\nmetadata: {name: p}\nspec: {type: Simulated, type: Ollama}\n");
+        LoadedResources loaded = ResourceDirectory.load(directory, name -> null);
+        assertThat(loaded.problems()).singleElement().satisfies(problem -> {
+            assertThat(loaded.fileOf(problem.resource())).isEqualTo(file);
+            assertThat(problem.message()).startsWith("not valid YAML").contains("type");
+        });
+        assertThat(loaded.providers()).isEmpty();
+    }
+
+    @Test
     void secretEnvReferencesResolveThroughTheInjectedEnvironment() throws IOException {
         write("secrets.yaml", """
                 apiVersion: v1

@@ -86,6 +86,66 @@ class TelemetryTest {
         assertThat(line.encode()).doesNotContain("top secret").doesNotContain("sk-client-secret").doesNotContain("sk-test");
     }
 
+    /**
+     * java.net.http clients ask to upgrade cleartext HTTP/1.1 to HTTP/2 (h2c) on their first request. The
+     * upgrade must not look like a client that went away: the upstream call goes on, and the request is
+     * delivered, logged and counted as 200.
+     */
+    @Test
+    void aClientUpgradingToHttp2IsServedAndLoggedAsDelivered() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        List<String> lines = captureAccessLines(() -> {
+            var response = client.send(java.net.http.HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                    .header("content-type", "application/json")
+                    .header("x-request-id", "h2c-upgrade-test")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("chat.completion");
+        }, "h2c-upgrade-test");
+
+        JsonObject line = lines.stream().map(JsonObject::new)
+                .filter(l -> "h2c-upgrade-test".equals(l.getString("requestId"))).findFirst().orElseThrow();
+        assertThat(line.getInteger("status")).isEqualTo(200);
+        assertThat(line.getInteger("completionTokens")).isEqualTo(7);
+    }
+
+    interface Exchange {
+        void run() throws Exception;
+    }
+
+    /** Runs the exchange and returns the access lines logged until the one for the request id appeared. */
+    private static List<String> captureAccessLines(Exchange exchange, String requestId) throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger access = Logger.getLogger("switchboard.access");
+        access.addHandler(capture);
+        try {
+            exchange.run();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (lines.stream().noneMatch(l -> l.contains(requestId)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            access.removeHandler(capture);
+        }
+        return lines;
+    }
+
     @Test
     void readinessCarriesTheLoadedHash() {
         HttpResponse<String> ready = Http.get(uri("/q/health/ready"));

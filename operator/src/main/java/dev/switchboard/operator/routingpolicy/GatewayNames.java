@@ -1,0 +1,29 @@
+package dev.switchboard.operator.routingpolicy;
+
+import dev.switchboard.api.v1alpha1.RoutingPolicy;
+
+/** Names of what one RoutingPolicy owns, and where the gateway finds its files. */
+final class GatewayNames {
+
+    static final String ROUTING_KEY = "routing.json";
+    static final String ROUTING_DIR = "/etc/switchboard/routing";
+    static final String HASH_ANNOTATION = "switchboard.dev/config-hash";
+    static final String HTTP_PORT_NAME = "http";
+    static final int HTTP_PORT = 8080;
+
+    private GatewayNames() {
+    }
+
+    static String routingConfigMap(RoutingPolicy policy) {
+        return policy.getMetadata().getName() + "-routing";
+    }
+
+    /** Deployment, Service, ServiceAccount, HPA and PDB share one name: one gateway per policy. */
+    static String gateway(RoutingPolicy policy) {
+        return policy.getMetadata().getName() + "-gateway";
+    }
+
+    static String endpoint(RoutingPolicy policy) {
+        return "http://" + gateway(policy) + "." + policy.getMetadata().getNamespace() + ".svc/v1";
+    }
+}

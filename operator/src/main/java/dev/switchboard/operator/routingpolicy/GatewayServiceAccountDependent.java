@@ -1,0 +1,31 @@
+package dev.switchboard.operator.routingpolicy;
+
+import dev.switchboard.api.v1alpha1.RoutingPolicy;
+import dev.switchboard.operator.common.Labels;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** A dedicated identity for gateway pods. The gateway never calls the Kubernetes API, so no token is mounted. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class GatewayServiceAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, RoutingPolicy> {
+
+    public GatewayServiceAccountDependent() {
+        super(ServiceAccount.class);
+    }
+
+    @Override
+    protected ServiceAccount desired(RoutingPolicy policy, Context<RoutingPolicy> context) {
+        return new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(GatewayNames.gateway(policy))
+                .withNamespace(policy.getMetadata().getNamespace())
+                .withLabels(Labels.managed(policy.getMetadata().getName()))
+                .endMetadata()
+                .withAutomountServiceAccountToken(false)
+                .build();
+    }
+}

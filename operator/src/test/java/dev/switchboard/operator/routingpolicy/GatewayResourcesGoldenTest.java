@@ -1,0 +1,145 @@
+package dev.switchboard.operator.routingpolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.switchboard.api.v1alpha1.ModelGroup;
+import dev.switchboard.api.v1alpha1.Provider;
+import dev.switchboard.api.v1alpha1.RoutingPolicy;
+import dev.switchboard.compiler.Compilation;
+import dev.switchboard.compiler.CompilerInput;
+import dev.switchboard.compiler.RoutingCompiler;
+import dev.switchboard.compiler.SecretIndex;
+import dev.switchboard.operator.common.OperatorConfig;
+import dev.switchboard.operator.testing.Manifests;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
+
+/**
+ * Golden files for every resource a RoutingPolicy derives: src/test/resources/golden/in-NAME.yaml (a
+ * policy with its Providers, ModelGroups and Secrets) must give exactly out-NAME.yaml through the
+ * dependents' desired() and the workflow's preconditions (no HPA without autoscaling, no PDB with one replica).
+ *
+ * After an intended change, regenerate the expected files and review the diff:
+ * {@code ./mvnw -pl operator test -Dtest=GatewayResourcesGoldenTest -Dswitchboard.golden.update=true}
+ */
+class GatewayResourcesGoldenTest {
+
+    static final String NAMESPACE = "team-a";
+    static final Path GOLDEN = Manifests.repoRoot().resolve("operator/src/test/resources/golden");
+
+    static Stream<String> cases() throws IOException {
+        try (var files = Files.list(GOLDEN)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("in-") && n.endsWith(".yaml"))
+                    .map(n -> n.substring(3, n.length() - 5))
+                    .sorted()
+                    .toList()
+                    .stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void derivedResourcesMatchGoldenFile(String name) throws IOException {
+        List<HasMetadata> input = Manifests.read(GOLDEN.resolve("in-" + name + ".yaml"), NAMESPACE);
+        String actual = render(input);
+        Path expected = GOLDEN.resolve("out-" + name + ".yaml");
+        if (Boolean.getBoolean("switchboard.golden.update")) {
+            Files.writeString(expected, actual);
+        }
+        assertThat(actual).isEqualTo(Files.readString(expected));
+    }
+
+    static String render(List<HasMetadata> input) {
+        RoutingPolicy policy = Manifests.ofType(input, RoutingPolicy.class).get(0);
+        Map<String, Set<String>> secretKeys = new HashMap<>();
+        Manifests.ofType(input, Secret.class).forEach(s -> secretKeys.put(s.getMetadata().getName(), PolicyCompilations.keysOf(s)));
+        Compilation compilation = RoutingCompiler.compile(new CompilerInput(policy, Manifests.ofType(input, Provider.class),
+                Manifests.ofType(input, ModelGroup.class), SecretIndex.of(secretKeys), null));
+        Context<RoutingPolicy> context = contextWith(compilation);
+
+        var compilations = new PolicyCompilations(new DependencyIndex());
+        List<HasMetadata> derived = new ArrayList<>();
+        derived.add(new RoutingConfigMapDependent(compilations).desired(policy, context));
+        derived.add(new GatewayServiceAccountDependent().desired(policy, context));
+        derived.add(new GatewayDeploymentDependent(config("switchboard/gateway:0.1.0"), compilations).desired(policy, context));
+        derived.add(new GatewayServiceDependent().desired(policy, context));
+        if (new AutoscalingEnabled().isMet(null, policy, context)) {
+            derived.add(new GatewayAutoscalerDependent().desired(policy, context));
+        }
+        if (new RunsMultipleReplicas().isMet(null, policy, context)) {
+            derived.add(new GatewayDisruptionBudgetDependent().desired(policy, context));
+        }
+        StringBuilder yaml = new StringBuilder();
+        derived.forEach(resource -> yaml.append(Manifests.SERIALIZATION.asYaml(resource)));
+        return yaml.toString();
+    }
+
+    /** A reconcile context holding a compilation, as PolicyCompilations memoises it in a real reconcile. */
+    @SuppressWarnings("unchecked")
+    static Context<RoutingPolicy> contextWith(Compilation compilation) {
+        Context<RoutingPolicy> context = mock(Context.class);
+        ManagedWorkflowAndDependentResourceContext shared = mock(ManagedWorkflowAndDependentResourceContext.class);
+        when(context.managedWorkflowAndDependentResourceContext()).thenReturn(shared);
+        when(shared.get(PolicyCompilations.CONTEXT_KEY, Compilation.class)).thenReturn(Optional.of(compilation));
+        return context;
+    }
+
+    static OperatorConfig config(String image) {
+        return new OperatorConfig() {
+            @Override
+            public Gateway gateway() {
+                return new Gateway() {
+                    @Override
+                    public String image() {
+                        return image;
+                    }
+
+                    @Override
+                    public int statusPort() {
+                        return 8080;
+                    }
+
+                    @Override
+                    public Duration statusTimeout() {
+                        return Duration.ofSeconds(2);
+                    }
+
+                    @Override
+                    public Duration programmedRecheck() {
+                        return Duration.ofSeconds(5);
+                    }
+                };
+            }
+
+            @Override
+            public Discovery discovery() {
+                return () -> Duration.ofSeconds(10);
+            }
+
+            @Override
+            public LeaderElection leaderElection() {
+                return () -> "switchboard-operator";
+            }
+        };
+    }
+}
