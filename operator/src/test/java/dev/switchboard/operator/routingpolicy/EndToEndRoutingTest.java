@@ -40,7 +40,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayProcess.class)
+@QuarkusTestResource(value = GatewayProcess.class, restrictToAnnotatedClass = true)
 class EndToEndRoutingTest {
 
     static final String NS = "e2e";
