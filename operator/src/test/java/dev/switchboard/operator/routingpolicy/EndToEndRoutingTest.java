@@ -7,8 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
@@ -59,20 +63,14 @@ class EndToEndRoutingTest {
         cluster.apply(Manifests.read(GatewayResourcesGoldenTest.GOLDEN.resolve("in-defaults.yaml"), NS));
         var kubelet = new KubeletProjection(GatewayProcess.mount());
 
-        RoutingPolicy policy = cluster.awaitValue(() -> cluster.get(RoutingPolicy.class, NS, POLICY),
-                p -> p.getStatus() != null && p.getStatus().configHash() != null);
-        kubelet.project(cluster.get(ConfigMap.class, NS, POLICY + "-routing").getData());
         readyGatewayPod();
-        awaitProgrammed(cluster, policy.getStatus().configHash());
+        RoutingPolicy policy = awaitProgrammed(cluster, kubelet, p -> Integer.valueOf(1).equals(p.getStatus().models()));
         assertThat(chat("sim").statusCode()).isEqualTo(200);
         assertThat(chat("sim-latest").statusCode()).as("alias not yet configured").isEqualTo(404);
 
         cluster.mergePatch(ModelGroup.class, NS, "sim", "{\"spec\":{\"aliases\":[\"sim-latest\"]}}");
         String firstHash = policy.getStatus().configHash();
-        policy = cluster.awaitValue(() -> cluster.get(RoutingPolicy.class, NS, POLICY),
-                p -> !firstHash.equals(p.getStatus().configHash()));
-        kubelet.project(cluster.get(ConfigMap.class, NS, POLICY + "-routing").getData());
-        awaitProgrammed(cluster, policy.getStatus().configHash());
+        awaitProgrammed(cluster, kubelet, p -> !firstHash.equals(p.getStatus().configHash()));
 
         HttpResponse<String> routed = chat("sim-latest");
         assertThat(routed.statusCode()).isEqualTo(200);
@@ -80,11 +78,27 @@ class EndToEndRoutingTest {
         assertThat(routed.headers().firstValue("x-switchboard-provider")).hasValue("simulated");
     }
 
-    /** Programmed=True with this hash means the operator read it from the gateway process itself. */
-    private static void awaitProgrammed(Cluster cluster, String hash) {
-        cluster.awaitValue(() -> cluster.get(RoutingPolicy.class, NS, POLICY),
-                p -> hash.equals(p.getStatus().configHash())
-                        && Condition.TRUE.equals(conditionStatus(p.getStatus().conditions(), "Programmed")));
+    /**
+     * Plays kubelet while waiting: projects the ConfigMap whenever it changed (the operator may write more than
+     * once while its caches fill), until the policy matches and Programmed=True for its current hash, which
+     * means the operator read that hash from the gateway process itself.
+     */
+    private RoutingPolicy awaitProgrammed(Cluster cluster, KubeletProjection kubelet, Predicate<RoutingPolicy> wanted) {
+        Map<String, String> projected = new HashMap<>();
+        return cluster.awaitValue(() -> {
+            ConfigMap routing = cluster.get(ConfigMap.class, NS, POLICY + "-routing");
+            if (routing != null && !routing.getData().equals(projected)) {
+                try {
+                    kubelet.project(routing.getData());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                projected.clear();
+                projected.putAll(routing.getData());
+            }
+            return cluster.get(RoutingPolicy.class, NS, POLICY);
+        }, p -> p.getStatus() != null && p.getStatus().configHash() != null && wanted.test(p)
+                && Condition.TRUE.equals(conditionStatus(p.getStatus().conditions(), "Programmed")));
     }
 
     private HttpResponse<String> chat(String model) throws Exception {
