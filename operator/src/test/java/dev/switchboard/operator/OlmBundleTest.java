@@ -97,8 +97,8 @@ class OlmBundleTest {
 
     /**
      * The Deployment of manifests/install, plus one variable: OLM writes the namespaces an OperatorGroup
-     * targets into the pod annotation olm.targetNamespaces (empty for all namespaces, which Quarkus reads
-     * as unset, the operator's all-namespaces default).
+     * targets into the pod annotation olm.targetNamespaces (empty for all namespaces, which the operator
+     * reads as all namespaces: WatchAllNamespacesTest).
      */
     @Test
     @SuppressWarnings("unchecked")
