@@ -29,7 +29,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayStub.class)
+@QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
 class InvalidResourcesTest {
 
     static final String NS = "invalid";

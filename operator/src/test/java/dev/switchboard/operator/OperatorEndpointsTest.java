@@ -20,7 +20,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 /** The operator's own health and metrics endpoints, as a Deployment's probes and Prometheus see them. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayStub.class)
+@QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
 class OperatorEndpointsTest {
 
     @TestHTTPResource("/q/health/ready")

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -17,11 +18,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = { "-p", "--port" }, defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
     int port;
 
+    // Local runs default to an open access policy, so they should not be reachable from the network by default.
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+    String host;
+
     @Override
     public Integer call() {
+        if (!Files.isDirectory(directory)) {
+            System.err.println("switchboard run: " + directory + " is not a directory");
+            return 2;
+        }
         // Local mode is selected by configuration so the same Quarkus application serves both modes.
         System.setProperty("switchboard.local.dir", directory.toAbsolutePath().toString());
         System.setProperty("quarkus.http.port", Integer.toString(port));
+        System.setProperty("quarkus.http.host", host);
         Quarkus.run();
         return 0;
     }

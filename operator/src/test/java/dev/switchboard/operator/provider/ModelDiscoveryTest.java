@@ -22,7 +22,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 /** Discovery against a local OpenAI-style upstream ({@link GatewayStub}) and against a closed port. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayStub.class)
+@QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
 class ModelDiscoveryTest {
 
     static final String NS = "discovery";

@@ -34,7 +34,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayStub.class)
+@QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
 class ProgrammedConditionTest {
 
     static final String NS = "programmed";

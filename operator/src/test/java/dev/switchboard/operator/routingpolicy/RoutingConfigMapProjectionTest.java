@@ -36,7 +36,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayStub.class)
+@QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
 class RoutingConfigMapProjectionTest {
 
     static final String NS = "projection";

@@ -32,7 +32,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(GatewayStub.class)
+@QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
 class SteadyStateTest {
 
     static final String NS = "steady";

@@ -1,0 +1,56 @@
+package dev.switchboard.gateway.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** An error in the OpenAI wire format, so every OpenAI SDK surfaces it as a typed API error. */
+public record ApiError(int status, String type, String code, String param, String message) {
+
+    public static ApiError invalidRequest(String message, String param) {
+        return new ApiError(400, "invalid_request_error", null, param, message);
+    }
+
+    public static ApiError modelNotFound(String model) {
+        return new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                "The model `" + model + "` does not exist or you do not have access to it.");
+    }
+
+    public static ApiError invalidApiKey() {
+        return new ApiError(401, "invalid_request_error", "invalid_api_key", null,
+                "Missing or incorrect API key. Send it as `Authorization: Bearer <key>`.");
+    }
+
+    public static ApiError modelNotAllowed(String model) {
+        return new ApiError(403, "permission_error", "model_not_allowed", "model",
+                "This API key may not use the model `" + model + "`.");
+    }
+
+    public static ApiError notReady() {
+        return new ApiError(503, "service_unavailable", "routing_table_not_loaded", null,
+                "The gateway has not loaded a routing table yet.");
+    }
+
+    public static ApiError upstream(int status, String code, String message) {
+        return new ApiError(status, "upstream_error", code, null, message);
+    }
+
+    public JsonObject toJson() {
+        JsonObject error = new JsonObject()
+                .put("message", message)
+                .put("type", type)
+                .put("param", param)
+                .put("code", code);
+        return new JsonObject().put("error", error);
+    }
+
+    /** Ends the exchange with this error unless a response was already started (then only the stream can say it). */
+    public void send(RoutingContext ctx) {
+        if (ctx.response().headWritten() || ctx.response().ended()) {
+            return;
+        }
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(toJson().encode());
+    }
+}

@@ -1,0 +1,261 @@
+package dev.switchboard.gateway.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The few top-level fields of an OpenAI request or response the gateway acts on, found with a streaming scan
+ * that also checks the whole document is one well-formed JSON object. Edits splice bytes at the recorded
+ * offsets, so everything else (messages, tools, choices) is forwarded byte for byte, never re-serialized.
+ */
+final class JsonFields {
+
+    /** Thrown for anything that is not exactly one JSON object, or that repeats a field the gateway acts on. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A value's byte range [start, end). */
+    record Span(int start, int end) {
+    }
+
+    private record Edit(int start, int end, byte[] replacement) {
+    }
+
+    /** A boolean field holding something else. */
+    static final Object NOT_BOOLEAN = new Object();
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final byte[] NULL = { 'n', 'u', 'l', 'l' };
+
+    final byte[] json;
+    int objectStart;
+    boolean modelPresent;
+    String model;
+    Span modelSpan;
+    Object stream;
+    Span streamOptionsSpan;
+    Object includeUsage;
+    Span usageSpan;
+    Integer promptTokens;
+    Integer completionTokens;
+    boolean error;
+    int choices = -1;
+    private final List<Edit> edits = new ArrayList<>(2);
+
+    private JsonFields(byte[] json) {
+        this.json = json;
+    }
+
+    static JsonFields scan(byte[] json) throws Invalid {
+        JsonFields fields = new JsonFields(json);
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            fields.read(parser);
+        } catch (JsonProcessingException e) {
+            throw new Invalid(e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new Invalid(e.getMessage());
+        }
+        return fields;
+    }
+
+    private void read(JsonParser parser) throws IOException, Invalid {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new Invalid("expected a JSON object");
+        }
+        objectStart = offset(parser);
+        boolean seenStream = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            int start = offset(parser);
+            switch (name) {
+                case "model" -> {
+                    // A repeated key would let the upstream read a different model than the one routed on.
+                    requireFirst(modelPresent, name);
+                    modelPresent = true;
+                    if (value == JsonToken.VALUE_STRING) {
+                        model = parser.getText();
+                        modelSpan = new Span(start, end(parser));
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                case "stream" -> {
+                    requireFirst(seenStream, name);
+                    seenStream = true;
+                    stream = booleanValue(value);
+                    parser.skipChildren();
+                }
+                case "stream_options" -> {
+                    requireFirst(streamOptionsSpan != null, name);
+                    if (value == JsonToken.START_OBJECT) {
+                        readStreamOptions(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
+                    streamOptionsSpan = new Span(start, end(parser));
+                }
+                case "usage" -> {
+                    if (value == JsonToken.START_OBJECT) {
+                        readUsage(parser);
+                        usageSpan = new Span(start, end(parser));
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                case "error" -> {
+                    error = value != JsonToken.VALUE_NULL;
+                    parser.skipChildren();
+                }
+                case "choices" -> {
+                    if (value == JsonToken.START_ARRAY) {
+                        choices = 0;
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            choices++;
+                            parser.skipChildren();
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            throw new Invalid("expected exactly one JSON object");
+        }
+    }
+
+    private void readStreamOptions(JsonParser parser) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (name.equals("include_usage")) {
+                includeUsage = booleanValue(value);
+            }
+            parser.skipChildren();
+        }
+    }
+
+    private void readUsage(JsonParser parser) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_NUMBER_INT && name.equals("prompt_tokens")) {
+                promptTokens = parser.getIntValue();
+            } else if (value == JsonToken.VALUE_NUMBER_INT && name.equals("completion_tokens")) {
+                completionTokens = parser.getIntValue();
+            }
+            parser.skipChildren();
+        }
+    }
+
+    private static Object booleanValue(JsonToken token) {
+        return switch (token) {
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> NOT_BOOLEAN;
+        };
+    }
+
+    private static void requireFirst(boolean seen, String name) throws Invalid {
+        if (seen) {
+            throw new Invalid("duplicate field " + name);
+        }
+    }
+
+    private static int offset(JsonParser parser) {
+        return (int) parser.currentTokenLocation().getByteOffset();
+    }
+
+    /** Where the current value ends: after its closing quote, brace or bracket. */
+    private static int end(JsonParser parser) {
+        return (int) parser.currentLocation().getByteOffset();
+    }
+
+    boolean includeUsageRequested() {
+        return Boolean.TRUE.equals(includeUsage);
+    }
+
+    void replaceModel(String value) {
+        if (modelSpan != null) {
+            edits.add(new Edit(modelSpan.start(), modelSpan.end(), quoted(value)));
+        }
+    }
+
+    /** Replaces usage by null: for a client that did not ask for it, exactly what OpenAI sends in that case. */
+    void hideUsage() {
+        if (usageSpan != null) {
+            edits.add(new Edit(usageSpan.start(), usageSpan.end(), NULL));
+        }
+    }
+
+    /** Sets stream_options.include_usage to true, keeping any other stream option. */
+    void requestUsage() {
+        if (streamOptionsSpan == null) {
+            String field = "\"stream_options\":{\"include_usage\":true}" + (isEmptyObject() ? "" : ",");
+            edits.add(new Edit(objectStart + 1, objectStart + 1, field.getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        JsonObject options;
+        try {
+            options = Json.decodeValue(Buffer.buffer(Arrays.copyOfRange(json, streamOptionsSpan.start(), streamOptionsSpan.end())))
+                    instanceof JsonObject o ? o : new JsonObject();
+        } catch (RuntimeException e) {
+            options = new JsonObject();
+        }
+        edits.add(new Edit(streamOptionsSpan.start(), streamOptionsSpan.end(), options.put("include_usage", true).toBuffer().getBytes()));
+    }
+
+    private boolean isEmptyObject() {
+        for (int i = objectStart + 1; i < json.length; i++) {
+            byte b = json[i];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b == '}';
+            }
+        }
+        return true;
+    }
+
+    /** The document with every edit applied; the original bytes when there were none. */
+    Buffer toBuffer() {
+        if (edits.isEmpty()) {
+            return Buffer.buffer(json);
+        }
+        edits.sort(Comparator.comparingInt(Edit::start));
+        Buffer out = Buffer.buffer(json.length + 64);
+        int at = 0;
+        for (Edit edit : edits) {
+            out.appendBytes(json, at, edit.start() - at).appendBytes(edit.replacement());
+            at = edit.end();
+        }
+        return out.appendBytes(json, at, json.length - at);
+    }
+
+    private static byte[] quoted(String value) {
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+        byte[] out = new byte[escaped.length + 2];
+        out[0] = '"';
+        System.arraycopy(escaped, 0, out, 1, escaped.length);
+        out[out.length - 1] = '"';
+        return out;
+    }
+}

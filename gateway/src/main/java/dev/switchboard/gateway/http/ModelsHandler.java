@@ -1,0 +1,85 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.access.ClientKeys;
+import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.table.ActiveTable;
+import dev.switchboard.gateway.table.RoutingState;
+import dev.switchboard.routing.ModelRoute;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
+
+/**
+ * GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table that the caller may use,
+ * never upstream names.
+ */
+@Singleton
+public class ModelsHandler {
+
+    static final String OWNER = "switchboard";
+
+    @Inject
+    RoutingState state;
+
+    void list(RoutingContext ctx) {
+        RequestIds.assign(ctx);
+        ActiveTable table = state.current();
+        if (table == null) {
+            ApiError.notReady().send(ctx);
+            return;
+        }
+        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        if (caller == null) {
+            ApiError.invalidApiKey().send(ctx);
+            return;
+        }
+        JsonArray data = new JsonArray();
+        for (ModelRoute route : table.table().models()) {
+            if (caller.mayUse(route.name())) {
+                data.add(model(route.name(), table));
+            }
+            for (String alias : route.aliases()) {
+                if (caller.mayUse(alias) || caller.mayUse(route.name())) {
+                    data.add(model(alias, table));
+                }
+            }
+        }
+        json(ctx, new JsonObject().put("object", "list").put("data", data));
+    }
+
+    void retrieve(RoutingContext ctx) {
+        RequestIds.assign(ctx);
+        ActiveTable table = state.current();
+        if (table == null) {
+            ApiError.notReady().send(ctx);
+            return;
+        }
+        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        if (caller == null) {
+            ApiError.invalidApiKey().send(ctx);
+            return;
+        }
+        String id = ctx.pathParam("id");
+        ModelRoute route = table.table().model(id);
+        if (route == null || !(caller.mayUse(id) || caller.mayUse(route.name()))) {
+            ApiError.modelNotFound(id).send(ctx);
+            return;
+        }
+        json(ctx, model(id, table));
+    }
+
+    /** `created` is when this table was loaded: the gateway knows nothing older about a public name. */
+    private static JsonObject model(String id, ActiveTable table) {
+        return new JsonObject()
+                .put("id", id)
+                .put("object", "model")
+                .put("created", table.loadedAt().getEpochSecond())
+                .put("owned_by", OWNER);
+    }
+
+    private static void json(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("content-type", "application/json").end(body.encode());
+    }
+}

@@ -1,0 +1,290 @@
+package dev.switchboard.gateway.http;
+
+import java.nio.charset.StandardCharsets;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Relays one upstream response to the client. A successful stream is passed through event by event with two
+ * edits only: `model` becomes the public name the client asked for, and usage is read (and hidden again when
+ * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
+ */
+final class ProxyExchange implements UpstreamListener {
+
+    private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
+    private static final Buffer DONE = Buffer.buffer("[DONE]");
+    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final RequestRecord record;
+    private final Telemetry telemetry;
+    private final GatewayMetrics metrics;
+    private final String publicModel;
+    private final boolean clientWantsUsage;
+    private UpstreamCall call;
+    private SseParser sse;
+    private Buffer buffered;
+    private Buffer outgoing;
+    private int upstreamStatus;
+    private String retryAfter;
+    private boolean doneSeen;
+    private boolean finished;
+
+    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
+            String publicModel, boolean clientWantsUsage) {
+        this.ctx = ctx;
+        this.response = ctx.response();
+        this.record = record;
+        this.telemetry = telemetry;
+        this.metrics = metrics;
+        this.publicModel = publicModel;
+        this.clientWantsUsage = clientWantsUsage;
+    }
+
+    void start(UpstreamCall upstreamCall) {
+        this.call = upstreamCall;
+        response.closeHandler(v -> {
+            if (!finished) {
+                // The client went away: stop the upstream so it stops generating tokens nobody reads.
+                call.cancel();
+                record.status = RequestRecord.CLIENT_CLOSED;
+                complete();
+            }
+        });
+    }
+
+    @Override
+    public void onHead(int status, MultiMap headers) {
+        if (finished) {
+            return;
+        }
+        upstreamStatus = status;
+        retryAfter = headers.get("retry-after");
+        String contentType = headers.get("content-type");
+        if (record.stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+            sse = new SseParser(this::relayEvent);
+            record.status = 200;
+            response.setStatusCode(200)
+                    .setChunked(true)
+                    .putHeader("content-type", "text/event-stream")
+                    .putHeader("cache-control", "no-cache")
+                    .putHeader("x-accel-buffering", "no");
+        } else {
+            buffered = Buffer.buffer();
+        }
+    }
+
+    @Override
+    public void onChunk(Buffer chunk) {
+        if (finished) {
+            return;
+        }
+        if (sse != null) {
+            sse.feed(chunk);
+            flush();
+            if (response.writeQueueFull()) {
+                call.pause();
+                response.drainHandler(v -> call.resume());
+            }
+        } else {
+            buffered.appendBuffer(chunk);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (finished) {
+            return;
+        }
+        if (sse != null) {
+            sse.finish();
+            if (!doneSeen && record.errorCode == null) {
+                streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
+            }
+            flush();
+            response.end();
+            complete();
+        } else if (upstreamStatus / 100 == 2) {
+            relayJson();
+        } else {
+            relayUpstreamError();
+        }
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        if (finished) {
+            return;
+        }
+        metrics.upstreamError(record.provider, failure.metricTag());
+        // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
+        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
+        if (sse != null) {
+            streamError("stream_interrupted", "The stream from provider " + record.provider + " broke before it was complete.");
+            flush();
+            response.end();
+            complete();
+            return;
+        }
+        ApiError error = switch (failure.kind()) {
+            case TIMEOUT -> ApiError.upstream(504, "upstream_timeout", "Provider " + record.provider + ": " + failure.message() + ".");
+            case CONNECT -> ApiError.upstream(502, "upstream_connect", "Provider " + record.provider + " could not be reached.");
+            case BROKEN -> ApiError.upstream(502, "upstream_broken",
+                    "The connection to provider " + record.provider + " broke before the response was complete.");
+        };
+        fail(error);
+    }
+
+    void fail(ApiError error) {
+        record.status = error.status();
+        record.errorCode = error.code() != null ? error.code() : error.type();
+        error.send(ctx);
+        complete();
+    }
+
+    private void relayEvent(SseParser.Event event) {
+        if (finished) {
+            return;
+        }
+        Buffer data = event.data();
+        if (data == null || data.equals(DONE)) {
+            doneSeen = doneSeen || data != null;
+            write(event.otherFields(), data);
+            return;
+        }
+        JsonFields json;
+        try {
+            json = JsonFields.scan(data.getBytes());
+        } catch (JsonFields.Invalid e) {
+            write(event.otherFields(), data);
+            return;
+        }
+        if (json.error) {
+            record.errorCode = "upstream_stream_error";
+            metrics.upstreamError(record.provider, "stream_error");
+            write(event.otherFields(), data);
+            return;
+        }
+        json.replaceModel(publicModel);
+        if (json.usageSpan != null) {
+            readUsage(json);
+            if (!clientWantsUsage) {
+                if (json.choices <= 0) {
+                    return;
+                }
+                json.hideUsage();
+            }
+        }
+        write(event.otherFields(), json.toBuffer());
+    }
+
+    /** Queues an event; the events of one upstream chunk leave in one write (one syscall, not one each). */
+    private void write(String otherFields, Buffer data) {
+        record.markFirstByte();
+        if (outgoing == null) {
+            outgoing = Buffer.buffer(256);
+        }
+        if (!otherFields.isEmpty()) {
+            outgoing.appendString(otherFields);
+        }
+        if (data != null) {
+            int start = 0;
+            for (int i = 0; i <= data.length(); i++) {
+                if (i == data.length() || data.getByte(i) == '\n') {
+                    outgoing.appendBytes(DATA_PREFIX).appendBuffer(data, start, i - start).appendByte((byte) '\n');
+                    start = i + 1;
+                }
+            }
+        }
+        outgoing.appendByte((byte) '\n');
+    }
+
+    private void flush() {
+        if (outgoing != null && !finished) {
+            response.write(outgoing);
+        }
+        outgoing = null;
+    }
+
+    private void streamError(String code, String message) {
+        record.errorCode = code;
+        write("", ApiError.upstream(502, code, message).toJson().toBuffer());
+    }
+
+    private void relayJson() {
+        JsonFields json;
+        try {
+            json = JsonFields.scan(buffered.getBytes());
+        } catch (JsonFields.Invalid e) {
+            metrics.upstreamError(record.provider, "invalid_response");
+            fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
+            return;
+        }
+        json.replaceModel(publicModel);
+        readUsage(json);
+        record.status = upstreamStatus;
+        record.markFirstByte();
+        response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+        complete();
+    }
+
+    /** Forwards the provider's own OpenAI-style error when it sent one, so clients see its message and code. */
+    private void relayUpstreamError() {
+        if (upstreamStatus == 401 || upstreamStatus == 403) {
+            // The provider refused the gateway's key, not the client's: passing its body on would blame the client
+            // and can echo a fragment of the provider key.
+            metrics.upstreamError(record.provider, "auth");
+            fail(ApiError.upstream(502, "upstream_auth_failed",
+                    "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
+            return;
+        }
+        metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
+        if (retryAfter != null) {
+            response.putHeader("retry-after", retryAfter);
+        }
+        JsonObject json = null;
+        try {
+            json = new JsonObject(buffered);
+        } catch (DecodeException | ClassCastException e) {
+            // Not JSON: wrapped below.
+        }
+        if (json != null && json.getValue("error") instanceof JsonObject error) {
+            record.status = upstreamStatus;
+            record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error");
+            response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+            complete();
+            return;
+        }
+        fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
+    }
+
+    private void readUsage(JsonFields json) {
+        if (json.promptTokens != null) {
+            record.promptTokens = json.promptTokens;
+        }
+        if (json.completionTokens != null) {
+            record.completionTokens = json.completionTokens;
+        }
+    }
+
+    private void complete() {
+        if (!finished) {
+            finished = true;
+            telemetry.finish(record);
+        }
+    }
+}

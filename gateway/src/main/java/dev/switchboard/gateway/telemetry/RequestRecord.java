@@ -1,0 +1,88 @@
+package dev.switchboard.gateway.telemetry;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+/**
+ * What the gateway learned about one request, for the access log and metrics. Filled in on the request's
+ * event loop as the exchange progresses; it never holds prompt text or keys.
+ */
+public final class RequestRecord {
+
+    /** Logged for a client that went away before the response was complete (as nginx does). */
+    public static final int CLIENT_CLOSED = 499;
+
+    public final String requestId;
+    public final String client;
+    public final String endpoint;
+    public final long startNanos = System.nanoTime();
+    /** The client name from the access rules (ApiKeys mode), null for anonymous callers. */
+    public String clientName;
+    public String model;
+    public String provider;
+    public String upstreamModel;
+    public boolean stream;
+    public int status;
+    public String errorCode;
+    public long firstByteNanos;
+    public Integer promptTokens;
+    public Integer completionTokens;
+
+    public RequestRecord(String requestId, String client, String endpoint) {
+        this.requestId = requestId;
+        this.client = client;
+        this.endpoint = endpoint;
+    }
+
+    public void markFirstByte() {
+        if (firstByteNanos == 0) {
+            firstByteNanos = System.nanoTime();
+        }
+    }
+
+    long durationNanos(long endNanos) {
+        return endNanos - startNanos;
+    }
+
+    /** The access-log line, written by hand: cheaper than a JSON tree and an ObjectMapper on every request. */
+    String toLogLine(long endNanos) {
+        StringBuilder line = new StringBuilder(320).append('{');
+        field(line, "type", "access");
+        field(line, "requestId", requestId);
+        field(line, "client", client);
+        field(line, "clientName", clientName);
+        field(line, "endpoint", endpoint);
+        field(line, "model", model);
+        field(line, "provider", provider);
+        field(line, "upstreamModel", upstreamModel);
+        number(line, "stream", stream);
+        number(line, "status", status);
+        number(line, "durationMs", round((endNanos - startNanos) / 1e6));
+        if (firstByteNanos != 0) {
+            number(line, "firstByteMs", round((firstByteNanos - startNanos) / 1e6));
+        }
+        number(line, "promptTokens", promptTokens);
+        number(line, "completionTokens", completionTokens);
+        field(line, "error", errorCode);
+        line.setCharAt(line.length() - 1, '}');
+        return line.toString();
+    }
+
+    /** Unknown fields are left out rather than null: log pipelines index fewer empty fields. */
+    private static void field(StringBuilder line, String name, String value) {
+        if (value != null) {
+            line.append('"').append(name).append("\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(value, line);
+            line.append("\",");
+        }
+    }
+
+    private static void number(StringBuilder line, String name, Object value) {
+        if (value != null) {
+            line.append('"').append(name).append("\":").append(value).append(',');
+        }
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
+}

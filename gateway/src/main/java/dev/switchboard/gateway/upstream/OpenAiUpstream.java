@@ -1,0 +1,186 @@
+package dev.switchboard.gateway.upstream;
+
+import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
+import dev.switchboard.routing.UpstreamProvider;
+import dev.switchboard.routing.UpstreamProvider.Timeouts;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Speaks the OpenAI wire format to OpenAI, OpenAI-compatible servers (vLLM, LM Studio, DeepSeek, ...) and
+ * Ollama's OpenAI endpoint over one shared, pooled keep-alive HTTP client. The body is forwarded as the
+ * client sent it apart from the model name; the response is streamed back chunk by chunk.
+ */
+public final class OpenAiUpstream implements Upstream {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    public OpenAiUpstream(Vertx vertx, HttpClient client) {
+        this.vertx = vertx;
+        this.client = client;
+    }
+
+    /** Ollama serves the OpenAI API under /v1 while its endpoint is usually given without it. */
+    static String baseUrl(UpstreamProvider provider) {
+        String endpoint = provider.endpoint().endsWith("/")
+                ? provider.endpoint().substring(0, provider.endpoint().length() - 1)
+                : provider.endpoint();
+        if ("Ollama".equals(provider.type()) && !endpoint.endsWith("/v1")) {
+            return endpoint + "/v1";
+        }
+        return endpoint;
+    }
+
+    @Override
+    public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
+        Timeouts timeouts = request.provider().timeouts();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(baseUrl(request.provider()) + request.operation().path())
+                .setConnectTimeout(timeouts.connectMs())
+                .setIdleTimeout(timeouts.idleMs())
+                .putHeader("content-type", "application/json")
+                .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
+                .putHeader("x-request-id", request.requestId());
+        request.provider().headers().forEach(options::putHeader);
+        if (request.apiKey() != null) {
+            options.putHeader("authorization", "Bearer " + request.apiKey());
+        }
+        Exchange exchange = new Exchange(listener, timeouts);
+        client.request(options).onComplete(ar -> exchange.connected(ar, request));
+        return exchange;
+    }
+
+    /** One call's state. Every callback runs on the caller's event loop, so plain fields suffice. */
+    private final class Exchange implements UpstreamCall {
+
+        private final UpstreamListener listener;
+        private final Timeouts timeouts;
+        private final long totalTimer;
+        private long firstByteTimer = -1;
+        private HttpClientRequest request;
+        private HttpClientResponse response;
+        private boolean finished;
+        private boolean paused;
+
+        Exchange(UpstreamListener listener, Timeouts timeouts) {
+            this.listener = listener;
+            this.timeouts = timeouts;
+            this.totalTimer = vertx.setTimer(timeouts.totalMs(),
+                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
+        }
+
+        void connected(AsyncResult<HttpClientRequest> ar, UpstreamRequest call) {
+            if (finished) {
+                if (ar.succeeded()) {
+                    ar.result().reset();
+                }
+                return;
+            }
+            if (ar.failed()) {
+                fail(new UpstreamFailure(Kind.CONNECT, "cannot connect to upstream: " + ar.cause().getMessage()));
+                return;
+            }
+            request = ar.result();
+            firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
+                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no response within " + timeouts.firstByteMs() + " ms")));
+            request.send(call.body()).onComplete(rar -> {
+                if (finished) {
+                    return;
+                }
+                if (rar.failed()) {
+                    fail(classify(rar.cause(), "upstream request failed"));
+                    return;
+                }
+                started(rar.result());
+            });
+        }
+
+        private void started(HttpClientResponse upstream) {
+            vertx.cancelTimer(firstByteTimer);
+            response = upstream;
+            if (paused) {
+                response.pause();
+            }
+            response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
+            response.handler(chunk -> {
+                if (!finished) {
+                    listener.onChunk(chunk);
+                }
+            });
+            response.endHandler(v -> {
+                if (!finished) {
+                    finished = true;
+                    vertx.cancelTimer(totalTimer);
+                    listener.onEnd();
+                }
+            });
+            listener.onHead(upstream.statusCode(), upstream.headers());
+        }
+
+        private UpstreamFailure classify(Throwable cause, String what) {
+            String name = cause.getClass().getSimpleName();
+            if (name.contains("Timeout")) {
+                return new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms");
+            }
+            return new UpstreamFailure(response == null ? Kind.CONNECT : Kind.BROKEN, what + ": " + cause.getMessage());
+        }
+
+        private void abort(UpstreamFailure failure) {
+            if (finished) {
+                return;
+            }
+            // Report first: resetting fails the pending response synchronously, which must not win the race.
+            fail(failure);
+            if (request != null) {
+                request.reset();
+            }
+        }
+
+        private void fail(UpstreamFailure failure) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            vertx.cancelTimer(totalTimer);
+            vertx.cancelTimer(firstByteTimer);
+            listener.onFailure(failure);
+        }
+
+        @Override
+        public void cancel() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            vertx.cancelTimer(totalTimer);
+            vertx.cancelTimer(firstByteTimer);
+            if (request != null) {
+                // Resetting closes the connection, so the provider stops generating (and billing) tokens.
+                request.reset();
+            }
+        }
+
+        @Override
+        public void pause() {
+            paused = true;
+            if (response != null) {
+                response.pause();
+            }
+        }
+
+        @Override
+        public void resume() {
+            paused = false;
+            if (response != null) {
+                response.resume();
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.gateway.upstream;
+
+/** The inference operations the gateway forwards, with their path below an OpenAI-style base URL. */
+public enum Operation {
+    CHAT("/chat/completions"),
+    COMPLETIONS("/completions"),
+    EMBEDDINGS("/embeddings");
+
+    private final String path;
+
+    Operation(String path) {
+        this.path = path;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public boolean canStream() {
+        return this != EMBEDDINGS;
+    }
+}

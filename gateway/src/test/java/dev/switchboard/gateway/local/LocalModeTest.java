@@ -1,0 +1,134 @@
+package dev.switchboard.gateway.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+
+import dev.switchboard.gateway.table.ActiveTable;
+import dev.switchboard.gateway.table.RoutingState;
+import dev.switchboard.gateway.testing.Http;
+import dev.switchboard.gateway.testing.LocalModeTestResource;
+import dev.switchboard.routing.SecretFile;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+
+/** Local mode: CR YAML in a directory, compiled by the shared compiler, served and recompiled on every edit. */
+@QuarkusTest
+@QuarkusTestResource(value = LocalModeTestResource.class, restrictToAnnotatedClass = true)
+class LocalModeTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    RoutingState state;
+
+    @Inject
+    MeterRegistry registry;
+
+    OpenAIClient client;
+
+    private URI uri(String path) {
+        return URI.create(root.toString()).resolve(path);
+    }
+
+    @BeforeEach
+    void connect() {
+        client = OpenAIOkHttpClient.builder().baseUrl(uri("/v1").toString()).apiKey("none").maxRetries(0).build();
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @Test
+    void theSamplesAnswerWithSimulatedProviders() {
+        HttpResponseFor<ChatCompletion> response = client.chat().completions().withRawResponse().create(
+                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("hello local").build());
+
+        assertThat(response.parse().choices().get(0).message().content()).hasValueSatisfying(text -> assertThat(text).isNotBlank());
+        assertThat(response.headers().values("x-switchboard-provider")).first().isIn("sim-fast", "sim-slow");
+    }
+
+    @Test
+    void secretsFromSecretYamlReachTheUpstreamAndStayPrivateOnDisk() throws Exception {
+        client.chat().completions().create(ChatCompletionCreateParams.builder().model("echo").addUserMessage("key?").build());
+
+        assertThat(LocalModeTestResource.simulator().last().authorization()).isEqualTo("Bearer " + LocalModeTestResource.LOCAL_KEY);
+        ActiveTable table = state.current();
+        SecretFile key = table.table().provider("echo-upstream").credentials().get(0);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(key.path())))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(key.path()).getParent()))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void editsAreServedAndBrokenEditsKeepTheLastGoodTable() throws Exception {
+        Path extra = LocalModeTestResource.sourceDir().resolve("extra.yaml");
+        Files.writeString(extra, """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: ModelGroup
+                metadata:
+                  name: added
+                spec:
+                  model: added
+                  targets:
+                  - {provider: sim-fast, model: sim-added}
+                """);
+        await(() -> Http.get(uri("/v1/models/added")).statusCode() == 200, "the added model");
+
+        double failuresBefore = failures();
+        Files.writeString(extra, """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: ModelGroup
+                metadata:
+                  name: added
+                spec:
+                  model: added
+                  targets:
+                  - {provider: no-such-provider, model: x}
+                """);
+        await(() -> failures() > failuresBefore, "the broken edit to be rejected");
+        assertThat(Http.get(uri("/v1/models/added")).statusCode()).isEqualTo(200);
+
+        Files.delete(extra);
+        await(() -> Http.get(uri("/v1/models/added")).statusCode() == 404, "the removed model");
+    }
+
+    private double failures() {
+        Counter counter = registry.find("switchboard.reloads").tag("result", "failure").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.switchboard.gateway.testing;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking the OpenAI wire format (JSON and SSE), for tests and benchmarks.
+ * Behaviour is chosen by the upstream model name the gateway sends, so a routing table alone decides it:
+ * <ul>
+ * <li>{@code fail-500}: a 500 with an OpenAI error body;</li>
+ * <li>{@code rate-limited}: a 429 with {@code Retry-After: 7};</li>
+ * <li>{@code unauthorized}: a 401 whose message quotes part of the key, as OpenAI's does;</li>
+ * <li>{@code slow-<ms>}: waits that long before the first byte;</li>
+ * <li>{@code break-stream}: streams two chunks, then drops the connection;</li>
+ * <li>{@code endless-stream}: one chunk every 50 ms for ten minutes, to observe cancellation;</li>
+ * <li>anything else: echoes the last user message (or calls the first tool when tools are given).</li>
+ * </ul>
+ * Every request is recorded for assertions.
+ */
+public final class OpenAiSimulator implements AutoCloseable {
+
+    /** What the simulator received. */
+    public record Received(String path, String authorization, String team, JsonObject body) {
+    }
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger cancelledStreams = new AtomicInteger();
+
+    private OpenAiSimulator(Vertx vertx, HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+    }
+
+    public static OpenAiSimulator start(int port) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        OpenAiSimulator[] self = new OpenAiSimulator[1];
+        router.route().handler(BodyHandler.create());
+        router.post("/v1/chat/completions").handler(ctx -> self[0].answer(ctx, true));
+        router.post("/v1/completions").handler(ctx -> self[0].answer(ctx, false));
+        router.post("/v1/embeddings").handler(ctx -> self[0].embeddings(ctx));
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+                .requestHandler(router);
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        self[0] = new OpenAiSimulator(vertx, server);
+        return self[0];
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public Received last() {
+        return received.peekLast();
+    }
+
+    /** Streams whose client connection closed before the simulator finished them. */
+    public int cancelledStreams() {
+        return cancelledStreams.get();
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private Received record(RoutingContext ctx) {
+        JsonObject body = ctx.body().asJsonObject();
+        Received r = new Received(ctx.request().path(), ctx.request().getHeader("authorization"),
+                ctx.request().getHeader("x-team"), body);
+        received.add(r);
+        return r;
+    }
+
+    private void answer(RoutingContext ctx, boolean chat) {
+        JsonObject body = record(ctx).body();
+        String model = body.getString("model", "");
+        if (model.startsWith("slow-")) {
+            vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, chat));
+            return;
+        }
+        reply(ctx, body, chat);
+    }
+
+    private void reply(RoutingContext ctx, JsonObject body, boolean chat) {
+        String model = body.getString("model", "");
+        HttpServerResponse response = ctx.response();
+        switch (model) {
+            case "fail-500" -> error(response, 500, "server_error", "The upstream is on fire.");
+            case "rate-limited" -> {
+                response.putHeader("retry-after", "7");
+                error(response, 429, "rate_limit_exceeded", "Rate limit reached for requests.");
+            }
+            case "unauthorized" -> error(response, 401, "invalid_api_key",
+                    "Incorrect API key provided: " + ctx.request().getHeader("authorization").substring(7, 12) + "***.");
+            case "break-stream" -> {
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(sse(chunk(body, chat, "partial", true)));
+                response.write(sse(chunk(body, chat, " answer", false)));
+                vertx.setTimer(50, id -> ctx.request().connection().close());
+            }
+            case "endless-stream" -> endless(ctx, body, chat);
+            default -> {
+                if (Boolean.TRUE.equals(body.getValue("stream"))) {
+                    stream(response, body, chat);
+                } else {
+                    response.putHeader("content-type", "application/json").end(completion(body, chat).encode());
+                }
+            }
+        }
+    }
+
+    private static void error(HttpServerResponse response, int status, String code, String message) {
+        JsonObject error = new JsonObject().put("message", message)
+                .put("type", status == 429 ? "requests" : "server_error").put("param", null).put("code", code);
+        response.setStatusCode(status).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("error", error).encode());
+    }
+
+    static String answerText(JsonObject body, boolean chat) {
+        if (!chat) {
+            return "echo: " + body.getValue("prompt");
+        }
+        JsonArray messages = body.getJsonArray("messages", new JsonArray());
+        Object last = messages.isEmpty() ? "" : messages.getJsonObject(messages.size() - 1).getValue("content");
+        return "echo: " + last;
+    }
+
+    private static JsonObject usage() {
+        return new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 7).put("total_tokens", 12);
+    }
+
+    private static JsonObject completion(JsonObject body, boolean chat) {
+        JsonObject choice = new JsonObject().put("index", 0).put("finish_reason", "stop").put("logprobs", null);
+        if (chat) {
+            JsonObject message = new JsonObject().put("role", "assistant");
+            JsonArray tools = body.getJsonArray("tools");
+            if (tools != null && !tools.isEmpty()) {
+                String name = tools.getJsonObject(0).getJsonObject("function").getString("name");
+                message.putNull("content").put("tool_calls", new JsonArray().add(new JsonObject()
+                        .put("id", "call_1").put("type", "function")
+                        .put("function", new JsonObject().put("name", name).put("arguments", "{}"))));
+                choice.put("finish_reason", "tool_calls");
+            } else {
+                message.put("content", answerText(body, true));
+            }
+            choice.put("message", message);
+        } else {
+            choice.put("text", answerText(body, false));
+        }
+        return new JsonObject().put("id", "cmpl-sim").put("object", chat ? "chat.completion" : "text_completion")
+                .put("created", 1_700_000_000).put("model", body.getString("model"))
+                .put("choices", new JsonArray().add(choice)).put("usage", usage());
+    }
+
+    private static JsonObject chunk(JsonObject body, boolean chat, String text, boolean first) {
+        JsonObject choice = new JsonObject().put("index", 0).putNull("finish_reason");
+        if (chat) {
+            JsonObject delta = new JsonObject().put("content", text);
+            if (first) {
+                delta.put("role", "assistant");
+            }
+            choice.put("delta", delta);
+        } else {
+            choice.put("text", text).putNull("logprobs");
+        }
+        return new JsonObject().put("id", "cmpl-sim").put("object", chat ? "chat.completion.chunk" : "text_completion")
+                .put("created", 1_700_000_000).put("model", body.getString("model"))
+                .put("choices", new JsonArray().add(choice));
+    }
+
+    private static String sse(JsonObject data) {
+        return "data: " + data.encode() + "\n\n";
+    }
+
+    private static void stream(HttpServerResponse response, JsonObject body, boolean chat) {
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        String[] words = answerText(body, chat).split(" ");
+        for (int i = 0; i < words.length; i++) {
+            response.write(sse(chunk(body, chat, i == 0 ? words[i] : " " + words[i], i == 0)));
+        }
+        JsonObject last = chunk(body, chat, "", false);
+        last.getJsonArray("choices").getJsonObject(0).put("finish_reason", "stop");
+        response.write(sse(last));
+        JsonObject options = body.getJsonObject("stream_options");
+        if (options != null && options.getBoolean("include_usage", false)) {
+            JsonObject usageChunk = chunk(body, chat, "", false).put("choices", new JsonArray()).put("usage", usage());
+            response.write(sse(usageChunk));
+        }
+        response.end("data: [DONE]\n\n");
+    }
+
+    private void endless(RoutingContext ctx, JsonObject body, boolean chat) {
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        long[] timer = new long[1];
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer[0]);
+            cancelledStreams.incrementAndGet();
+        });
+        timer[0] = vertx.setPeriodic(50, id -> {
+            if (!response.closed()) {
+                response.write(sse(chunk(body, chat, " tick", false)));
+            }
+        });
+        vertx.setTimer(TimeUnit.MINUTES.toMillis(10), id -> {
+            vertx.cancelTimer(timer[0]);
+            response.end("data: [DONE]\n\n");
+        });
+    }
+
+    private void embeddings(RoutingContext ctx) {
+        JsonObject body = record(ctx).body();
+        Object input = body.getValue("input");
+        int count = input instanceof JsonArray array ? array.size() : 1;
+        JsonArray data = new JsonArray();
+        for (int i = 0; i < count; i++) {
+            data.add(new JsonObject().put("object", "embedding").put("index", i)
+                    .put("embedding", new JsonArray().add(0.1 * (i + 1)).add(0.2).add(0.3)));
+        }
+        ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+                .put("object", "list").put("data", data).put("model", body.getString("model"))
+                .put("usage", new JsonObject().put("prompt_tokens", 4).put("total_tokens", 4)).encode());
+    }
+
+    /** Runs the simulator in its own process: {@code OpenAiSimulator [port]}. */
+    public static void main(String[] args) throws Exception {
+        OpenAiSimulator simulator = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+        System.out.println("OpenAI simulator listening on " + simulator.baseUrl());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                simulator.close();
+            } catch (Exception e) {
+                // Exiting anyway.
+            }
+        }));
+        Thread.currentThread().join();
+    }
+}
