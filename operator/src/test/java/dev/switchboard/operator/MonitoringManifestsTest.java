@@ -27,7 +27,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 /**
  * manifests/monitoring renders, scrapes the pods the install and the operator really create, and its
  * rules and dashboard use only the gateway metrics and labels listed in
- * src/test/resources/monitoring/gateway-metrics.txt (the list the gateway's /q/metrics is checked against).
+ * src/test/resources/monitoring/gateway-metrics.txt (the list the gateway's MonitoringMetricsTest finds on /q/metrics).
  */
 class MonitoringManifestsTest {
 
