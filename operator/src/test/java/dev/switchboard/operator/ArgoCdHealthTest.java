@@ -21,7 +21,11 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.switchboard.operator.testing.Manifests;
+import dev.switchboard.resources.CrdSchemaValidator;
 
 /**
  * Runs the Argo CD health checks in manifests/argocd/resource_customizations the way Argo CD does: the
@@ -33,6 +37,7 @@ class ArgoCdHealthTest {
 
     static final Path CUSTOMIZATIONS = Manifests.repoRoot().resolve("manifests/argocd/resource_customizations/switchboard.dev");
     static final List<String> KINDS = List.of("Provider", "ModelGroup", "RoutingPolicy");
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory
     Stream<DynamicTest> everyHealthTestCasePasses() throws IOException {
@@ -66,6 +71,48 @@ class ArgoCdHealthTest {
             }
             assertThat(statuses).as(kind).containsExactly("Degraded", "Healthy", "Progressing");
         }
+    }
+
+    /**
+     * The test inputs are resources the API server would accept, status included, so the scripts are tested
+     * on the field names and shapes the operator really writes.
+     */
+    @Test
+    void everyTestInputMatchesTheCrdSchemaIncludingStatus() throws IOException {
+        CrdSchemaValidator validator = new CrdSchemaValidator();
+        for (String kind : KINDS) {
+            Path dir = CUSTOMIZATIONS.resolve(kind);
+            for (Map<String, Object> testCase : cases(dir)) {
+                Path input = dir.resolve((String) testCase.get("inputPath"));
+                JsonNode resource = JSON.valueToTree(Manifests.SERIALIZATION.unmarshal(Files.readString(input), Map.class));
+                assertThat(resource.path("kind").asText()).as(input.toString()).isEqualTo(kind);
+                assertThat(validator.validate(kind, resource)).as(input.toString()).isEmpty();
+                JsonNode schema = CrdSchemaValidator.crd(kind).path("spec").path("versions").path(0).path("schema").path("openAPIV3Schema");
+                // spec and status: the generated schema leaves apiVersion, kind and metadata to the API server.
+                for (String section : List.of("spec", "status")) {
+                    assertThat(unknownFields(resource.path(section), schema.path("properties").path(section), "." + section))
+                            .as(input + ": fields the API server would prune").isEmpty();
+                }
+            }
+        }
+    }
+
+    /** Paths of fields the schema does not declare (the API server drops them), where the schema lists properties. */
+    static List<String> unknownFields(JsonNode value, JsonNode schema, String path) {
+        List<String> unknown = new ArrayList<>();
+        if (value.isObject() && schema.has("properties")) {
+            value.fields().forEachRemaining(field -> {
+                JsonNode property = schema.path("properties").path(field.getKey());
+                if (property.isMissingNode()) {
+                    unknown.add(path + "." + field.getKey());
+                } else {
+                    unknown.addAll(unknownFields(field.getValue(), property, path + "." + field.getKey()));
+                }
+            });
+        } else if (value.isArray() && schema.has("items")) {
+            value.forEach(item -> unknown.addAll(unknownFields(item, schema.path("items"), path + "[]")));
+        }
+        return unknown;
     }
 
     @SuppressWarnings("unchecked")
