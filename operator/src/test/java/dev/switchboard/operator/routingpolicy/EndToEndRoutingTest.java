@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -27,11 +26,7 @@ import dev.switchboard.operator.testing.GatewayProcess;
 import dev.switchboard.operator.testing.KubeletProjection;
 import dev.switchboard.operator.testing.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -63,7 +58,7 @@ class EndToEndRoutingTest {
         cluster.apply(Manifests.read(GatewayResourcesGoldenTest.GOLDEN.resolve("in-defaults.yaml"), NS));
         var kubelet = new KubeletProjection(GatewayProcess.mount());
 
-        readyGatewayPod();
+        cluster.readyGatewayPod(NS, POLICY, POLICY + "-gateway-0");
         RoutingPolicy policy = awaitProgrammed(cluster, kubelet, p -> Integer.valueOf(1).equals(p.getStatus().models()));
         assertThat(chat("sim").statusCode()).isEqualTo(200);
         assertThat(chat("sim-latest").statusCode()).as("alias not yet configured").isEqualTo(404);
@@ -107,20 +102,5 @@ class EndToEndRoutingTest {
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void readyGatewayPod() {
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withName(POLICY + "-gateway-0").withNamespace(NS)
-                .withLabels(Map.of("app.kubernetes.io/name", "switchboard-gateway", "app.kubernetes.io/instance", POLICY))
-                .endMetadata()
-                .withNewSpec().addNewContainer().withName("gateway").withImage("switchboard/gateway:0.1.0").endContainer().endSpec()
-                .build();
-        client.pods().inNamespace(NS).resource(pod).create();
-        var status = List.of(Map.of("op", "add", "path", "/status", "value", Map.of(
-                "podIP", "127.0.0.1",
-                "conditions", List.of(Map.of("type", "Ready", "status", "True")))));
-        client.pods().inNamespace(NS).withName(POLICY + "-gateway-0").subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(status));
     }
 }

@@ -4,8 +4,6 @@ import static dev.switchboard.operator.testing.Cluster.condition;
 import static dev.switchboard.operator.testing.Cluster.conditionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -19,11 +17,7 @@ import dev.switchboard.operator.testing.Crds;
 import dev.switchboard.operator.testing.GatewayStub;
 import dev.switchboard.operator.testing.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -53,7 +47,7 @@ class ProgrammedConditionTest {
         assertThat(condition(policy.getStatus().conditions(), "Programmed").reason()).isEqualTo("NoReadyReplicas");
         String firstHash = policy.getStatus().configHash();
 
-        readyGatewayPod("minimal-gateway-1");
+        cluster.readyGatewayPod(NS, "minimal", "minimal-gateway-1");
         GatewayStub.serveHash("an-older-table");
         policy = cluster.awaitValue(() -> cluster.get(RoutingPolicy.class, NS, "minimal"),
                 p -> "Pending".equals(condition(p.getStatus().conditions(), "Programmed").reason()));
@@ -80,20 +74,5 @@ class ProgrammedConditionTest {
         GatewayStub.serveHash(secondHash);
         cluster.awaitValue(() -> cluster.get(RoutingPolicy.class, NS, "minimal"),
                 p -> Condition.TRUE.equals(conditionStatus(p.getStatus().conditions(), "Programmed")));
-    }
-
-    private void readyGatewayPod(String name) {
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS)
-                .withLabels(Map.of("app.kubernetes.io/name", "switchboard-gateway", "app.kubernetes.io/instance", "minimal"))
-                .endMetadata()
-                .withNewSpec().addNewContainer().withName("gateway").withImage("switchboard/gateway:0.1.0").endContainer().endSpec()
-                .build();
-        client.pods().inNamespace(NS).resource(pod).create();
-        var status = List.of(Map.of("op", "add", "path", "/status", "value", Map.of(
-                "podIP", "127.0.0.1",
-                "conditions", List.of(Map.of("type", "Ready", "status", "True")))));
-        client.pods().inNamespace(NS).withName(name).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(status));
     }
 }

@@ -4,11 +4,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.switchboard.api.v1alpha1.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -55,6 +58,25 @@ public final class Cluster {
 
     public static <T extends HasMetadata> T yaml(Class<T> type, String yaml) {
         return Manifests.SERIALIZATION.unmarshal(yaml, type);
+    }
+
+    /**
+     * A gateway pod of the policy as kubelet would report it once ready, at podIP 127.0.0.1, where the test's
+     * stand-in (or real) gateway answers the operator's config probe.
+     */
+    public void readyGatewayPod(String namespace, String policy, String name) {
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                .withLabels(Map.of("app.kubernetes.io/name", "switchboard-gateway", "app.kubernetes.io/instance", policy))
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("gateway").withImage("switchboard/gateway:0.1.0").endContainer().endSpec()
+                .build();
+        client.pods().inNamespace(namespace).resource(pod).create();
+        var status = List.of(Map.of("op", "add", "path", "/status", "value", Map.of(
+                "podIP", "127.0.0.1",
+                "conditions", List.of(Map.of("type", "Ready", "status", "True")))));
+        client.pods().inNamespace(namespace).withName(name).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(status));
     }
 
     /** The status of a condition, or null while it is not reported. */
