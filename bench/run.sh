@@ -24,7 +24,10 @@ fi
 
 echo "bench: building" >&2
 [ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q install -DskipTests
-[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q -pl gateway test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
+# The simulator runs from the test classes, so its classpath is needed even when the build is skipped.
+if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
+  ./mvnw -B -q -pl gateway test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
+fi
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -47,11 +50,16 @@ wait_for() {
 }
 wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
 # The simulator answers POSTs only; a 404 on GET proves it listens.
+simulator_up=""
 for _ in $(seq 1 120); do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
-  [ "$code" = "404" ] && break
+  if [ "$code" = "404" ]; then simulator_up=1; break; fi
   sleep 0.5
 done
+if [ -z "$simulator_up" ]; then
+  echo "bench: the simulator did not come up; see $out/simulator.log" >&2
+  exit 1
+fi
 
 plain='{"model":"bench-upstream","messages":[{"role":"user","content":"hello benchmark"}]}'
 stream='{"model":"bench-upstream","stream":true,"messages":[{"role":"user","content":"hello benchmark"}]}'
