@@ -8,14 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
-import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.Problem;
 import dev.switchboard.compiler.RoutingCompiler;
 import dev.switchboard.resources.LoadedResources;
 import dev.switchboard.resources.ResourceDirectory;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** A directory of CR YAML files, loaded and compiled once per RoutingPolicy it holds. */
 final class Workspace {
@@ -42,15 +40,9 @@ final class Workspace {
      */
     List<RoutingPolicy> policies() {
         if (!resources.policies().isEmpty()) {
-            return resources.policies().stream()
-                    .sorted(java.util.Comparator.comparing((RoutingPolicy p) -> p.getMetadata().getNamespace())
-                            .thenComparing(p -> p.getMetadata().getName()))
-                    .toList();
+            return resources.policiesInOrder();
         }
-        Set<String> namespaces = new java.util.TreeSet<>();
-        resources.providers().forEach(p -> namespaces.add(p.getMetadata().getNamespace()));
-        resources.modelGroups().forEach(g -> namespaces.add(g.getMetadata().getNamespace()));
-        return namespaces.stream().map(Workspace::implicitPolicy).toList();
+        return resources.resourceNamespaces().stream().map(ns -> LoadedResources.implicitOpenPolicy(ns, "implicit")).toList();
     }
 
     Compilation compile(RoutingPolicy policy) {
@@ -75,12 +67,5 @@ final class Workspace {
             out.printf("%s: %s %s%s: %s: %s%n", where, problem.severity(), problem.resource(), field, problem.reason(), problem.message());
         }
         out.flush();
-    }
-
-    private static RoutingPolicy implicitPolicy(String namespace) {
-        var policy = new RoutingPolicy();
-        policy.setMetadata(new ObjectMetaBuilder().withName("implicit").withNamespace(namespace).build());
-        policy.setSpec(new RoutingPolicySpec(null, null, new RoutingPolicySpec.Access(RoutingPolicySpec.AccessMode.Open, null), null));
-        return policy;
     }
 }

@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
-import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.Problem;
@@ -26,7 +26,6 @@ import dev.switchboard.compiler.RoutingCompiler;
 import dev.switchboard.resources.LoadedResources;
 import dev.switchboard.resources.LocalSecret;
 import dev.switchboard.resources.ResourceDirectory;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /**
  * Local mode: compiles the CR YAML files of a directory with the shared compiler and lays the result out
@@ -108,10 +107,7 @@ public final class LocalWorkspace {
      * so a directory of just Providers and ModelGroups runs as is.
      */
     private static RoutingPolicy choosePolicy(LoadedResources resources) {
-        List<RoutingPolicy> policies = resources.policies().stream()
-                .sorted(Comparator.comparing((RoutingPolicy p) -> p.getMetadata().getNamespace())
-                        .thenComparing(p -> p.getMetadata().getName()))
-                .toList();
+        List<RoutingPolicy> policies = resources.policiesInOrder();
         if (policies.size() > 1) {
             LOG.warnf("Several RoutingPolicies found; local mode serves %s/%s", policies.get(0).getMetadata().getNamespace(),
                     policies.get(0).getMetadata().getName());
@@ -119,13 +115,8 @@ public final class LocalWorkspace {
         if (!policies.isEmpty()) {
             return policies.get(0);
         }
-        String namespace = Stream.concat(resources.providers().stream().map(p -> p.getMetadata().getNamespace()),
-                resources.modelGroups().stream().map(g -> g.getMetadata().getNamespace()))
-                .sorted().findFirst().orElse(ResourceDirectory.DEFAULT_NAMESPACE);
-        RoutingPolicy policy = new RoutingPolicy();
-        policy.setMetadata(new ObjectMetaBuilder().withName("local").withNamespace(namespace).build());
-        policy.setSpec(new RoutingPolicySpec(null, null, new RoutingPolicySpec.Access(RoutingPolicySpec.AccessMode.Open, null), null));
-        return policy;
+        SortedSet<String> namespaces = resources.resourceNamespaces();
+        return LoadedResources.implicitOpenPolicy(namespaces.isEmpty() ? ResourceDirectory.DEFAULT_NAMESPACE : namespaces.first(), "local");
     }
 
     /** Secret files first, so a table never names a key file that is not there yet. */
