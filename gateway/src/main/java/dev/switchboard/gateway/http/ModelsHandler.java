@@ -23,18 +23,33 @@ public class ModelsHandler {
     @Inject
     RoutingState state;
 
-    void list(RoutingContext ctx) {
+    /** The table a models request is answered from, and who asks. */
+    private record Admitted(ActiveTable table, Caller caller) {
+    }
+
+    /** Null after answering with the error when no table is loaded yet or the caller's key is not accepted. */
+    private Admitted admit(RoutingContext ctx) {
         RequestIds.assign(ctx);
         ActiveTable table = state.current();
         if (table == null) {
             ApiError.notReady().send(ctx);
-            return;
+            return null;
         }
         Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
         if (caller == null) {
             ApiError.invalidApiKey().send(ctx);
+            return null;
+        }
+        return new Admitted(table, caller);
+    }
+
+    void list(RoutingContext ctx) {
+        Admitted admitted = admit(ctx);
+        if (admitted == null) {
             return;
         }
+        ActiveTable table = admitted.table();
+        Caller caller = admitted.caller();
         JsonArray data = new JsonArray();
         for (ModelRoute route : table.table().models()) {
             if (caller.mayUse(route.name())) {
@@ -50,17 +65,12 @@ public class ModelsHandler {
     }
 
     void retrieve(RoutingContext ctx) {
-        RequestIds.assign(ctx);
-        ActiveTable table = state.current();
-        if (table == null) {
-            ApiError.notReady().send(ctx);
+        Admitted admitted = admit(ctx);
+        if (admitted == null) {
             return;
         }
-        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
-        if (caller == null) {
-            ApiError.invalidApiKey().send(ctx);
-            return;
-        }
+        ActiveTable table = admitted.table();
+        Caller caller = admitted.caller();
         String id = ctx.pathParam("id");
         ModelRoute route = table.table().model(id);
         if (route == null || !(caller.mayUse(id) || caller.mayUse(route.name()))) {
