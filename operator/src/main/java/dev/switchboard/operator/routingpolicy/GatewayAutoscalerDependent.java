@@ -36,11 +36,7 @@ public class GatewayAutoscalerDependent extends CRUDKubernetesDependentResource<
         RoutingPolicySpec.Autoscaling autoscaling = policy.getSpec().gateway().autoscaling();
         String name = GatewayNames.gateway(policy);
         return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(policy.getMetadata().getNamespace())
-                .withLabels(Labels.managed(policy.getMetadata().getName()))
-                .endMetadata()
+                .withMetadata(GatewayNames.gatewayMetadata(policy))
                 .withNewSpec()
                 .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(name).endScaleTargetRef()
                 .withMinReplicas(minReplicas(autoscaling))

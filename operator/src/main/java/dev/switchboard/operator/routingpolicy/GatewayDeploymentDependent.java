@@ -65,11 +65,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         RoutingTable table = compilations.of(policy, context).table();
         Set<String> secrets = mountedSecrets(table);
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(GatewayNames.gateway(policy))
-                .withNamespace(policy.getMetadata().getNamespace())
-                .withLabels(Labels.managed(name))
-                .endMetadata()
+                .withMetadata(GatewayNames.gatewayMetadata(policy))
                 .withNewSpec()
                 .withReplicas(replicas(policy, context))
                 .withNewSelector().withMatchLabels(Labels.selector(name)).endSelector()

@@ -35,11 +35,7 @@ public class GatewayDisruptionBudgetDependent extends CRUDKubernetesDependentRes
     protected PodDisruptionBudget desired(RoutingPolicy policy, Context<RoutingPolicy> context) {
         String name = policy.getMetadata().getName();
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(GatewayNames.gateway(policy))
-                .withNamespace(policy.getMetadata().getNamespace())
-                .withLabels(Labels.managed(name))
-                .endMetadata()
+                .withMetadata(GatewayNames.gatewayMetadata(policy))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().withMatchLabels(Labels.selector(name)).endSelector()

@@ -1,6 +1,9 @@
 package dev.switchboard.operator.routingpolicy;
 
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
+import dev.switchboard.operator.common.Labels;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** Names of what one RoutingPolicy owns, and where the gateway finds its files. */
 final class GatewayNames {
@@ -21,6 +24,15 @@ final class GatewayNames {
     /** Deployment, Service, ServiceAccount, HPA and PDB share one name: one gateway per policy. */
     static String gateway(RoutingPolicy policy) {
         return policy.getMetadata().getName() + "-gateway";
+    }
+
+    /** Name, namespace and managed labels shared by every object named after the gateway. */
+    static ObjectMeta gatewayMetadata(RoutingPolicy policy) {
+        return new ObjectMetaBuilder()
+                .withName(gateway(policy))
+                .withNamespace(policy.getMetadata().getNamespace())
+                .withLabels(Labels.managed(policy.getMetadata().getName()))
+                .build();
     }
 
     static String endpoint(RoutingPolicy policy) {

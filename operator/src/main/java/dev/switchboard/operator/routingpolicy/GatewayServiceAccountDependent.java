@@ -20,11 +20,7 @@ public class GatewayServiceAccountDependent extends CRUDKubernetesDependentResou
     @Override
     protected ServiceAccount desired(RoutingPolicy policy, Context<RoutingPolicy> context) {
         return new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName(GatewayNames.gateway(policy))
-                .withNamespace(policy.getMetadata().getNamespace())
-                .withLabels(Labels.managed(policy.getMetadata().getName()))
-                .endMetadata()
+                .withMetadata(GatewayNames.gatewayMetadata(policy))
                 .withAutomountServiceAccountToken(false)
                 .build();
     }

@@ -22,11 +22,7 @@ public class GatewayServiceDependent extends CRUDKubernetesDependentResource<Ser
     protected Service desired(RoutingPolicy policy, Context<RoutingPolicy> context) {
         String name = policy.getMetadata().getName();
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(GatewayNames.gateway(policy))
-                .withNamespace(policy.getMetadata().getNamespace())
-                .withLabels(Labels.managed(name))
-                .endMetadata()
+                .withMetadata(GatewayNames.gatewayMetadata(policy))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(Labels.selector(name))
