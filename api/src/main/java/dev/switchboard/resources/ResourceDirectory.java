@@ -47,7 +47,8 @@ public final class ResourceDirectory {
     private static final String API_VERSION = Provider.GROUP + "/" + Provider.VERSION;
     private static final Pattern ENV_REFERENCE = Pattern.compile("^\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}$");
 
-    private final CrdSchemaValidator schemas = new CrdSchemaValidator();
+    /** Built once: reading the CRDs and compiling their schemas would otherwise repeat on every reload. */
+    private static final CrdSchemaValidator SCHEMAS = new CrdSchemaValidator();
     /** Duplicate keys are an error, as for kubectl; otherwise one of the values would silently win. */
     private final ObjectMapper yaml = YAMLMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private final Function<String, String> environment;
@@ -149,7 +150,7 @@ public final class ResourceDirectory {
             collector.problems.add(Problem.error(ref, "kind", ProblemReason.InvalidValue, "unknown kind " + kind + " in " + API_VERSION));
             return;
         }
-        var violations = schemas.validate(kind, document);
+        var violations = SCHEMAS.validate(kind, document);
         violations.forEach(v -> collector.problems.add(Problem.error(ref, v.field(), ProblemReason.InvalidValue, v.message())));
         List<String> unknownFields = new ArrayList<>();
         HasMetadata resource;
