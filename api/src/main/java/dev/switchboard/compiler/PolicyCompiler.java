@@ -28,7 +28,7 @@ final class PolicyCompiler {
     }
 
     PolicySettings settings(RoutingPolicySpec spec) {
-        Defaults defaults = spec.defaults() != null ? spec.defaults() : new Defaults(null, null, null, null, null);
+        Defaults defaults = spec.defaults() != null ? spec.defaults() : new Defaults(null, null, null, null, null, null);
         Strategy strategy = defaults.strategy() != null ? defaults.strategy() : Strategy.Weighted;
 
         var retry = defaults.retry();
@@ -69,7 +69,25 @@ final class PolicyCompiler {
             problems.error("spec.defaults.maxRequestBodyBytes", ProblemReason.InvalidValue, "must be at least 1024");
             maxBody = DEFAULT_MAX_BODY;
         }
-        return new PolicySettings(strategy.name(), new PolicySettings.Retry(attempts, base, max, on), circuitBreaker, deadline, maxBody);
+        return new PolicySettings(strategy.name(), new PolicySettings.Retry(attempts, base, max, on), circuitBreaker, deadline, maxBody,
+                affinity(defaults.affinity()));
+    }
+
+    private PolicySettings.Affinity affinity(RoutingPolicySpec.Affinity affinity) {
+        if (affinity == null) {
+            return null;
+        }
+        boolean clientKey = Boolean.TRUE.equals(affinity.clientKey());
+        if ((affinity.header() == null) != clientKey) {
+            problems.error("spec.defaults.affinity", ProblemReason.InvalidValue, "affinity needs exactly one of header or clientKey: true");
+            return null;
+        }
+        if (affinity.header() != null && !affinity.header().matches(dev.switchboard.api.v1alpha1.Patterns.HEADER_NAME)) {
+            problems.error("spec.defaults.affinity.header", ProblemReason.InvalidValue, "not an HTTP header name: " + affinity.header());
+            return null;
+        }
+        // Header names are case-insensitive; the table holds one spelling so equal inputs give equal bytes.
+        return new PolicySettings.Affinity(affinity.header() == null ? null : affinity.header().toLowerCase(java.util.Locale.ROOT), clientKey);
     }
 
     AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot) {

@@ -9,7 +9,13 @@ public record PolicySettings(
         Retry retry,
         CircuitBreaker circuitBreaker,
         long deadlineMs,
-        int maxRequestBodyBytes) {
+        int maxRequestBodyBytes,
+        Affinity affinity) {
+
+    /** Settings without session affinity. */
+    public PolicySettings(String strategy, Retry retry, CircuitBreaker circuitBreaker, long deadlineMs, int maxRequestBodyBytes) {
+        this(strategy, retry, circuitBreaker, deadlineMs, maxRequestBodyBytes, null);
+    }
 
     /** Retry classes, spelled as in RoutingPolicy.spec.defaults.retry.on. */
     public static final List<String> RETRY_CONDITIONS = List.of("RateLimited", "ServerError", "ConnectFailure", "Timeout");
@@ -21,6 +27,10 @@ public record PolicySettings(
     }
 
     public record CircuitBreaker(int consecutiveFailures, Double failureRateThreshold, long windowMs, long openForMs, int halfOpenProbes) {
+    }
+
+    /** Where a request's session key comes from: a request header, or the caller's client key. Exactly one is set. */
+    public record Affinity(String header, boolean clientKey) {
     }
 
     List<String> validate() {
@@ -42,6 +52,9 @@ public record PolicySettings(
         if (circuitBreaker == null || circuitBreaker.consecutiveFailures() < 1 || circuitBreaker.openForMs() < 0
                 || circuitBreaker.halfOpenProbes() < 1) {
             errors.add("settings.circuitBreaker is missing or inconsistent");
+        }
+        if (affinity != null && (affinity.header() == null) != affinity.clientKey()) {
+            errors.add("settings.affinity needs exactly one of header or clientKey");
         }
         return errors;
     }

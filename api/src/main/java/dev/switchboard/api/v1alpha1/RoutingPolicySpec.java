@@ -38,7 +38,15 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Retries of a failed upstream attempt.") Retry retry,
             @JsonPropertyDescription("Per-target circuit breaker.") CircuitBreaker circuitBreaker,
             @Pattern(Patterns.DURATION) @Default("120s") @JsonPropertyDescription("One time budget per request, shared by all retries and fallbacks.") String deadline,
-            @Min(1024) @Max(104857600) @Default("4194304") @JsonPropertyDescription("Largest request body accepted, in bytes; larger requests get 413.") Integer maxRequestBodyBytes) {
+            @Min(1024) @Max(104857600) @Default("4194304") @JsonPropertyDescription("Largest request body accepted, in bytes; larger requests get 413.") Integer maxRequestBodyBytes,
+            @JsonPropertyDescription("Session affinity: requests with the same session key go to the same target while it is healthy, so provider prompt caches stay warm. Unset: no affinity.") Affinity affinity) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.header) != (has(self.clientKey) && self.clientKey)", message = "affinity needs exactly one of header or clientKey: true", fieldPath = ".header", reason = "FieldValueInvalid")
+    public record Affinity(
+            @Pattern(Patterns.HEADER_NAME) @Size(max = 128) @JsonPropertyDescription("Request header whose value is the session key, for example x-session-id. Requests without it are routed normally.") String header,
+            @JsonPropertyDescription("Use the caller's client key (the Authorization header) as the session key.") Boolean clientKey) {
     }
 
     /** The list is {@code retryOn}, not {@code on}: kubectl reads YAML 1.1, where an unquoted {@code on:} key is the boolean true. */

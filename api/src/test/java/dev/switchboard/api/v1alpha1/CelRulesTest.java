@@ -99,6 +99,10 @@ public class CelRulesTest {
                         "{access: {mode: Open}, gateway: {replicas: 3}}",
                         "{access: {mode: Open}, gateway: {replicas: 3, autoscaling: {maxReplicas: 5}}}",
                         "spec.gateway.replicas", "set either gateway.replicas or gateway.autoscaling, not both"),
+                new Case("affinity: header or clientKey", "RoutingPolicy",
+                        "{access: {mode: Open}, defaults: {affinity: {header: x-session-id}}}",
+                        "{access: {mode: Open}, defaults: {affinity: {header: x-session-id, clientKey: true}}}",
+                        "spec.defaults.affinity.header", "affinity needs exactly one of header or clientKey: true"),
                 new Case("minReplicas <= maxReplicas", "RoutingPolicy",
                         "{access: {mode: Open}, gateway: {autoscaling: {minReplicas: 3, maxReplicas: 3}}}",
                         "{access: {mode: Open}, gateway: {autoscaling: {minReplicas: 5, maxReplicas: 3}}}",
@@ -143,7 +147,7 @@ public class CelRulesTest {
                 .flatMap(c -> CelRules.validate(resource(c.kind(), c.invalid())).stream())
                 .map(CelRules.Violation::rule)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(declared).hasSize(11);
+        assertThat(declared).hasSize(12);
         assertThat(violated).isEqualTo(declared);
     }
 
@@ -160,6 +164,7 @@ public class CelRulesTest {
                 "spec.aliases",
                 "spec.apiVersion",
                 "spec.credentials",
+                "spec.defaults.affinity.header",
                 "spec.defaults.retry.backoff.base",
                 "spec.endpoint",
                 "spec.fallbacks",

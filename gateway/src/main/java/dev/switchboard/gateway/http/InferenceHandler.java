@@ -2,43 +2,33 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
-import dev.switchboard.gateway.routing.KeyRotation;
-import dev.switchboard.gateway.routing.TargetSelector;
+import dev.switchboard.gateway.resilience.AttemptPipeline;
+import dev.switchboard.gateway.resilience.RequestPlan;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
-import dev.switchboard.gateway.upstream.Upstream;
-import dev.switchboard.gateway.upstream.UpstreamRequest;
-import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
-import dev.switchboard.routing.ModelRoute.Target;
-import dev.switchboard.routing.UpstreamProvider;
+import dev.switchboard.routing.PolicySettings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
- * POST /v1/chat/completions, /v1/completions and /v1/embeddings: validate just enough to route, pick a target,
- * rewrite `model` to the upstream's name and hand over to the provider adapter. Runs on the event loop.
+ * POST /v1/chat/completions, /v1/completions and /v1/embeddings: validate just enough to route, then hand over
+ * to the attempt pipeline, which picks targets, rewrites `model` to each one's upstream name and fails over.
+ * Runs on the event loop.
  */
 @Singleton
 public class InferenceHandler {
 
-    /** Response header naming the provider that served the request (the upstream model stays private). */
-    static final String PROVIDER_HEADER = "x-switchboard-provider";
-
     @Inject
     RoutingState state;
     @Inject
-    TargetSelector selector;
-    @Inject
-    KeyRotation keys;
-    @Inject
-    Upstreams upstreams;
+    AttemptPipeline pipeline;
     @Inject
     Telemetry telemetry;
     @Inject
@@ -96,30 +86,26 @@ public class InferenceHandler {
             return;
         }
         record.model = route.name();
-        Target target = selector.select(route, table.table().settings().strategy());
-        UpstreamProvider provider = table.table().provider(target.provider());
-        record.provider = provider.name();
-        record.upstreamModel = target.model();
         record.stream = operation.canStream() && Boolean.TRUE.equals(body.stream);
-        ctx.response().putHeader(PROVIDER_HEADER, provider.name());
 
         boolean clientWantsUsage = body.includeUsageRequested();
-        body.replaceModel(target.model());
         if (record.stream && !clientWantsUsage) {
             // Ask for usage anyway so tokens are accounted; the relay hides it from this client again.
             body.requestUsage();
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
-        Upstream upstream = upstreams.forType(provider.type());
-        if (upstream == null) {
-            metrics.upstreamError(provider.name(), "unsupported");
-            exchange.fail(ApiError.upstream(501, "provider_type_unsupported",
-                    "Provider type " + provider.type() + " is not supported by this gateway build yet."));
-            return;
+        RequestPlan plan = new RequestPlan(table, route, operation, record.stream, record.requestId,
+                sessionKey(ctx, table.table().settings().affinity()), (provider, target) -> body.toBufferWithModel(target.model()));
+        pipeline.serve(plan, exchange, record);
+    }
+
+    /** The session key for affinity: the configured header's value, or the caller's client key. Never logged. */
+    private static String sessionKey(RoutingContext ctx, PolicySettings.Affinity affinity) {
+        if (affinity == null) {
+            return null;
         }
-        UpstreamRequest request = new UpstreamRequest(provider, keys.nextKey(table, provider), operation, body.toBuffer(),
-                record.stream, record.requestId);
-        exchange.start(upstream.send(request, exchange));
+        String value = ctx.request().getHeader(affinity.clientKey() ? "authorization" : affinity.header());
+        return value == null || value.isBlank() ? null : value;
     }
 
     private void reject(RoutingContext ctx, RequestRecord record, ApiError error) {

@@ -235,8 +235,26 @@ final class JsonFields {
         return true;
     }
 
+    /**
+     * The document with every edit applied and {@code model} set: the body of one upstream attempt. The edits are
+     * left as they were, so each attempt (each target's model name) starts from the same document.
+     */
+    Buffer toBufferWithModel(String value) {
+        if (modelSpan == null) {
+            return toBuffer();
+        }
+        List<Edit> all = new ArrayList<>(edits.size() + 1);
+        all.addAll(edits);
+        all.add(new Edit(modelSpan.start(), modelSpan.end(), quoted(value)));
+        return apply(all);
+    }
+
     /** The document with every edit applied; the original bytes when there were none. */
     Buffer toBuffer() {
+        return apply(edits);
+    }
+
+    private Buffer apply(List<Edit> edits) {
         if (edits.isEmpty()) {
             return Buffer.buffer(json);
         }

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.resilience.ClientReply;
+import dev.switchboard.gateway.resilience.ExchangeError;
+import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
@@ -18,11 +21,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Relays one upstream response to the client. A successful stream is passed through event by event with two
+ * The OpenAI-format {@link ClientReply}: relays the upstream response the pipeline chose to the client. A successful stream is passed through event by event with two
  * edits only: `model` becomes the public name the client asked for, and usage is read (and hidden again when
  * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
  */
-final class ProxyExchange implements UpstreamListener {
+final class ProxyExchange implements ClientReply, UpstreamListener {
 
     private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
     private static final Buffer DONE = Buffer.buffer("[DONE]");
@@ -55,16 +58,34 @@ final class ProxyExchange implements UpstreamListener {
         this.clientWantsUsage = clientWantsUsage;
     }
 
-    void start(UpstreamCall upstreamCall) {
-        this.call = upstreamCall;
+    @Override
+    public void onClientGone(Runnable action) {
         response.closeHandler(v -> {
             if (!finished) {
-                // The client went away: stop the upstream so it stops generating tokens nobody reads.
-                call.cancel();
+                // The client went away: the pipeline stops the upstream so it stops generating tokens nobody reads.
+                action.run();
                 record.status = RequestRecord.CLIENT_CLOSED;
                 complete();
             }
         });
+    }
+
+    @Override
+    public UpstreamListener deliver(Served served, UpstreamCall upstreamCall) {
+        this.call = upstreamCall;
+        served.headers(response::putHeader);
+        return this;
+    }
+
+    @Override
+    public void fail(ExchangeError error) {
+        if (error.served() != null) {
+            error.served().headers(response::putHeader);
+        }
+        if (error.retryAfter() != null) {
+            response.putHeader("retry-after", Long.toString(error.retryAfter()));
+        }
+        fail(new ApiError(error.status(), error.type(), error.code(), null, error.message()));
     }
 
     @Override
@@ -125,28 +146,26 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
+    /** The pipeline delivers a failure only for a stream it already committed to the client. */
     @Override
     public void onFailure(UpstreamFailure failure) {
         if (finished) {
             return;
         }
-        metrics.upstreamError(record.provider, failure.metricTag());
         // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
-        if (sse != null) {
-            streamError("stream_interrupted", "The stream from provider " + record.provider + " broke before it was complete.");
-            flush();
-            response.end();
-            complete();
+        if (sse == null) {
+            fail(ApiError.upstream(502, "upstream_broken",
+                    "The connection to provider " + record.provider + " broke before the response was complete."));
             return;
         }
-        ApiError error = switch (failure.kind()) {
-            case TIMEOUT -> ApiError.upstream(504, "upstream_timeout", "Provider " + record.provider + ": " + failure.message() + ".");
-            case CONNECT -> ApiError.upstream(502, "upstream_connect", "Provider " + record.provider + " could not be reached.");
-            case BROKEN -> ApiError.upstream(502, "upstream_broken",
-                    "The connection to provider " + record.provider + " broke before the response was complete.");
-        };
-        fail(error);
+        String message = failure.kind() == UpstreamFailure.Kind.TIMEOUT
+                ? "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + "."
+                : "The stream from provider " + record.provider + " broke before it was complete.";
+        streamError("stream_interrupted", message);
+        flush();
+        response.end();
+        complete();
     }
 
     void fail(ApiError error) {
@@ -230,7 +249,6 @@ final class ProxyExchange implements UpstreamListener {
         try {
             json = JsonFields.scan(buffered.getBytes());
         } catch (JsonFields.Invalid e) {
-            metrics.upstreamError(record.provider, "invalid_response");
             fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
             return;
         }
@@ -247,12 +265,10 @@ final class ProxyExchange implements UpstreamListener {
         if (upstreamStatus == 401 || upstreamStatus == 403) {
             // The provider refused the gateway's key, not the client's: passing its body on would blame the client
             // and can echo a fragment of the provider key.
-            metrics.upstreamError(record.provider, "auth");
             fail(ApiError.upstream(502, "upstream_auth_failed",
                     "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
             return;
         }
-        metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
         if (retryAfter != null) {
             response.putHeader("retry-after", retryAfter);
         }

@@ -20,6 +20,10 @@ public final class RequestRecord {
     public String model;
     public String provider;
     public String upstreamModel;
+    /** Upstream calls made for this request, the last one included. */
+    public int attempts;
+    /** The fallback model that served (or was tried last), null when the requested model did. */
+    public String fallback;
     public boolean stream;
     public int status;
     public String errorCode;
@@ -54,6 +58,8 @@ public final class RequestRecord {
         field(line, "model", model);
         field(line, "provider", provider);
         field(line, "upstreamModel", upstreamModel);
+        number(line, "attempts", attempts);
+        field(line, "fallback", fallback);
         number(line, "stream", stream);
         number(line, "status", status);
         number(line, "durationMs", round((endNanos - startNanos) / 1e6));

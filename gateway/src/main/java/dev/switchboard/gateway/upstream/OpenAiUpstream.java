@@ -39,12 +39,11 @@ public final class OpenAiUpstream implements Upstream {
 
     @Override
     public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
-        Timeouts timeouts = request.provider().timeouts();
+        Timeouts timeouts = request.timeouts();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(baseUrl(request.provider()) + request.operation().path())
                 .setConnectTimeout(timeouts.connectMs())
-                .setIdleTimeout(timeouts.idleMs())
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
                 .putHeader("x-request-id", request.requestId());
@@ -64,6 +63,8 @@ public final class OpenAiUpstream implements Upstream {
         private final Timeouts timeouts;
         private final long totalTimer;
         private long firstByteTimer = -1;
+        private long idleTimer = -1;
+        private long lastDataNanos;
         private HttpClientRequest request;
         private HttpClientResponse response;
         private boolean finished;
@@ -109,25 +110,47 @@ public final class OpenAiUpstream implements Upstream {
                 response.pause();
             }
             response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
+            lastDataNanos = System.nanoTime();
+            watchIdle(timeouts.idleMs());
             response.handler(chunk -> {
                 if (!finished) {
+                    lastDataNanos = System.nanoTime();
                     listener.onChunk(chunk);
                 }
             });
             response.endHandler(v -> {
                 if (!finished) {
                     finished = true;
-                    vertx.cancelTimer(totalTimer);
+                    cancelTimers();
                     listener.onEnd();
                 }
             });
             listener.onHead(upstream.statusCode(), upstream.headers());
         }
 
+        /**
+         * The idle gap between two chunks. One timer per idle period rather than one per chunk: when it fires
+         * early (data came meanwhile) it is set again for the rest of the gap. A paused response is the client's
+         * backpressure, not an upstream stall.
+         */
+        private void watchIdle(long delayMs) {
+            idleTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+                if (finished) {
+                    return;
+                }
+                long quietMs = (System.nanoTime() - lastDataNanos) / 1_000_000;
+                if (paused || quietMs < timeouts.idleMs()) {
+                    watchIdle(paused ? timeouts.idleMs() : timeouts.idleMs() - quietMs);
+                } else {
+                    abort(new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms"));
+                }
+            });
+        }
+
         private UpstreamFailure classify(Throwable cause, String what) {
             String name = cause.getClass().getSimpleName();
             if (name.contains("Timeout")) {
-                return new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms");
+                return new UpstreamFailure(Kind.TIMEOUT, what + ": " + cause.getMessage());
             }
             return new UpstreamFailure(response == null ? Kind.CONNECT : Kind.BROKEN, what + ": " + cause.getMessage());
         }
@@ -148,9 +171,14 @@ public final class OpenAiUpstream implements Upstream {
                 return;
             }
             finished = true;
+            cancelTimers();
+            listener.onFailure(failure);
+        }
+
+        private void cancelTimers() {
             vertx.cancelTimer(totalTimer);
             vertx.cancelTimer(firstByteTimer);
-            listener.onFailure(failure);
+            vertx.cancelTimer(idleTimer);
         }
 
         @Override
@@ -159,8 +187,7 @@ public final class OpenAiUpstream implements Upstream {
                 return;
             }
             finished = true;
-            vertx.cancelTimer(totalTimer);
-            vertx.cancelTimer(firstByteTimer);
+            cancelTimers();
             if (request != null) {
                 // Resetting closes the connection, so the provider stops generating (and billing) tokens.
                 request.reset();

@@ -1,0 +1,113 @@
+package dev.switchboard.gateway.resilience;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.switchboard.gateway.routing.TargetSelector;
+import dev.switchboard.gateway.routing.TargetView;
+import dev.switchboard.gateway.table.ActiveTable;
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.Upstreams;
+import dev.switchboard.routing.ModelRoute;
+import dev.switchboard.routing.ModelRoute.Target;
+import dev.switchboard.routing.UpstreamProvider;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/**
+ * Serves a request from the first healthy target that answers, within one deadline: targets of the requested
+ * model in strategy order, then those of its fallback models, skipping targets refused locally (open breaker,
+ * no usable key, no adapter). Failures of the configured retry classes move on to the next target; when all
+ * were tried, another round starts after a backoff while the retry budget and the deadline allow. Nothing
+ * reaches the client before a response is known to be good: buffered JSON is checked whole, a stream is
+ * committed with its first chunk. See {@link Exchange}.
+ */
+@Singleton
+public class AttemptPipeline {
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    TargetSelector selector;
+    @Inject
+    TargetHealth health;
+    @Inject
+    Upstreams upstreams;
+    @Inject
+    ResilienceMetrics metrics;
+    @Inject
+    GatewayMetrics gatewayMetrics;
+
+    /** Starts serving; the outcome goes to {@code reply}. Call on the request's event loop. */
+    public void serve(RequestPlan plan, ClientReply reply, RequestRecord record) {
+        health.sync(plan.table());
+        new Exchange(this, plan, reply, record).start();
+    }
+
+    /** The requested model and its fallbacks, breadth first (fallbacks of fallbacks after the direct ones), each once. */
+    static List<ModelRoute> chain(ActiveTable table, ModelRoute route) {
+        List<ModelRoute> chain = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        chain.add(route);
+        seen.add(route.name());
+        for (int i = 0; i < chain.size(); i++) {
+            for (String fallback : chain.get(i).fallbacks()) {
+                ModelRoute next = table.table().model(fallback);
+                if (next != null && seen.add(next.name())) {
+                    chain.add(next);
+                }
+            }
+        }
+        return chain;
+    }
+
+    /** Why a target cannot be tried now, or null when it can. */
+    Refusal refusal(ActiveTable table, Target target) {
+        UpstreamProvider provider = table.table().provider(target.provider());
+        if (provider == null || upstreams.forType(provider.type()) == null) {
+            return Refusal.UNSUPPORTED;
+        }
+        TargetState state = health.target(target);
+        if (state == null || !state.breaker().available()) {
+            return Refusal.BREAKER_OPEN;
+        }
+        KeyPool pool = health.keys(provider.name());
+        return pool == null || !pool.usable() ? Refusal.NO_KEY : null;
+    }
+
+    enum Refusal {
+        UNSUPPORTED, BREAKER_OPEN, NO_KEY
+    }
+
+    TargetView view(ActiveTable table) {
+        return new TargetView() {
+            @Override
+            public boolean available(Target target) {
+                return refusal(table, target) == null;
+            }
+
+            @Override
+            public int inFlight(Target target) {
+                TargetState state = health.target(target);
+                return state == null ? 0 : state.inFlight();
+            }
+
+            @Override
+            public double latencyMs(Target target) {
+                TargetState state = health.target(target);
+                return state == null ? Double.NaN : state.latencyMs();
+            }
+
+            @Override
+            public double price(Target target) {
+                UpstreamProvider provider = table.table().provider(target.provider());
+                UpstreamProvider.Price price = provider == null ? null : provider.priceOf(target.model());
+                return price == null ? Double.POSITIVE_INFINITY : price.inputPerMillion() + price.outputPerMillion();
+            }
+        };
+    }
+}

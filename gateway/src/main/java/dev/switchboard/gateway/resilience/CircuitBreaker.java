@@ -1,0 +1,180 @@
+package dev.switchboard.gateway.resilience;
+
+import java.util.function.LongSupplier;
+
+import dev.switchboard.routing.PolicySettings;
+
+/**
+ * The circuit breaker of one target. Closed, it opens after {@code consecutiveFailures} failures in a row, or
+ * when the failure ratio over the window reaches {@code failureRateThreshold} (with at least
+ * {@link #MIN_CALLS_FOR_RATE} calls in the window, so two failures out of three calls do not open it). Open, it
+ * refuses every call for {@code openForMs}; then it turns half-open and lets up to {@code halfOpenProbes} calls
+ * through at once. That many successes close it; one failure opens it again for another period.
+ * <p>
+ * Shared by the event loops, hence synchronized; every method is a few field updates.
+ */
+public final class CircuitBreaker {
+
+    public enum State {
+        CLOSED(0), OPEN(1), HALF_OPEN(2);
+
+        public final int gauge;
+
+        State(int gauge) {
+            this.gauge = gauge;
+        }
+    }
+
+    static final int MIN_CALLS_FOR_RATE = 10;
+    private static final int BUCKETS = 10;
+
+    private final LongSupplier clock;
+    private PolicySettings.CircuitBreaker settings;
+    private State state = State.CLOSED;
+    private int consecutiveFailures;
+    private long openedAt;
+    private int probesInFlight;
+    private int probeSuccesses;
+    private long lastFailureAt = -1;
+    private final long[] bucketStart = new long[BUCKETS];
+    private final int[] bucketCalls = new int[BUCKETS];
+    private final int[] bucketFailures = new int[BUCKETS];
+
+    public CircuitBreaker(PolicySettings.CircuitBreaker settings, LongSupplier clockMillis) {
+        this.settings = settings;
+        this.clock = clockMillis;
+    }
+
+    /** A reload may change the settings; the state (open, counts) is kept. */
+    synchronized void configure(PolicySettings.CircuitBreaker next) {
+        this.settings = next;
+    }
+
+    public synchronized State state() {
+        if (state == State.OPEN && clock.getAsLong() - openedAt >= settings.openForMs()) {
+            return State.HALF_OPEN;
+        }
+        return state;
+    }
+
+    /** Whether a call may be tried now, without taking a permit (for planning). */
+    public synchronized boolean available() {
+        return switch (state()) {
+            case CLOSED -> true;
+            case OPEN -> false;
+            case HALF_OPEN -> probesInFlight < settings.halfOpenProbes();
+        };
+    }
+
+    /** Takes a permit for one call; false when the breaker refuses it. Every permit is answered by exactly one of the record methods. */
+    public synchronized boolean tryAcquire() {
+        State now = state();
+        if (now == State.OPEN) {
+            return false;
+        }
+        if (now == State.HALF_OPEN) {
+            if (state == State.OPEN) {
+                state = State.HALF_OPEN;
+                probesInFlight = 0;
+                probeSuccesses = 0;
+            }
+            if (probesInFlight >= settings.halfOpenProbes()) {
+                return false;
+            }
+            probesInFlight++;
+        }
+        return true;
+    }
+
+    public synchronized void recordSuccess() {
+        long now = clock.getAsLong();
+        count(now, false);
+        consecutiveFailures = 0;
+        if (state == State.HALF_OPEN) {
+            probesInFlight = Math.max(0, probesInFlight - 1);
+            if (++probeSuccesses >= settings.halfOpenProbes()) {
+                state = State.CLOSED;
+                clearWindow();
+            }
+        }
+    }
+
+    public synchronized void recordFailure() {
+        long now = clock.getAsLong();
+        lastFailureAt = now;
+        count(now, true);
+        consecutiveFailures++;
+        if (state == State.HALF_OPEN) {
+            open(now);
+        } else if (state == State.CLOSED && (consecutiveFailures >= settings.consecutiveFailures() || rateExceeded(now))) {
+            open(now);
+        }
+    }
+
+    /** A permit given back without a verdict (the client went away, or another key of the target was used). */
+    public synchronized void release() {
+        if (state == State.HALF_OPEN) {
+            probesInFlight = Math.max(0, probesInFlight - 1);
+        }
+    }
+
+    /** Milliseconds until an open breaker lets a probe through; 0 when it would now. */
+    public synchronized long millisUntilProbe() {
+        if (state != State.OPEN) {
+            return 0;
+        }
+        return Math.max(0, openedAt + settings.openForMs() - clock.getAsLong());
+    }
+
+    /** Epoch-style clock value of the last failure, or -1. */
+    public synchronized long lastFailureAt() {
+        return lastFailureAt;
+    }
+
+    public synchronized int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    private void open(long now) {
+        state = State.OPEN;
+        openedAt = now;
+        probesInFlight = 0;
+        probeSuccesses = 0;
+    }
+
+    private void count(long now, boolean failure) {
+        long width = Math.max(1, settings.windowMs() / BUCKETS);
+        long start = now - Math.floorMod(now, width);
+        int i = (int) Math.floorMod(now / width, (long) BUCKETS);
+        if (bucketStart[i] != start) {
+            bucketStart[i] = start;
+            bucketCalls[i] = 0;
+            bucketFailures[i] = 0;
+        }
+        bucketCalls[i]++;
+        if (failure) {
+            bucketFailures[i]++;
+        }
+    }
+
+    private boolean rateExceeded(long now) {
+        Double threshold = settings.failureRateThreshold();
+        if (threshold == null) {
+            return false;
+        }
+        int calls = 0;
+        int failures = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            if (now - bucketStart[i] < settings.windowMs()) {
+                calls += bucketCalls[i];
+                failures += bucketFailures[i];
+            }
+        }
+        return calls >= MIN_CALLS_FOR_RATE && failures >= threshold * calls;
+    }
+
+    private void clearWindow() {
+        java.util.Arrays.fill(bucketCalls, 0);
+        java.util.Arrays.fill(bucketFailures, 0);
+    }
+}

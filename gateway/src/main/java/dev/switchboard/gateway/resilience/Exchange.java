@@ -1,0 +1,535 @@
+package dev.switchboard.gateway.resilience;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
+import dev.switchboard.gateway.routing.TargetView;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.Upstream;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import dev.switchboard.gateway.upstream.UpstreamRequest;
+import dev.switchboard.routing.ModelRoute;
+import dev.switchboard.routing.ModelRoute.Target;
+import dev.switchboard.routing.UpstreamProvider;
+import dev.switchboard.routing.UpstreamProvider.Timeouts;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One request going through the pipeline. Every callback runs on the request's event loop, so plain fields
+ * suffice. At most one attempt is in flight; {@code finished} turns true once the reply was handed an outcome
+ * (a delivered response, a committed stream that ended, or an error), after which late callbacks are ignored.
+ */
+final class Exchange {
+
+    private static final Logger LOG = Logger.getLogger(Exchange.class);
+
+    private final AttemptPipeline pipeline;
+    private final RequestPlan plan;
+    private final ClientReply reply;
+    private final RequestRecord record;
+    private final RetryPolicy retry;
+    private final TargetView view;
+    private final List<ModelRoute> chain;
+    private final long deadlineNanos;
+    private final Deque<ModelRoute> routes = new ArrayDeque<>();
+    private Deque<Target> candidates = new ArrayDeque<>();
+    private ModelRoute currentRoute;
+    private int round;
+    private int attempts;
+    private boolean fallbackCounted;
+    private Attempt current;
+    private Attempt lastFailed;
+    private long backoffTimer = -1;
+    private long deadlineTimer = -1;
+    private boolean finished;
+
+    Exchange(AttemptPipeline pipeline, RequestPlan plan, ClientReply reply, RequestRecord record) {
+        this.pipeline = pipeline;
+        this.plan = plan;
+        this.reply = reply;
+        this.record = record;
+        this.retry = RetryPolicy.of(plan.table().table().settings());
+        this.view = pipeline.view(plan.table());
+        this.chain = AttemptPipeline.chain(plan.table(), plan.route());
+        long deadlineMs = plan.table().table().settings().deadlineMs();
+        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+        this.deadlineTimer = pipeline.vertx.setTimer(deadlineMs, id -> deadlineExpired());
+    }
+
+    void start() {
+        reply.onClientGone(this::clientGone);
+        routes.addAll(chain);
+        next();
+    }
+
+    private long remainingMs() {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    /** Tries candidates until one is under way; at the end of a round, retries or gives up. */
+    private void next() {
+        if (finished) {
+            return;
+        }
+        Target target;
+        while ((target = nextCandidate()) != null) {
+            if (remainingMs() <= 0) {
+                giveUp();
+                return;
+            }
+            if (tryAttempt(target)) {
+                return;
+            }
+        }
+        endOfRound();
+    }
+
+    private Target nextCandidate() {
+        while (candidates.isEmpty()) {
+            ModelRoute route = routes.poll();
+            if (route == null) {
+                return null;
+            }
+            currentRoute = route;
+            candidates = new ArrayDeque<>(pipeline.selector.order(route, plan.table().table().settings().strategy(), view, plan.sessionKey()));
+        }
+        return candidates.poll();
+    }
+
+    /** Starts an attempt on the target; false when it is refused locally (then the next candidate is tried). */
+    private boolean tryAttempt(Target target) {
+        UpstreamProvider provider = plan.table().table().provider(target.provider());
+        Upstream upstream = provider == null ? null : pipeline.upstreams.forType(provider.type());
+        TargetState state = pipeline.health.target(target);
+        KeyPool pool = provider == null ? null : pipeline.health.keys(provider.name());
+        if (upstream == null || state == null || pool == null || !state.breaker().tryAcquire()) {
+            return false;
+        }
+        KeyPool.Key key = pool.acquire();
+        if (key == null) {
+            state.breaker().release();
+            return false;
+        }
+        attempts++;
+        if (currentRoute != plan.route() && !fallbackCounted) {
+            fallbackCounted = true;
+            pipeline.metrics.fallback(plan.route().name(), currentRoute.name());
+        }
+        record.provider = provider.name();
+        record.upstreamModel = target.model();
+        record.attempts = attempts;
+        record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
+        Attempt attempt = new Attempt(currentRoute, target, provider, state, pool, key);
+        current = attempt;
+        state.started();
+        UpstreamRequest request = new UpstreamRequest(provider, key.value(), plan.operation(), plan.body().forAttempt(provider, target),
+                plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()));
+        attempt.call = upstream.send(request, attempt);
+        return true;
+    }
+
+    /** The provider's timeouts, none beyond what is left of the request's deadline. */
+    private static Timeouts capped(Timeouts timeouts, long remainingMs) {
+        long left = Math.max(1, remainingMs);
+        return new Timeouts(Math.min(timeouts.connectMs(), left), Math.min(timeouts.firstByteMs(), left),
+                Math.min(timeouts.idleMs(), left), Math.min(timeouts.totalMs(), left));
+    }
+
+    private void endOfRound() {
+        if (attempts == 0) {
+            // Every target is refused locally (open breakers, keys cooling down): fail fast instead of waiting.
+            refuseAll();
+            return;
+        }
+        if (round < retry.rounds() && lastFailed != null) {
+            long availableIn = millisUntilAnyAvailable();
+            if (availableIn != Long.MAX_VALUE) {
+                long wait = retry.backoffMs(round + 1, availableIn);
+                if (wait < remainingMs()) {
+                    round++;
+                    backoffTimer = pipeline.vertx.setTimer(Math.max(1, wait), id -> {
+                        backoffTimer = -1;
+                        routes.addAll(chain);
+                        next();
+                    });
+                    return;
+                }
+            }
+        }
+        giveUp();
+    }
+
+    /** The soonest any target of the chain can be tried again: 0 if one can now; open breakers are not waited for. */
+    private long millisUntilAnyAvailable() {
+        long best = Long.MAX_VALUE;
+        for (ModelRoute route : chain) {
+            for (Target target : route.targets()) {
+                Refusal refusal = pipeline.refusal(plan.table(), target);
+                if (refusal == null) {
+                    return 0;
+                }
+                if (refusal == Refusal.NO_KEY) {
+                    best = Math.min(best, pipeline.health.keys(target.provider()).millisUntilUsable());
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Ends with the last failure: the upstream's own error response when there was one, else a gateway error. */
+    private void giveUp() {
+        if (lastFailed == null) {
+            fail(new ExchangeError(504, "upstream_error", "deadline_exceeded",
+                    "No provider answered within the request deadline of " + plan.table().table().settings().deadlineMs() + " ms.", null, null));
+        } else if (lastFailed.failure == null && lastFailed.status != 0 && !lastFailed.streaming) {
+            lastFailed.deliverBuffered();
+        } else {
+            fail(lastFailed.error());
+        }
+    }
+
+    /**
+     * No target could even be tried. Keys cooling down after 429s make it a 429 with the time until the first key
+     * is back; open breakers make it a 503 with the time until the first breaker lets a probe through.
+     */
+    private void refuseAll() {
+        long keyWait = Long.MAX_VALUE;
+        long breakerWait = Long.MAX_VALUE;
+        boolean unsupportedOnly = true;
+        for (ModelRoute route : chain) {
+            for (Target target : route.targets()) {
+                Refusal refusal = pipeline.refusal(plan.table(), target);
+                if (refusal == Refusal.UNSUPPORTED) {
+                    continue;
+                }
+                unsupportedOnly = false;
+                if (refusal == Refusal.NO_KEY) {
+                    keyWait = Math.min(keyWait, pipeline.health.keys(target.provider()).millisUntilUsable());
+                } else {
+                    TargetState state = pipeline.health.target(target);
+                    breakerWait = Math.min(breakerWait, state == null ? Long.MAX_VALUE : state.breaker().millisUntilProbe());
+                }
+            }
+        }
+        if (unsupportedOnly) {
+            UpstreamProvider provider = plan.table().table().provider(plan.route().targets().get(0).provider());
+            record.provider = provider.name();
+            pipeline.gatewayMetrics.upstreamError(provider.name(), "unsupported");
+            fail(ExchangeError.upstream(501, "provider_type_unsupported",
+                    "Provider type " + provider.type() + " is not supported by this gateway build yet.", null));
+        } else if (keyWait != Long.MAX_VALUE && keyWait <= breakerWait) {
+            fail(new ExchangeError(429, "rate_limit_error", "upstream_rate_limited",
+                    "Every provider key for model " + plan.route().name() + " is cooling down after rate limiting; retry later.",
+                    seconds(keyWait), null));
+        } else {
+            fail(new ExchangeError(503, "service_unavailable", "no_healthy_target",
+                    "No healthy target for model " + plan.route().name() + ": every circuit breaker is open.",
+                    breakerWait == Long.MAX_VALUE ? null : seconds(breakerWait), null));
+        }
+    }
+
+    private static Long seconds(long millis) {
+        return Math.max(1, (millis + 999) / 1000);
+    }
+
+    private void fail(ExchangeError error) {
+        if (finished) {
+            return;
+        }
+        finish();
+        reply.fail(error);
+    }
+
+    private void finish() {
+        finished = true;
+        pipeline.vertx.cancelTimer(deadlineTimer);
+        if (backoffTimer >= 0) {
+            pipeline.vertx.cancelTimer(backoffTimer);
+        }
+    }
+
+    private void clientGone() {
+        if (finished) {
+            return;
+        }
+        finish();
+        if (current != null) {
+            current.abandon();
+        }
+    }
+
+    private void deadlineExpired() {
+        if (finished) {
+            return;
+        }
+        Attempt attempt = current;
+        UpstreamFailure failure = new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
+                "request deadline of " + plan.table().table().settings().deadlineMs() + " ms exceeded");
+        if (attempt != null && attempt.out != null) {
+            // Committed stream: the reply ends it with an error event.
+            attempt.cancelCall();
+            attempt.verdict(Outcome.TIMEOUT);
+            finish();
+            attempt.out.onFailure(failure);
+            return;
+        }
+        if (attempt != null) {
+            attempt.cancelCall();
+            attempt.failure = failure;
+            attempt.verdict(Outcome.TIMEOUT);
+            lastFailed = attempt;
+        }
+        giveUp();
+    }
+
+    /** One call to one target. */
+    private final class Attempt implements UpstreamListener {
+
+        final ModelRoute route;
+        final Target target;
+        final UpstreamProvider provider;
+        final TargetState state;
+        final KeyPool pool;
+        final KeyPool.Key key;
+        final long startNanos = System.nanoTime();
+        UpstreamCall call;
+        int status;
+        MultiMap headers;
+        Buffer buffered;
+        boolean streaming;
+        UpstreamFailure failure;
+        UpstreamListener out;
+        boolean settled;
+        boolean firstByteSeen;
+
+        Attempt(ModelRoute route, Target target, UpstreamProvider provider, TargetState state, KeyPool pool, KeyPool.Key key) {
+            this.route = route;
+            this.target = target;
+            this.provider = provider;
+            this.state = state;
+            this.pool = pool;
+            this.key = key;
+        }
+
+        private boolean ignored() {
+            return finished && out == null || settled && out == null;
+        }
+
+        @Override
+        public void onHead(int status, MultiMap headers) {
+            if (ignored()) {
+                return;
+            }
+            this.status = status;
+            this.headers = headers;
+            String contentType = headers.get("content-type");
+            streaming = plan.stream() && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream");
+            if (!streaming) {
+                buffered = Buffer.buffer();
+            }
+        }
+
+        @Override
+        public void onChunk(Buffer chunk) {
+            if (out != null) {
+                if (!settled) {
+                    out.onChunk(chunk);
+                }
+                return;
+            }
+            if (ignored()) {
+                return;
+            }
+            firstByte();
+            if (streaming) {
+                commit();
+                out.onChunk(chunk);
+            } else {
+                buffered.appendBuffer(chunk);
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            if (out != null) {
+                if (!settled) {
+                    verdict(Outcome.SUCCESS);
+                    finish();
+                    out.onEnd();
+                }
+                return;
+            }
+            if (ignored()) {
+                return;
+            }
+            firstByte();
+            if (streaming) {
+                // The stream ended before its first byte: nothing was lost, so another target may serve it.
+                failure = new UpstreamFailure(UpstreamFailure.Kind.BROKEN, "the stream ended before any event");
+                verdict(Outcome.BROKEN);
+                failedOver(Outcome.BROKEN);
+                return;
+            }
+            Outcome outcome = Outcome.ofStatus(status);
+            if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered)) {
+                outcome = Outcome.INVALID_RESPONSE;
+            }
+            verdict(outcome);
+            if (outcome == Outcome.SUCCESS || !retry.covers(outcome)) {
+                if (outcome == Outcome.INVALID_RESPONSE) {
+                    fail(error());
+                } else {
+                    deliverBuffered();
+                }
+                return;
+            }
+            failedOver(outcome);
+        }
+
+        @Override
+        public void onFailure(UpstreamFailure failure) {
+            if (out != null) {
+                if (!settled) {
+                    verdict(Outcome.of(failure));
+                    finish();
+                    out.onFailure(failure);
+                }
+                return;
+            }
+            if (ignored()) {
+                return;
+            }
+            LOG.debugf("request %s: provider %s failed: %s", plan.requestId(), provider.name(), failure.message());
+            this.failure = failure;
+            Outcome outcome = Outcome.of(failure);
+            if (outcome == Outcome.TIMEOUT) {
+                // It was at least this slow: LowestLatency should know.
+                firstByte();
+            }
+            verdict(outcome);
+            if (retry.covers(outcome)) {
+                failedOver(outcome);
+            } else {
+                fail(error());
+            }
+        }
+
+        private void firstByte() {
+            if (!firstByteSeen) {
+                firstByteSeen = true;
+                state.firstByteAfter((System.nanoTime() - startNanos) / 1e6);
+            }
+        }
+
+        /** The stream's first byte arrived: from here on it belongs to the client, whatever happens upstream. */
+        private void commit() {
+            out = reply.deliver(served(), call);
+            out.onHead(status, headers);
+        }
+
+        void deliverBuffered() {
+            finish();
+            out = reply.deliver(served(), call);
+            out.onHead(status, headers);
+            if (buffered.length() > 0) {
+                out.onChunk(buffered);
+            }
+            out.onEnd();
+        }
+
+        private Served served() {
+            return new Served(provider.name(), target.model(), route.name(), attempts, route != plan.route() ? route.name() : null);
+        }
+
+        /** Updates breaker, key and metrics with how the attempt went; once per attempt. */
+        void verdict(Outcome outcome) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            state.ended();
+            if (current == this) {
+                current = null;
+            }
+            pipeline.metrics.attempt(route.name(), provider.name(), outcome);
+            if (outcome != Outcome.SUCCESS) {
+                pipeline.gatewayMetrics.upstreamError(provider.name(), errorKind(outcome));
+            }
+            if (outcome.targetFailure()) {
+                state.breaker().recordFailure();
+            } else if (outcome == Outcome.SUCCESS || outcome == Outcome.CLIENT_ERROR) {
+                state.breaker().recordSuccess();
+            } else {
+                // A rate-limited or refused key says nothing about the target itself.
+                state.breaker().release();
+            }
+            switch (outcome) {
+                case SUCCESS -> pool.succeeded(key);
+                case RATE_LIMITED -> pool.rateLimited(key, RetryAfter.millis(headers == null ? null : headers.get("retry-after")));
+                case AUTH_FAILED -> pool.refused(key);
+                default -> {
+                }
+            }
+        }
+
+        /** The kind label of switchboard_upstream_errors_total. */
+        private String errorKind(Outcome outcome) {
+            return switch (outcome) {
+                case CONNECT_FAILURE -> "connect";
+                case AUTH_FAILED -> "auth";
+                case TIMEOUT -> failure != null ? "timeout" : "http_4xx";
+                case BROKEN, INVALID_RESPONSE -> outcome == Outcome.BROKEN ? "broken" : "invalid_response";
+                default -> "http_" + status / 100 + "xx";
+            };
+        }
+
+        /** A failure the pipeline acts on: the same target again with another key when only the key was at fault, else the next target. */
+        private void failedOver(Outcome outcome) {
+            lastFailed = this;
+            if ((outcome == Outcome.RATE_LIMITED || outcome == Outcome.AUTH_FAILED) && pool.usable()) {
+                candidates.addFirst(target);
+            }
+            next();
+        }
+
+        ExchangeError error() {
+            Served served = served();
+            String name = provider.name();
+            if (failure == null && status / 100 == 2) {
+                return ExchangeError.upstream(502, "upstream_invalid_response",
+                        "Provider " + name + " returned a response that is not a JSON object.", served);
+            }
+            Outcome outcome = failure == null ? Outcome.BROKEN : Outcome.of(failure);
+            return switch (outcome) {
+                case TIMEOUT -> ExchangeError.upstream(504, "upstream_timeout", "Provider " + name + ": " + failure.message() + ".", served);
+                case CONNECT_FAILURE -> ExchangeError.upstream(502, "upstream_connect", "Provider " + name + " could not be reached.", served);
+                default -> ExchangeError.upstream(502, "upstream_broken",
+                        "The connection to provider " + name + " broke before the response was complete.", served);
+            };
+        }
+
+        void cancelCall() {
+            if (call != null) {
+                call.cancel();
+            }
+        }
+
+        /** The client left: stop the call without a verdict on the target. */
+        void abandon() {
+            cancelCall();
+            if (!settled) {
+                settled = true;
+                state.ended();
+                state.breaker().release();
+            }
+        }
+    }
+}

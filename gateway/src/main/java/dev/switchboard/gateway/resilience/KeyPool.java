@@ -1,0 +1,175 @@
+package dev.switchboard.gateway.resilience;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The keys of one provider with their health. Calls rotate evenly over the healthy keys. A key answered with
+ * 429 cools down for the upstream's Retry-After (or a backoff doubling from {@code cooldownMs} up to a minute);
+ * a key answered with 401/403 is quarantined for {@code quarantineMs} and then re-checked by letting the next
+ * call use it: success clears it, another refusal quarantines it again. A provider without keys (a local
+ * Ollama) has one keyless entry, so its 429s cool it down the same way.
+ * <p>
+ * State is kept by key fingerprint, so a reload that keeps a key keeps its health and a rotated secret starts
+ * fresh.
+ */
+public final class KeyPool {
+
+    public enum State {
+        HEALTHY(0), COOLING_DOWN(1), QUARANTINED(2);
+
+        public final int gauge;
+
+        State(int gauge) {
+            this.gauge = gauge;
+        }
+    }
+
+    /** A key and its short, non-reversible name for metrics and the admin view. */
+    public static final class Key {
+        private final String value;
+        private final String fingerprint;
+        private long coolUntil;
+        private long quarantinedUntil;
+        private int rateLimitsInARow;
+
+        Key(String value) {
+            this.value = value;
+            this.fingerprint = value == null ? "none" : KeyPool.fingerprint(value);
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public String fingerprint() {
+            return fingerprint;
+        }
+    }
+
+    static final long MAX_COOLDOWN_MS = 60_000;
+
+    private final String provider;
+    private final LongSupplier clock;
+    private final long cooldownMs;
+    private final long quarantineMs;
+    private Map<String, Key> keys = new LinkedHashMap<>();
+    private Key[] order = new Key[0];
+    private long next;
+
+    KeyPool(String provider, LongSupplier clockMillis, long cooldownMs, long quarantineMs) {
+        this.provider = provider;
+        this.clock = clockMillis;
+        this.cooldownMs = cooldownMs;
+        this.quarantineMs = quarantineMs;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    /** Sets the key values of the pool (null or empty: keyless), keeping the health of keys that stay. */
+    synchronized void update(List<String> values) {
+        Map<String, Key> updated = new LinkedHashMap<>();
+        if (values.isEmpty()) {
+            updated.put("none", keys.getOrDefault("none", new Key(null)));
+        }
+        for (String value : values) {
+            Key fresh = new Key(value);
+            Key existing = keys.get(fresh.fingerprint);
+            updated.put(fresh.fingerprint, existing != null && value.equals(existing.value) ? existing : fresh);
+        }
+        keys = updated;
+        order = updated.values().toArray(Key[]::new);
+    }
+
+    public synchronized boolean keyless() {
+        return order.length == 1 && order[0].value == null;
+    }
+
+    /** The next healthy key in rotation, or null when every key is cooling down or quarantined. */
+    public synchronized Key acquire() {
+        long now = clock.getAsLong();
+        for (int i = 0; i < order.length; i++) {
+            Key key = order[(int) Math.floorMod(next++, (long) order.length)];
+            if (state(key, now) == State.HEALTHY) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a call could get a key now. */
+    public synchronized boolean usable() {
+        long now = clock.getAsLong();
+        for (Key key : order) {
+            if (state(key, now) == State.HEALTHY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Milliseconds until a cooling key is usable again; Long.MAX_VALUE when only quarantined keys remain. */
+    public synchronized long millisUntilUsable() {
+        long now = clock.getAsLong();
+        long best = Long.MAX_VALUE;
+        for (Key key : order) {
+            State state = state(key, now);
+            if (state == State.HEALTHY) {
+                return 0;
+            }
+            if (state == State.COOLING_DOWN) {
+                best = Math.min(best, key.coolUntil - now);
+            }
+        }
+        return best;
+    }
+
+    synchronized void succeeded(Key key) {
+        key.rateLimitsInARow = 0;
+        key.quarantinedUntil = 0;
+    }
+
+    /** A 429: cool down for Retry-After when the upstream gave one, else for a backoff that doubles per 429 in a row. */
+    synchronized void rateLimited(Key key, long retryAfterMs) {
+        long backoff = Math.min(MAX_COOLDOWN_MS, cooldownMs << Math.min(key.rateLimitsInARow, 16));
+        key.rateLimitsInARow++;
+        key.coolUntil = clock.getAsLong() + (retryAfterMs > 0 ? retryAfterMs : backoff);
+    }
+
+    synchronized void refused(Key key) {
+        key.quarantinedUntil = clock.getAsLong() + quarantineMs;
+    }
+
+    public synchronized State state(Key key) {
+        return state(key, clock.getAsLong());
+    }
+
+    private static State state(Key key, long now) {
+        if (now < key.quarantinedUntil) {
+            return State.QUARANTINED;
+        }
+        return now < key.coolUntil ? State.COOLING_DOWN : State.HEALTHY;
+    }
+
+    public synchronized List<Key> keys() {
+        return List.of(order);
+    }
+
+    /** The first 8 hex digits of the key's SHA-256: enough to tell keys apart, useless for recovering one. */
+    static String fingerprint(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

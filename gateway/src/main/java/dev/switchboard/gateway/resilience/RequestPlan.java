@@ -1,0 +1,20 @@
+package dev.switchboard.gateway.resilience;
+
+import dev.switchboard.gateway.table.ActiveTable;
+import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.routing.ModelRoute;
+
+/**
+ * What the pipeline needs to serve one request.
+ *
+ * @param table      the table captured when the request arrived
+ * @param route      the model asked for; its fallbacks come from the table
+ * @param operation  the inference operation
+ * @param stream     whether the client asked for a stream
+ * @param requestId  sent upstream as x-request-id
+ * @param sessionKey the affinity key (header value or client key), or null for none
+ * @param body       the upstream body for each attempt
+ */
+public record RequestPlan(ActiveTable table, ModelRoute route, Operation operation, boolean stream, String requestId,
+        String sessionKey, UpstreamBody body) {
+}
