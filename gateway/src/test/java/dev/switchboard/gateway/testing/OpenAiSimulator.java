@@ -25,9 +25,21 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <li>{@code slow-<ms>}: waits that long before the first byte;</li>
  * <li>{@code break-stream}: streams two chunks, then drops the connection;</li>
  * <li>{@code endless-stream}: one chunk every 50 ms for ten minutes, to observe cancellation;</li>
+ * <li>{@code rate-limited-bare}: a 429 without Retry-After;</li>
+ * <li>{@code fail-503}: a 503 overloaded error;</li>
+ * <li>{@code bad-request}: a 400 invalid_request_error (a client error no other target would answer differently);</li>
+ * <li>{@code reject-key-a}: a 401 for {@link TestTables#KEY_A}, the normal answer for any other key;</li>
+ * <li>{@code reset}: reads the request, then closes the connection without answering;</li>
+ * <li>{@code stall}: never answers (until the caller gives up);</li>
+ * <li>{@code stall-stream}: streams one chunk, then stalls;</li>
+ * <li>{@code truncated-stream}: streams two chunks and ends the response without {@code [DONE]};</li>
+ * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
+ * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
  * <li>anything else: echoes the last user message (or calls the first tool when tools are given).</li>
  * </ul>
- * Every request is recorded for assertions.
+ * Anything after a {@code ~} in the model name is ignored, so tests can give each target its own name (and its
+ * own circuit breaker) with the same behaviour. Every request is recorded for assertions, and requests still
+ * open are counted, so tests can check that the gateway leaves none hanging.
  */
 public final class OpenAiSimulator implements AutoCloseable {
 
@@ -39,6 +51,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
     private final AtomicInteger cancelledStreams = new AtomicInteger();
+    private final AtomicInteger openRequests = new AtomicInteger();
 
     private OpenAiSimulator(Vertx vertx, HttpServer server) {
         this.vertx = vertx;
@@ -49,6 +62,19 @@ public final class OpenAiSimulator implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         OpenAiSimulator[] self = new OpenAiSimulator[1];
+        router.route().handler(ctx -> {
+            self[0].openRequests.incrementAndGet();
+            boolean[] counted = new boolean[1];
+            Runnable closed = () -> {
+                if (!counted[0]) {
+                    counted[0] = true;
+                    self[0].openRequests.decrementAndGet();
+                }
+            };
+            ctx.response().endHandler(v -> closed.run());
+            ctx.response().closeHandler(v -> closed.run());
+            ctx.next();
+        });
         router.route().handler(BodyHandler.create());
         router.post("/v1/chat/completions").handler(ctx -> self[0].answer(ctx, true));
         router.post("/v1/completions").handler(ctx -> self[0].answer(ctx, false));
@@ -76,6 +102,11 @@ public final class OpenAiSimulator implements AutoCloseable {
         return received.peekLast();
     }
 
+    /** Requests that have neither been answered completely nor lost their connection. */
+    public int openRequests() {
+        return openRequests.get();
+    }
+
     /** Streams whose client connection closed before the simulator finished them. */
     public int cancelledStreams() {
         return cancelledStreams.get();
@@ -94,9 +125,16 @@ public final class OpenAiSimulator implements AutoCloseable {
         return r;
     }
 
+    /** The behaviour part of a model name: what comes before any {@code ~}. */
+    static String behaviour(JsonObject body) {
+        String model = body.getString("model", "");
+        int tilde = model.indexOf('~');
+        return tilde < 0 ? model : model.substring(0, tilde);
+    }
+
     private void answer(RoutingContext ctx, boolean chat) {
         JsonObject body = record(ctx).body();
-        String model = body.getString("model", "");
+        String model = behaviour(body);
         if (model.startsWith("slow-")) {
             vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, chat));
             return;
@@ -105,9 +143,35 @@ public final class OpenAiSimulator implements AutoCloseable {
     }
 
     private void reply(RoutingContext ctx, JsonObject body, boolean chat) {
-        String model = body.getString("model", "");
+        String model = behaviour(body);
         HttpServerResponse response = ctx.response();
         switch (model) {
+            case "rate-limited-bare" -> error(response, 429, "rate_limit_exceeded", "Rate limit reached for requests.");
+            case "fail-503" -> error(response, 503, "overloaded", "The upstream is overloaded.");
+            case "bad-request" -> error(response, 400, "invalid_value", "The request is not valid for this model.");
+            case "reject-key-a" -> {
+                if (("Bearer " + TestTables.KEY_A).equals(ctx.request().getHeader("authorization"))) {
+                    error(response, 401, "invalid_api_key", "Incorrect API key provided.");
+                } else {
+                    answerNormally(response, body, chat);
+                }
+            }
+            case "reset" -> ctx.request().connection().close();
+            case "stall" -> {
+                // Holds the request until the caller gives up and closes the connection.
+            }
+            case "stall-stream" -> {
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(sse(chunk(body, chat, "partial", true)));
+            }
+            case "truncated-stream" -> {
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(sse(chunk(body, chat, "partial", true)));
+                response.end(sse(chunk(body, chat, " answer", false)));
+            }
+            case "empty-stream" -> response.setChunked(true).putHeader("content-type", "text/event-stream").end();
+            case "malformed-json" -> response.putHeader("content-type", "application/json")
+                    .end("{\"id\":\"cmpl-sim\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,");
             case "fail-500" -> error(response, 500, "server_error", "The upstream is on fire.");
             case "rate-limited" -> {
                 response.putHeader("retry-after", "7");
@@ -122,13 +186,15 @@ public final class OpenAiSimulator implements AutoCloseable {
                 vertx.setTimer(50, id -> ctx.request().connection().close());
             }
             case "endless-stream" -> endless(ctx, body, chat);
-            default -> {
-                if (Boolean.TRUE.equals(body.getValue("stream"))) {
-                    stream(response, body, chat);
-                } else {
-                    response.putHeader("content-type", "application/json").end(completion(body, chat).encode());
-                }
-            }
+            default -> answerNormally(response, body, chat);
+        }
+    }
+
+    private static void answerNormally(HttpServerResponse response, JsonObject body, boolean chat) {
+        if (Boolean.TRUE.equals(body.getValue("stream"))) {
+            stream(response, body, chat);
+        } else {
+            response.putHeader("content-type", "application/json").end(completion(body, chat).encode());
         }
     }
 

@@ -1,0 +1,122 @@
+package dev.switchboard.gateway.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.gateway.resilience.KeyPool.State;
+
+/** Key health: even rotation, cooldowns after 429, quarantine after 401/403 and its re-check. */
+class KeyPoolTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final KeyPool pool = new KeyPool("p", now::get, 1_000, 60_000);
+
+    private KeyPool.Key key(String value) {
+        return pool.keys().stream().filter(k -> value.equals(k.value())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void rotationIsEvenOverHealthyKeysAndSkipsUnhealthyOnes() {
+        pool.update(List.of("k1", "k2", "k3"));
+        Map<String, Integer> uses = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            uses.merge(pool.acquire().value(), 1, Integer::sum);
+        }
+        assertThat(uses).containsEntry("k1", 100).containsEntry("k2", 100).containsEntry("k3", 100);
+
+        pool.refused(key("k2"));
+        uses.clear();
+        for (int i = 0; i < 300; i++) {
+            uses.merge(pool.acquire().value(), 1, Integer::sum);
+        }
+        assertThat(uses).containsOnlyKeys("k1", "k3").containsEntry("k1", 150);
+    }
+
+    @Test
+    void aRateLimitedKeyCoolsDownForRetryAfter() {
+        pool.update(List.of("k1"));
+        pool.rateLimited(key("k1"), 7_000);
+
+        assertThat(pool.state(key("k1"))).isEqualTo(State.COOLING_DOWN);
+        assertThat(pool.acquire()).isNull();
+        assertThat(pool.millisUntilUsable()).isEqualTo(7_000);
+        now.addAndGet(7_000);
+        assertThat(pool.acquire().value()).isEqualTo("k1");
+    }
+
+    @Test
+    void withoutRetryAfterTheCooldownDoublesPerRateLimitInARowUpToAMinute() {
+        pool.update(List.of("k1"));
+        KeyPool.Key key = key("k1");
+
+        pool.rateLimited(key, 0);
+        assertThat(pool.millisUntilUsable()).isEqualTo(1_000);
+        pool.rateLimited(key, 0);
+        assertThat(pool.millisUntilUsable()).isEqualTo(2_000);
+        for (int i = 0; i < 20; i++) {
+            pool.rateLimited(key, 0);
+        }
+        assertThat(pool.millisUntilUsable()).isEqualTo(KeyPool.MAX_COOLDOWN_MS);
+
+        now.addAndGet(KeyPool.MAX_COOLDOWN_MS);
+        pool.succeeded(key);
+        pool.rateLimited(key, 0);
+        assertThat(pool.millisUntilUsable()).as("a success resets the backoff").isEqualTo(1_000);
+    }
+
+    @Test
+    void aRefusedKeyIsQuarantinedThenReCheckedByTheNextCall() {
+        pool.update(List.of("k1"));
+        pool.refused(key("k1"));
+
+        assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
+        assertThat(pool.usable()).isFalse();
+        assertThat(pool.millisUntilUsable()).as("quarantine is not waited for").isEqualTo(Long.MAX_VALUE);
+
+        now.addAndGet(60_000);
+        KeyPool.Key probe = pool.acquire();
+        assertThat(probe.value()).isEqualTo("k1");
+        pool.refused(probe);
+        assertThat(pool.state(probe)).isEqualTo(State.QUARANTINED);
+    }
+
+    @Test
+    void aReloadKeepsTheHealthOfKeysThatStayAndStartsNewKeysHealthy() {
+        pool.update(List.of("k1", "k2"));
+        pool.refused(key("k1"));
+        KeyPool.Key kept = key("k1");
+
+        pool.update(List.of("k1", "k3"));
+
+        assertThat(key("k1")).isSameAs(kept);
+        assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
+        assertThat(pool.state(key("k3"))).isEqualTo(State.HEALTHY);
+        assertThat(pool.keys()).extracting(KeyPool.Key::value).containsExactly("k1", "k3");
+    }
+
+    @Test
+    void fingerprintsAreShortAndDoNotContainTheKey() {
+        pool.update(List.of("sk-live-0123456789"));
+
+        String fingerprint = pool.keys().get(0).fingerprint();
+        assertThat(fingerprint).matches("[0-9a-f]{8}").doesNotContain("sk-");
+        assertThat(fingerprint).isEqualTo(KeyPool.fingerprint("sk-live-0123456789"));
+    }
+
+    @Test
+    void aProviderWithoutKeysHasOneKeylessEntryThatCanCoolDown() {
+        pool.update(List.of());
+
+        assertThat(pool.keyless()).isTrue();
+        KeyPool.Key key = pool.acquire();
+        assertThat(key.value()).isNull();
+        pool.rateLimited(key, 2_000);
+        assertThat(pool.usable()).isFalse();
+    }
+}
