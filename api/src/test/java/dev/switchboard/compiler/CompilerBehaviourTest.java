@@ -135,6 +135,25 @@ class CompilerBehaviourTest {
         assertThat(sim.timeouts().connectMs()).isEqualTo(2_000);
         assertThat(sim.timeouts().totalMs()).isEqualTo(600_000);
         assertThat(sim.simulation().failureStatus()).isEqualTo(503);
+        assertThat(settings.affinity()).as("no session affinity unless asked for").isNull();
+    }
+
+    @Test
+    void sessionAffinityComesFromAHeaderOrTheClientKeyNeverBoth() {
+        Compilation header = input().policy(policy("{access: {mode: Open}, defaults: {affinity: {header: X-Session-Id}}}"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim")).compile();
+        assertThat(header.table().settings().affinity()).isEqualTo(new dev.switchboard.routing.PolicySettings.Affinity("x-session-id", false));
+
+        Compilation clientKey = input().policy(policy("{access: {mode: Open}, defaults: {affinity: {clientKey: true}}}"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim")).compile();
+        assertThat(clientKey.table().settings().affinity()).isEqualTo(new dev.switchboard.routing.PolicySettings.Affinity(null, true));
+
+        Compilation both = input().policy(policy("{access: {mode: Open}, defaults: {affinity: {header: x-session-id, clientKey: true}}}"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim")).compile();
+        assertThat(both.problems()).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("spec.defaults.affinity");
+            assertThat(p.reason()).isEqualTo(ProblemReason.InvalidValue);
+        });
     }
 
     @Test

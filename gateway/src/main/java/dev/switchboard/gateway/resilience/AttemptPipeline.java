@@ -76,7 +76,7 @@ public class AttemptPipeline {
             return Refusal.BREAKER_OPEN;
         }
         KeyPool pool = health.keys(provider.name());
-        return pool == null || !pool.usable() ? Refusal.NO_KEY : null;
+        return pool == null || !pool.usable(target.model()) ? Refusal.NO_KEY : null;
     }
 
     enum Refusal {

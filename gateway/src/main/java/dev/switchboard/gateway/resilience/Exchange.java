@@ -113,7 +113,7 @@ final class Exchange {
         if (upstream == null || state == null || pool == null || !state.breaker().tryAcquire()) {
             return false;
         }
-        KeyPool.Key key = pool.acquire();
+        KeyPool.Key key = pool.acquire(target.model());
         if (key == null) {
             state.breaker().release();
             return false;
@@ -177,7 +177,7 @@ final class Exchange {
                     return 0;
                 }
                 if (refusal == Refusal.NO_KEY) {
-                    best = Math.min(best, pipeline.health.keys(target.provider()).millisUntilUsable());
+                    best = Math.min(best, pipeline.health.keys(target.provider()).millisUntilUsable(target.model()));
                 }
             }
         }
@@ -212,7 +212,7 @@ final class Exchange {
                 }
                 unsupportedOnly = false;
                 if (refusal == Refusal.NO_KEY) {
-                    keyWait = Math.min(keyWait, pipeline.health.keys(target.provider()).millisUntilUsable());
+                    keyWait = Math.min(keyWait, pipeline.health.keys(target.provider()).millisUntilUsable(target.model()));
                 } else {
                     TargetState state = pipeline.health.target(target);
                     breakerWait = Math.min(breakerWait, state == null ? Long.MAX_VALUE : state.breaker().millisUntilProbe());
@@ -231,7 +231,8 @@ final class Exchange {
                     seconds(keyWait), null));
         } else {
             fail(new ExchangeError(503, "service_unavailable", "no_healthy_target",
-                    "No healthy target for model " + plan.route().name() + ": every circuit breaker is open.",
+                    "No healthy target for model " + plan.route().name()
+                            + ": every circuit breaker is open or every provider key was refused by its provider.",
                     breakerWait == Long.MAX_VALUE ? null : seconds(breakerWait), null));
         }
     }
@@ -473,7 +474,7 @@ final class Exchange {
             }
             switch (outcome) {
                 case SUCCESS -> pool.succeeded(key);
-                case RATE_LIMITED -> pool.rateLimited(key, RetryAfter.millis(headers == null ? null : headers.get("retry-after")));
+                case RATE_LIMITED -> pool.rateLimited(key, target.model(), RetryAfter.millis(headers == null ? null : headers.get("retry-after")));
                 case AUTH_FAILED -> pool.refused(key);
                 default -> {
                 }
@@ -494,7 +495,7 @@ final class Exchange {
         /** A failure the pipeline acts on: the same target again with another key when only the key was at fault, else the next target. */
         private void failedOver(Outcome outcome) {
             lastFailed = this;
-            if ((outcome == Outcome.RATE_LIMITED || outcome == Outcome.AUTH_FAILED) && pool.usable()) {
+            if ((outcome == Outcome.RATE_LIMITED || outcome == Outcome.AUTH_FAILED) && pool.usable(target.model())) {
                 candidates.addFirst(target);
             }
             next();

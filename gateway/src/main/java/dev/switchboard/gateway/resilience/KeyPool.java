@@ -3,6 +3,7 @@ package dev.switchboard.gateway.resilience;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The keys of one provider with their health. Calls rotate evenly over the healthy keys. A key answered with
- * 429 cools down for the upstream's Retry-After (or a backoff doubling from {@code cooldownMs} up to a minute);
+ * 429 cools down for the upstream's Retry-After (or a backoff doubling from {@code cooldownMs} up to a minute)
+ * for that upstream model only, since providers limit each model separately: a key rate-limited on one model
+ * keeps serving the others;
  * a key answered with 401/403 is quarantined for {@code quarantineMs} and then re-checked by letting the next
  * call use it: success clears it, another refusal quarantines it again. A provider without keys (a local
  * Ollama) has one keyless entry, so its 429s cool it down the same way.
@@ -35,7 +38,8 @@ public final class KeyPool {
     public static final class Key {
         private final String value;
         private final String fingerprint;
-        private long coolUntil;
+        /** Upstream model to the end of its cooldown on this key. */
+        private final Map<String, Long> coolUntil = new HashMap<>();
         private long quarantinedUntil;
         private int rateLimitsInARow;
 
@@ -93,43 +97,45 @@ public final class KeyPool {
         return order.length == 1 && order[0].value == null;
     }
 
-    /** The next healthy key in rotation, or null when every key is cooling down or quarantined. */
-    public synchronized Key acquire() {
+    /** The next key in rotation that may call this upstream model now, or null when none may. */
+    public synchronized Key acquire(String model) {
         long now = clock.getAsLong();
         for (int i = 0; i < order.length; i++) {
             Key key = order[(int) Math.floorMod(next++, (long) order.length)];
-            if (state(key, now) == State.HEALTHY) {
+            if (waitMs(key, model, now) == 0) {
                 return key;
             }
         }
         return null;
     }
 
-    /** Whether a call could get a key now. */
-    public synchronized boolean usable() {
+    /** Whether a call to this upstream model could get a key now. */
+    public synchronized boolean usable(String model) {
         long now = clock.getAsLong();
         for (Key key : order) {
-            if (state(key, now) == State.HEALTHY) {
+            if (waitMs(key, model, now) == 0) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Milliseconds until a cooling key is usable again; Long.MAX_VALUE when only quarantined keys remain. */
-    public synchronized long millisUntilUsable() {
+    /** Milliseconds until some key may call this model again; Long.MAX_VALUE when only quarantined keys remain. */
+    public synchronized long millisUntilUsable(String model) {
         long now = clock.getAsLong();
         long best = Long.MAX_VALUE;
         for (Key key : order) {
-            State state = state(key, now);
-            if (state == State.HEALTHY) {
-                return 0;
-            }
-            if (state == State.COOLING_DOWN) {
-                best = Math.min(best, key.coolUntil - now);
-            }
+            best = Math.min(best, waitMs(key, model, now));
         }
         return best;
+    }
+
+    private static long waitMs(Key key, String model, long now) {
+        if (now < key.quarantinedUntil) {
+            return Long.MAX_VALUE;
+        }
+        Long until = key.coolUntil.get(model);
+        return until == null || until <= now ? 0 : until - now;
     }
 
     synchronized void succeeded(Key key) {
@@ -137,11 +143,11 @@ public final class KeyPool {
         key.quarantinedUntil = 0;
     }
 
-    /** A 429: cool down for Retry-After when the upstream gave one, else for a backoff that doubles per 429 in a row. */
-    synchronized void rateLimited(Key key, long retryAfterMs) {
+    /** A 429 on this model: cool down for Retry-After when the upstream gave one, else for a backoff that doubles per 429 in a row. */
+    synchronized void rateLimited(Key key, String model, long retryAfterMs) {
         long backoff = Math.min(MAX_COOLDOWN_MS, cooldownMs << Math.min(key.rateLimitsInARow, 16));
         key.rateLimitsInARow++;
-        key.coolUntil = clock.getAsLong() + (retryAfterMs > 0 ? retryAfterMs : backoff);
+        key.coolUntil.put(model, clock.getAsLong() + (retryAfterMs > 0 ? retryAfterMs : backoff));
     }
 
     synchronized void refused(Key key) {
@@ -152,11 +158,13 @@ public final class KeyPool {
         return state(key, clock.getAsLong());
     }
 
+    /** Quarantined; else cooling down while any model's cooldown runs (expired ones are dropped here). */
     private static State state(Key key, long now) {
         if (now < key.quarantinedUntil) {
             return State.QUARANTINED;
         }
-        return now < key.coolUntil ? State.COOLING_DOWN : State.HEALTHY;
+        key.coolUntil.values().removeIf(until -> until <= now);
+        return key.coolUntil.isEmpty() ? State.HEALTHY : State.COOLING_DOWN;
     }
 
     public synchronized List<Key> keys() {

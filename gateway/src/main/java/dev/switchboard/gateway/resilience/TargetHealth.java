@@ -17,6 +17,7 @@ import dev.switchboard.routing.UpstreamProvider;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -106,6 +107,18 @@ public class TargetHealth {
         keyGauges.putAll(keepKeyGauges);
         pools.keySet().retainAll(table.table().providers().stream().map(UpstreamProvider::name).toList());
         synced = table;
+    }
+
+    /**
+     * Removes this registry's gauges when the application stops: a meter registry can outlive the application
+     * (tests restart it in one JVM), and a gauge left behind would keep reading a dead state.
+     */
+    @PreDestroy
+    synchronized void close() {
+        breakerGauges.values().forEach(metrics::remove);
+        keyGauges.values().forEach(metrics::remove);
+        breakerGauges.clear();
+        keyGauges.clear();
     }
 
     private static List<String> keyValues(ActiveTable table, UpstreamProvider provider) {

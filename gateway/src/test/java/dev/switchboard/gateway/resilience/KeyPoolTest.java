@@ -26,14 +26,14 @@ class KeyPoolTest {
         pool.update(List.of("k1", "k2", "k3"));
         Map<String, Integer> uses = new HashMap<>();
         for (int i = 0; i < 300; i++) {
-            uses.merge(pool.acquire().value(), 1, Integer::sum);
+            uses.merge(pool.acquire("m").value(), 1, Integer::sum);
         }
         assertThat(uses).containsEntry("k1", 100).containsEntry("k2", 100).containsEntry("k3", 100);
 
         pool.refused(key("k2"));
         uses.clear();
         for (int i = 0; i < 300; i++) {
-            uses.merge(pool.acquire().value(), 1, Integer::sum);
+            uses.merge(pool.acquire("m").value(), 1, Integer::sum);
         }
         assertThat(uses).containsOnlyKeys("k1", "k3").containsEntry("k1", 150);
     }
@@ -41,13 +41,25 @@ class KeyPoolTest {
     @Test
     void aRateLimitedKeyCoolsDownForRetryAfter() {
         pool.update(List.of("k1"));
-        pool.rateLimited(key("k1"), 7_000);
+        pool.rateLimited(key("k1"), "m", 7_000);
 
         assertThat(pool.state(key("k1"))).isEqualTo(State.COOLING_DOWN);
-        assertThat(pool.acquire()).isNull();
-        assertThat(pool.millisUntilUsable()).isEqualTo(7_000);
+        assertThat(pool.acquire("m")).isNull();
+        assertThat(pool.millisUntilUsable("m")).isEqualTo(7_000);
         now.addAndGet(7_000);
-        assertThat(pool.acquire().value()).isEqualTo("k1");
+        assertThat(pool.acquire("m").value()).isEqualTo("k1");
+    }
+
+    @Test
+    void aKeyRateLimitedOnOneModelKeepsServingTheOthers() {
+        pool.update(List.of("k1"));
+        pool.rateLimited(key("k1"), "gpt-4o", 5_000);
+
+        assertThat(pool.usable("gpt-4o")).isFalse();
+        assertThat(pool.acquire("gpt-4o-mini").value()).isEqualTo("k1");
+        assertThat(pool.state(key("k1"))).isEqualTo(State.COOLING_DOWN);
+        now.addAndGet(5_000);
+        assertThat(pool.state(key("k1"))).isEqualTo(State.HEALTHY);
     }
 
     @Test
@@ -55,19 +67,19 @@ class KeyPoolTest {
         pool.update(List.of("k1"));
         KeyPool.Key key = key("k1");
 
-        pool.rateLimited(key, 0);
-        assertThat(pool.millisUntilUsable()).isEqualTo(1_000);
-        pool.rateLimited(key, 0);
-        assertThat(pool.millisUntilUsable()).isEqualTo(2_000);
+        pool.rateLimited(key, "m", 0);
+        assertThat(pool.millisUntilUsable("m")).isEqualTo(1_000);
+        pool.rateLimited(key, "m", 0);
+        assertThat(pool.millisUntilUsable("m")).isEqualTo(2_000);
         for (int i = 0; i < 20; i++) {
-            pool.rateLimited(key, 0);
+            pool.rateLimited(key, "m", 0);
         }
-        assertThat(pool.millisUntilUsable()).isEqualTo(KeyPool.MAX_COOLDOWN_MS);
+        assertThat(pool.millisUntilUsable("m")).isEqualTo(KeyPool.MAX_COOLDOWN_MS);
 
         now.addAndGet(KeyPool.MAX_COOLDOWN_MS);
         pool.succeeded(key);
-        pool.rateLimited(key, 0);
-        assertThat(pool.millisUntilUsable()).as("a success resets the backoff").isEqualTo(1_000);
+        pool.rateLimited(key, "m", 0);
+        assertThat(pool.millisUntilUsable("m")).as("a success resets the backoff").isEqualTo(1_000);
     }
 
     @Test
@@ -76,11 +88,11 @@ class KeyPoolTest {
         pool.refused(key("k1"));
 
         assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
-        assertThat(pool.usable()).isFalse();
-        assertThat(pool.millisUntilUsable()).as("quarantine is not waited for").isEqualTo(Long.MAX_VALUE);
+        assertThat(pool.usable("m")).isFalse();
+        assertThat(pool.millisUntilUsable("m")).as("quarantine is not waited for").isEqualTo(Long.MAX_VALUE);
 
         now.addAndGet(60_000);
-        KeyPool.Key probe = pool.acquire();
+        KeyPool.Key probe = pool.acquire("m");
         assertThat(probe.value()).isEqualTo("k1");
         pool.refused(probe);
         assertThat(pool.state(probe)).isEqualTo(State.QUARANTINED);
@@ -114,9 +126,9 @@ class KeyPoolTest {
         pool.update(List.of());
 
         assertThat(pool.keyless()).isTrue();
-        KeyPool.Key key = pool.acquire();
+        KeyPool.Key key = pool.acquire("m");
         assertThat(key.value()).isNull();
-        pool.rateLimited(key, 2_000);
-        assertThat(pool.usable()).isFalse();
+        pool.rateLimited(key, "m", 2_000);
+        assertThat(pool.usable("m")).isFalse();
     }
 }

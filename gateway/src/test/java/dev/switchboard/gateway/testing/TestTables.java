@@ -60,7 +60,8 @@ public final class TestTables {
         models.add(route("chat-sim", "Weighted", target("simulated", "sim-model")));
         models.add(route("rate-limited", "Weighted", target("sim-openai", "rate-limited")));
         models.add(route("fail-500", "Weighted", target("sim-openai", "fail-500")));
-        models.add(route("bad-key", "Weighted", target("sim-openai", "unauthorized")));
+        // Its own provider: the refused keys are quarantined for the whole provider.
+        models.add(route("bad-key", "Weighted", target("sim-badkey", "unauthorized")));
         models.add(route("broken-stream", "Weighted", target("sim-openai", "break-stream")));
         models.add(route("endless-stream", "Weighted", target("sim-openai", "endless-stream")));
         models.add(route("slow", "Weighted", target("sim-impatient", "slow-2000")));
@@ -73,6 +74,7 @@ public final class TestTables {
         List<UpstreamProvider> providers = List.of(
                 openAi("sim-openai", simulatorUrl, keys, 30_000),
                 openAi("sim-a", simulatorUrl, keys, 30_000),
+                openAi("sim-badkey", simulatorUrl, keys, 30_000),
                 openAi("sim-b", simulatorUrl, keys, 30_000),
                 openAi("sim-impatient", simulatorUrl, keys, 300),
                 new UpstreamProvider("sim-short", "OpenAI", simulatorUrl, null, null, new Timeouts(2_000, 30_000, 30_000, 500),
