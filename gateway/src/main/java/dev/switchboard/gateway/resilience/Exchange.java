@@ -320,8 +320,9 @@ final class Exchange {
             this.key = key;
         }
 
+        /** Callbacks of an attempt that was not delivered and is over (failed, cancelled, or the request ended). */
         private boolean ignored() {
-            return finished && out == null || settled && out == null;
+            return out == null && (finished || settled);
         }
 
         @Override
