@@ -94,6 +94,12 @@ public class OllamaAzureTestResource implements QuarkusTestResourceLifecycleMana
                 null, providers, models);
     }
 
+    /** After the module's global resource (order 0), so this table's directory is the one the gateway watches. */
+    @Override
+    public int order() {
+        return 100;
+    }
+
     @Override
     public void stop() {
         try {
