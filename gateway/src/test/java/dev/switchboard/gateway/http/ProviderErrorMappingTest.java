@@ -123,6 +123,31 @@ class ProviderErrorMappingTest {
         assertThat(OllamaAzureTestResource.ollama().cancelledStreams()).isGreaterThan(before);
     }
 
+    @Test
+    void aClientThatGoesAwayCancelsTheOllamaStream() throws Exception {
+        int before = OllamaAzureTestResource.ollama().cancelledStreams();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(URI.create(chat.toString()))
+                .timeout(Duration.ofSeconds(30)).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(chat("llama-endless-stream", true).encode())).build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        // Closing the body mid-stream drops the connection: the gateway sees its client go away.
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(
+                new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = reader.readLine();
+            } while (line != null && !line.contains("tick"));
+            assertThat(line).startsWith("data: ").contains("tick");
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (OllamaAzureTestResource.ollama().cancelledStreams() == before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(OllamaAzureTestResource.ollama().cancelledStreams()).isGreaterThan(before);
+    }
+
     static Stream<Arguments> refusals() {
         JsonArray imageUrl = new JsonArray().add(new JsonObject().put("type", "image_url")
                 .put("image_url", new JsonObject().put("url", "https://example.com/cat.png")));

@@ -259,7 +259,9 @@ final class OllamaRequests {
             if (!(messages.getValue(i) instanceof JsonObject message)) {
                 throw Refused.invalid(at, "Every message must be an object.");
             }
-            refuseIfPresent(message, "audio", at + ".audio (audio output history)");
+            if (message.getValue("audio") != null) {
+                throw Refused.unsupported(at + ".audio", "Audio in the conversation history");
+            }
             String role = String.valueOf(message.getValue("role"));
             JsonObject out = new JsonObject();
             switch (role) {
@@ -272,7 +274,9 @@ final class OllamaRequests {
                     }
                 }
                 case "assistant" -> {
-                    out.put("role", "assistant").put("content", text(message.getValue("content"), at, null));
+                    // An earlier refusal is what the assistant said when its content is empty.
+                    Object said = message.getValue("content") == null ? message.getValue("refusal") : message.getValue("content");
+                    out.put("role", "assistant").put("content", text(said, at, null));
                     JsonArray calls = toolCalls(message.getValue("tool_calls"), at, toolNames);
                     if (calls != null) {
                         out.put("tool_calls", calls);

@@ -85,6 +85,15 @@ class OllamaRequestsTest {
     }
 
     @Test
+    void anEarlierRefusalIsWhatTheAssistantSaid() throws Refused {
+        JsonObject refusal = new JsonObject().put("role", "assistant").putNull("content").put("refusal", "I cannot help with that.");
+        JsonObject sent = OllamaRequests.chat(chat(message("user", "x"), refusal, message("user", "y")), false)
+                .getJsonArray("messages").getJsonObject(1);
+
+        assertThat(sent).isEqualTo(message("assistant", "I cannot help with that."));
+    }
+
+    @Test
     void toolChoiceNoneWithholdsTheTools() throws Refused {
         JsonObject tool = new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "f"));
         JsonObject ollama = OllamaRequests.chat(chat(message("user", "x")).put("tools", new JsonArray().add(tool)).put("tool_choice", "none"), false);
@@ -111,6 +120,8 @@ class OllamaRequestsTest {
                 Arguments.of(chat(message("user", "x")).put("prediction", new JsonObject()), "prediction", "unsupported_feature"),
                 Arguments.of(chat(message("user", "x")).put("modalities", new JsonArray().add("text").add("audio")), "modalities", "unsupported_feature"),
                 Arguments.of(chat(message("user", "x")).put("response_format", new JsonObject().put("type", "json_schema")), "response_format.json_schema.schema", null),
+                Arguments.of(chat(message("user", "x"), new JsonObject().put("role", "assistant").put("audio", new JsonObject().put("id", "a1"))),
+                        "messages[1].audio", "unsupported_feature"),
                 Arguments.of(chat(), "messages", null));
     }
 
