@@ -15,9 +15,9 @@ import io.vertx.core.json.JsonObject;
  */
 final class OllamaRequests {
 
-    /** OpenAI fields that only concern OpenAI's bookkeeping, not the answer. */
+    /** OpenAI fields that only concern OpenAI's bookkeeping (storage, caching, abuse tracking), not the answer. */
     private static final Set<String> BOOKKEEPING = Set.of("model", "stream", "stream_options", "user", "store", "metadata",
-            "service_tier");
+            "service_tier", "prompt_cache_key", "safety_identifier");
 
     private static final Set<String> CHAT_FIELDS = Set.of("messages", "temperature", "top_p", "stop", "max_tokens",
             "max_completion_tokens", "seed", "presence_penalty", "frequency_penalty", "tools", "tool_choice",
