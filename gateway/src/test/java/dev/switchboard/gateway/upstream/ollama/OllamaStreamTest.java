@@ -73,6 +73,22 @@ class OllamaStreamTest {
     }
 
     @Test
+    void thinkingIsPassedOnAsReasoningContent() {
+        JsonObject thought = line("", false);
+        thought.getJsonObject("message").put("thinking", "let me see");
+        OllamaStream stream = new OllamaStream(true, "chatcmpl-r", false, new ToolCallIds("r"));
+        Buffer out = Buffer.buffer();
+        stream.line(thought, out);
+
+        assertThat(data(events(out).get(1)).getJsonArray("choices").getJsonObject(0).getJsonObject("delta"))
+                .isEqualTo(new JsonObject().put("reasoning_content", "let me see"));
+        JsonObject whole = line("42", true);
+        whole.getJsonObject("message").put("thinking", "let me see");
+        assertThat(OllamaResponses.chatCompletion(whole, "c", new ToolCallIds("r")).getJsonArray("choices").getJsonObject(0)
+                .getJsonObject("message").getString("reasoning_content")).isEqualTo("let me see");
+    }
+
+    @Test
     void theSameRequestGetsTheSameToolCallIds() {
         assertThat(new ToolCallIds("req-1").next(new JsonObject())).isEqualTo(new ToolCallIds("req-1").next(new JsonObject()))
                 .isNotEqualTo(new ToolCallIds("req-2").next(new JsonObject()));
