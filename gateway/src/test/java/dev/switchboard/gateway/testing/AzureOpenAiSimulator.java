@@ -456,4 +456,21 @@ public final class AzureOpenAiSimulator implements AutoCloseable {
                 .put("model", "text-embedding-3-small").put("usage", new JsonObject().put("prompt_tokens", words).put("total_tokens", words))
                 .encode());
     }
+
+    /** Runs the simulator in its own process: {@code AzureOpenAiSimulator [port] [api-key] [deployment...]}. */
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        String key = args.length > 1 ? args[1] : "azure-sim-key";
+        Set<String> deployments = args.length > 2 ? Set.of(java.util.Arrays.copyOfRange(args, 2, args.length)) : Set.of("gpt-4o");
+        AzureOpenAiSimulator simulator = start(port, key, deployments);
+        System.out.println("Azure OpenAI simulator listening on " + simulator.baseUrl() + " (deployments " + deployments + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                simulator.close();
+            } catch (Exception e) {
+                // Exiting anyway.
+            }
+        }));
+        Thread.currentThread().join();
+    }
 }

@@ -199,20 +199,19 @@ public final class OllamaSimulator implements AutoCloseable {
         for (Map.Entry<String, Object> option : options) {
             String key = option.getKey();
             Object v = option.getValue();
-            boolean fits = INTEGER_OPTIONS.contains(key) ? v instanceof Number
-                    : FLOAT_OPTIONS.contains(key) ? v instanceof Number
-                    : BOOLEAN_OPTIONS.contains(key) ? v instanceof Boolean
+            boolean known = INTEGER_OPTIONS.contains(key) || FLOAT_OPTIONS.contains(key) || BOOLEAN_OPTIONS.contains(key)
+                    || "stop".equals(key);
+            if (!known) {
+                throw new BadRequest("invalid option provided: " + key + " (Ollama would ignore it)");
+            }
+            boolean fits = BOOLEAN_OPTIONS.contains(key) ? v instanceof Boolean
                     : "stop".equals(key) ? v instanceof JsonArray stops && stops.stream().allMatch(String.class::isInstance)
-                    : unknownOption(key);
+                    : v instanceof Number;
             if (!fits) {
                 throw new BadRequest("option \"" + key + "\" must be of the right type");
             }
         }
         return options;
-    }
-
-    private static boolean unknownOption(String key) {
-        throw new BadRequest("invalid option provided: " + key + " (Ollama would ignore it)");
     }
 
     /** What to answer: text, or tool calls. */
@@ -486,5 +485,19 @@ public final class OllamaSimulator implements AutoCloseable {
         } catch (BadRequest e) {
             error(response, 400, e.getMessage());
         }
+    }
+
+    /** Runs the simulator in its own process: {@code OllamaSimulator [port]}. */
+    public static void main(String[] args) throws Exception {
+        OllamaSimulator simulator = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+        System.out.println("Ollama simulator listening on " + simulator.baseUrl());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                simulator.close();
+            } catch (Exception e) {
+                // Exiting anyway.
+            }
+        }));
+        Thread.currentThread().join();
     }
 }
