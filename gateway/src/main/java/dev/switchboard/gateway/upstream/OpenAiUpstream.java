@@ -12,29 +12,54 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Speaks the OpenAI wire format to OpenAI, OpenAI-compatible servers (vLLM, LM Studio, DeepSeek, ...) and
- * Ollama's OpenAI endpoint over one shared, pooled keep-alive HTTP client. The body is forwarded as the
- * client sent it apart from the model name; the response is streamed back chunk by chunk.
+ * Speaks the OpenAI wire format to OpenAI and OpenAI-compatible servers (vLLM, LM Studio, DeepSeek, ...) over
+ * one shared, pooled keep-alive HTTP client. The body is forwarded as the client sent it apart from the model
+ * name; the response is streamed back chunk by chunk. Where a call goes and how it carries the key is an
+ * {@link Addressing}, so Azure OpenAI (deployment URLs, `api-key`) and the translating adapters reuse this
+ * transport with its timeouts, cancellation and backpressure.
  */
 public final class OpenAiUpstream implements Upstream {
 
-    private final Vertx vertx;
-    private final HttpClient client;
+    /** The URL of a call and the header carrying the provider key. */
+    public interface Addressing {
 
-    public OpenAiUpstream(Vertx vertx, HttpClient client) {
-        this.vertx = vertx;
-        this.client = client;
+        String url(UpstreamRequest request);
+
+        void authorize(RequestOptions options, String apiKey);
     }
 
-    /** Ollama serves the OpenAI API under /v1 while its endpoint is usually given without it. */
-    static String baseUrl(UpstreamProvider provider) {
-        String endpoint = provider.endpoint().endsWith("/")
+    /** OpenAI's own: the endpoint is an SDK base URL, the key a bearer token. */
+    public static final Addressing OPENAI = new Addressing() {
+        @Override
+        public String url(UpstreamRequest request) {
+            return baseUrl(request.provider()) + request.operation().path();
+        }
+
+        @Override
+        public void authorize(RequestOptions options, String apiKey) {
+            options.putHeader("authorization", "Bearer " + apiKey);
+        }
+    };
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final Addressing addressing;
+
+    public OpenAiUpstream(Vertx vertx, HttpClient client) {
+        this(vertx, client, OPENAI);
+    }
+
+    public OpenAiUpstream(Vertx vertx, HttpClient client, Addressing addressing) {
+        this.vertx = vertx;
+        this.client = client;
+        this.addressing = addressing;
+    }
+
+    /** The endpoint without a trailing slash. */
+    public static String baseUrl(UpstreamProvider provider) {
+        return provider.endpoint().endsWith("/")
                 ? provider.endpoint().substring(0, provider.endpoint().length() - 1)
                 : provider.endpoint();
-        if ("Ollama".equals(provider.type()) && !endpoint.endsWith("/v1")) {
-            return endpoint + "/v1";
-        }
-        return endpoint;
     }
 
     @Override
@@ -42,14 +67,14 @@ public final class OpenAiUpstream implements Upstream {
         Timeouts timeouts = request.timeouts();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(baseUrl(request.provider()) + request.operation().path())
+                .setAbsoluteURI(addressing.url(request))
                 .setConnectTimeout(timeouts.connectMs())
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
                 .putHeader("x-request-id", request.requestId());
         request.provider().headers().forEach(options::putHeader);
         if (request.apiKey() != null) {
-            options.putHeader("authorization", "Bearer " + request.apiKey());
+            addressing.authorize(options, request.apiKey());
         }
         Exchange exchange = new Exchange(listener, timeouts);
         client.request(options).onComplete(ar -> exchange.connected(ar, request));

@@ -2,6 +2,9 @@ package dev.switchboard.gateway.upstream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.upstream.azure.AzureOpenAiUpstream;
+import dev.switchboard.gateway.upstream.ollama.OllamaUpstream;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -12,7 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** The adapter for each provider type. AzureOpenAI, Anthropic and Gemini adapters arrive with the provider-adapter work. */
+/** The adapter for each provider type. Anthropic and Gemini adapters arrive with the provider-adapter work. */
 @Singleton
 public class Upstreams {
 
@@ -28,6 +31,8 @@ public class Upstreams {
     private HttpClient client;
     private OpenAiUpstream openAi;
     private SimulatedUpstream simulated;
+    private OllamaUpstream ollama;
+    private AzureOpenAiUpstream azure;
 
     @PostConstruct
     void start() {
@@ -41,6 +46,8 @@ public class Upstreams {
         client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
         openAi = new OpenAiUpstream(vertx, client);
         simulated = new SimulatedUpstream(vertx);
+        ollama = new OllamaUpstream(vertx, client);
+        azure = new AzureOpenAiUpstream(vertx, client);
     }
 
     @PreDestroy
@@ -51,8 +58,10 @@ public class Upstreams {
     /** The adapter for a provider type, or null when this build has none. */
     public Upstream forType(String type) {
         return switch (type) {
-            case "OpenAI", "OpenAICompatible", "Ollama" -> openAi;
+            case "OpenAI", "OpenAICompatible" -> openAi;
             case "Simulated" -> simulated;
+            case "Ollama" -> ollama;
+            case "AzureOpenAI" -> azure;
             default -> null;
         };
     }

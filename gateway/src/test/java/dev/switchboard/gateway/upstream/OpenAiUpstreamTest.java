@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.RequestOptions;
 
 class OpenAiUpstreamTest {
 
@@ -13,15 +15,23 @@ class OpenAiUpstreamTest {
         return new UpstreamProvider("p", type, endpoint, null, null, new Timeouts(1, 1, 1, 1), null, null, null, null);
     }
 
-    @Test
-    void ollamaIsServedThroughItsOpenAiCompatibleV1() {
-        assertThat(OpenAiUpstream.baseUrl(provider("Ollama", "http://localhost:11434"))).isEqualTo("http://localhost:11434/v1");
-        assertThat(OpenAiUpstream.baseUrl(provider("Ollama", "http://ollama:11434/v1/"))).isEqualTo("http://ollama:11434/v1");
+    private static UpstreamRequest request(String endpoint, Operation operation) {
+        return new UpstreamRequest(provider("OpenAI", endpoint), "sk-1", operation, Buffer.buffer("{}"), false, "r");
     }
 
     @Test
     void openAiEndpointsAreUsedAsSdkBaseUrls() {
         assertThat(OpenAiUpstream.baseUrl(provider("OpenAI", "https://api.openai.com/v1"))).isEqualTo("https://api.openai.com/v1");
         assertThat(OpenAiUpstream.baseUrl(provider("OpenAICompatible", "http://vllm:8000/v1/"))).isEqualTo("http://vllm:8000/v1");
+    }
+
+    @Test
+    void openAiAddressingAppendsTheOperationAndSendsABearerToken() {
+        assertThat(OpenAiUpstream.OPENAI.url(request("http://vllm:8000/v1/", Operation.CHAT))).isEqualTo("http://vllm:8000/v1/chat/completions");
+        assertThat(OpenAiUpstream.OPENAI.url(request("https://api.openai.com/v1", Operation.EMBEDDINGS)))
+                .isEqualTo("https://api.openai.com/v1/embeddings");
+        RequestOptions options = new RequestOptions();
+        OpenAiUpstream.OPENAI.authorize(options, "sk-1");
+        assertThat(options.getHeaders().get("authorization")).isEqualTo("Bearer sk-1");
     }
 }

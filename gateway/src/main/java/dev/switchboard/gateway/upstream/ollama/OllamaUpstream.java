@@ -1,0 +1,79 @@
+package dev.switchboard.gateway.upstream.ollama;
+
+import dev.switchboard.gateway.upstream.OpenAiUpstream;
+import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.Upstream;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import dev.switchboard.gateway.upstream.UpstreamRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Ollama's native API: chat → `/api/chat`, completions → `/api/generate`, embeddings → `/api/embed`, streamed as
+ * NDJSON. Requests are translated before they leave ({@link OllamaRequests}, which refuses what Ollama cannot
+ * do), answers on the way back ({@link OllamaListener}); the HTTP exchange itself, with its timeouts, cancellation
+ * and backpressure, is {@link OpenAiUpstream}'s.
+ */
+public final class OllamaUpstream implements Upstream {
+
+    /** Ollama needs no key; one configured (Ollama behind an authenticating proxy) goes out as a bearer token. */
+    static final OpenAiUpstream.Addressing ADDRESSING = new OpenAiUpstream.Addressing() {
+        @Override
+        public String url(UpstreamRequest request) {
+            return nativeBase(OpenAiUpstream.baseUrl(request.provider())) + path(request.operation());
+        }
+
+        @Override
+        public void authorize(RequestOptions options, String apiKey) {
+            options.putHeader("authorization", "Bearer " + apiKey);
+        }
+    };
+
+    private final Vertx vertx;
+    private final OpenAiUpstream transport;
+
+    public OllamaUpstream(Vertx vertx, HttpClient client) {
+        this.vertx = vertx;
+        this.transport = new OpenAiUpstream(vertx, client, ADDRESSING);
+    }
+
+    /** An endpoint written for Ollama's OpenAI-compatible API (ending in /v1) still means the same server. */
+    static String nativeBase(String endpoint) {
+        return endpoint.endsWith("/v1") ? endpoint.substring(0, endpoint.length() - 3) : endpoint;
+    }
+
+    static String path(Operation operation) {
+        return switch (operation) {
+            case CHAT -> "/api/chat";
+            case COMPLETIONS -> "/api/generate";
+            case EMBEDDINGS -> "/api/embed";
+        };
+    }
+
+    @Override
+    public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
+        JsonObject openAi;
+        JsonObject ollama;
+        try {
+            openAi = new JsonObject(request.body());
+            ollama = switch (request.operation()) {
+                case CHAT -> OllamaRequests.chat(openAi, request.stream());
+                case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
+                case EMBEDDINGS -> OllamaRequests.embed(openAi);
+            };
+        } catch (Refused refused) {
+            return refused.error().answer(vertx, listener);
+        } catch (DecodeException | ClassCastException e) {
+            return Refused.invalid(null, "The request body is not a JSON object.").error().answer(vertx, listener);
+        }
+        JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
+        OllamaListener translating = new OllamaListener(listener, request.operation(), request.requestId(), request.stream(),
+                Boolean.TRUE.equals(streamOptions.getValue("include_usage")), "base64".equals(openAi.getValue("encoding_format")));
+        return transport.send(new UpstreamRequest(request.provider(), request.apiKey(), request.operation(), ollama.toBuffer(),
+                request.stream(), request.requestId()), translating);
+    }
+}
