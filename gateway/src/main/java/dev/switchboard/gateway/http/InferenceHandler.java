@@ -2,6 +2,9 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.capability.CapabilityCheck;
+import dev.switchboard.gateway.capability.Feature;
+import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.routing.KeyRotation;
 import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -101,6 +104,11 @@ public class InferenceHandler {
         record.provider = provider.name();
         record.upstreamModel = target.model();
         record.stream = operation.canStream() && Boolean.TRUE.equals(body.stream);
+        Feature unsupported = CapabilityCheck.firstUnsupported(RequestFeatures.of(operation, record.stream, raw), provider, target.model());
+        if (unsupported != null) {
+            reject(ctx, record, CapabilityCheck.refusal(unsupported, model));
+            return;
+        }
         ctx.response().putHeader(PROVIDER_HEADER, provider.name());
 
         boolean clientWantsUsage = body.includeUsageRequested();
