@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +36,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * RetryInfo 7s), {@code overloaded} (503 UNAVAILABLE), {@code fail-500} (500 INTERNAL), {@code bad-request}
  * (400 INVALID_ARGUMENT), {@code forbidden} (403 PERMISSION_DENIED), {@code unauthenticated} (401 UNAUTHENTICATED),
  * {@code missing} (404 NOT_FOUND), {@code blocked} (prompt blocked, no candidate), {@code unsafe} (finishReason
- * SAFETY), {@code cached} (reports cached tokens), {@code break-stream} (drops the connection mid-stream).
+ * SAFETY), {@code cached} (reports cached tokens), {@code break-stream} (drops the connection mid-stream),
+ * {@code endless-stream} (a word every 50 ms until the client goes away, counted by {@link #cancelledStreams()}),
+ * {@code slow-<ms>} (waits that long before answering).
  * Otherwise: with tools declared and the last turn not a function response, it calls the first allowed function
  * (two calls, the second with other arguments, when the prompt says "parallel"); after function responses it
  * answers "result: " and the responses; else "echo: " and the last user text plus a note per media part, as JSON
@@ -64,6 +67,7 @@ public final class GeminiSimulator implements AutoCloseable {
     private final HttpServer server;
     private final String apiKey;
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger cancelledStreams = new AtomicInteger();
 
     private GeminiSimulator(Vertx vertx, HttpServer server, String apiKey) {
         this.vertx = vertx;
@@ -95,6 +99,11 @@ public final class GeminiSimulator implements AutoCloseable {
 
     public Received last() {
         return received.peekLast();
+    }
+
+    /** Streams whose client connection closed before the simulator finished them. */
+    public int cancelledStreams() {
+        return cancelledStreams.get();
     }
 
     @Override
@@ -154,7 +163,14 @@ public final class GeminiSimulator implements AutoCloseable {
                 return;
             }
             validate(body);
-            generate(ctx, model, body, stream);
+            if (model.startsWith("slow-")) {
+                JsonObject valid = body;
+                vertx.setTimer(Long.parseLong(model.substring(5)), id -> generate(ctx, model, valid, stream));
+            } else if ("endless-stream".equals(model) && stream) {
+                endless(ctx.response());
+            } else {
+                generate(ctx, model, body, stream);
+            }
         } catch (Rejected e) {
             error(ctx.response(), 400, "INVALID_ARGUMENT", e.getMessage(), null);
         }
@@ -467,6 +483,21 @@ public final class GeminiSimulator implements AutoCloseable {
             }
         }
         response.end();
+    }
+
+    private void endless(HttpServerResponse response) {
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        long[] timer = new long[1];
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer[0]);
+            cancelledStreams.incrementAndGet();
+        });
+        JsonObject tick = new JsonObject().put("candidates", new JsonArray().add(candidate(List.of(new JsonObject().put("text", "tick ")), null, 0)));
+        timer[0] = vertx.setPeriodic(50, id -> {
+            if (!response.closed()) {
+                response.write(sse(tick));
+            }
+        });
     }
 
     private static String sse(JsonObject event) {

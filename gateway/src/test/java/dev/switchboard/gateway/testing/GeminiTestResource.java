@@ -29,6 +29,7 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
             Map.entry("gemini-unsafe", "unsafe"),
             Map.entry("gemini-cached", "cached"),
             Map.entry("gemini-break", "break-stream"),
+            Map.entry("gemini-endless", "endless-stream"),
             Map.entry("gemini-embedding", "gemini-embedding-001"));
 
     private static volatile GeminiSimulator simulator;
@@ -83,6 +84,22 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
                         - {model: gemini-vision, unsupported: []}
                     ---
                     apiVersion: switchboard.dev/v1alpha1
+                    kind: Provider
+                    metadata: {name: gemini-impatient}
+                    spec:
+                      type: Gemini
+                      endpoint: %s
+                      credentials: {secretRef: {name: gemini-keys}}
+                      timeouts: {firstByte: 300ms}
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: ModelGroup
+                    metadata: {name: gemini-slow}
+                    spec:
+                      model: gemini-slow
+                      targets: [{provider: gemini-impatient, model: slow-3000}]
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
                     kind: ModelGroup
                     metadata: {name: gemini-revoked}
                     spec:
@@ -102,7 +119,7 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
                     spec:
                       model: vision
                       targets: [{provider: gemini-lite, model: gemini-vision}]
-                    """.formatted(KEY, simulator.endpoint(), simulator.endpoint(), simulator.endpoint()));
+                    """.formatted(KEY, simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), simulator.endpoint()));
             for (Map.Entry<String, String> model : MODELS.entrySet()) {
                 yaml.append("""
                         ---

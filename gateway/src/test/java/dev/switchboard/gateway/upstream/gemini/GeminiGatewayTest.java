@@ -263,6 +263,36 @@ class GeminiGatewayTest {
     }
 
     @Test
+    void clientDisconnectCancelsTheGeminiStream() throws Exception {
+        int cancelledBefore = gemini().cancelledStreams();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(URI.create(chat.toString()))
+                .timeout(java.time.Duration.ofSeconds(30)).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        chatRequest(user("go on")).put("model", "gemini-endless").put("stream", true).encode())).build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        // Closing the body mid-stream drops the connection: the gateway sees its client go away.
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(reader.readLine()).startsWith("data: ").contains("tick");
+        }
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (gemini().cancelledStreams() == cancelledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(gemini().cancelledStreams()).isGreaterThan(cancelledBefore);
+    }
+
+    @Test
+    void theProvidersFirstByteTimeoutApplies() {
+        HttpResponse<String> response = post(chat, chatRequest(user("hi")).put("model", "gemini-slow"));
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(Http.error(response).getString("code")).isEqualTo("upstream_timeout");
+    }
+
+    @Test
     void toolResultsGoBackAsFunctionResponsesWithTheThoughtSignatureOfTheCall() {
         JsonArray tools = new JsonArray().add(tool("get_weather", "city"));
         JsonObject first = new JsonObject(post(chat, chatRequest(user("weather?")).put("tools", tools).put("model", "gemini-chat")).body());
