@@ -31,7 +31,7 @@ import io.vertx.core.json.JsonObject;
  * what Gemini received.
  */
 @QuarkusTest
-@QuarkusTestResource(GeminiTestResource.class)
+@QuarkusTestResource(value = GeminiTestResource.class, restrictToAnnotatedClass = true)
 class GeminiGatewayTest {
 
     private static final String PNG = Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3, 4});

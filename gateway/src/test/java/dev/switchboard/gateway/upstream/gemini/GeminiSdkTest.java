@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The official OpenAI Java SDK through the gateway to a Gemini provider: chat, streaming, tools, embeddings, errors. */
 @QuarkusTest
-@QuarkusTestResource(GeminiTestResource.class)
+@QuarkusTestResource(value = GeminiTestResource.class, restrictToAnnotatedClass = true)
 class GeminiSdkTest {
 
     @TestHTTPResource("/v1")
