@@ -5,8 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
+import dev.switchboard.api.v1alpha1.Feature;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.ProviderSpec;
 import dev.switchboard.api.v1alpha1.ProviderType;
@@ -96,13 +98,53 @@ final class ProviderCompiler {
                     sim != null && sim.failureRate() != null ? sim.failureRate() : 0.0,
                     sim != null && sim.failureStatus() != null ? sim.failureStatus() : 503);
         }
+        UpstreamProvider.Capabilities capabilities = capabilities(spec.capabilities(), problems);
         if (problems.hasErrors()) {
             return new Resolved(provider, null, knownModels);
         }
         var entry = new UpstreamProvider(provider.getMetadata().getName(), type.name(),
                 type == ProviderType.Simulated ? null : endpoint, spec.apiVersion(),
-                PolicyCompiler.SecretReferences.sorted(spec.headers()), entryTimeouts, limits, pricing, credentials, simulation);
+                PolicyCompiler.SecretReferences.sorted(spec.headers()), entryTimeouts, limits, pricing, credentials, simulation,
+                capabilities);
         return new Resolved(provider, entry, knownModels);
+    }
+
+    /**
+     * The declared capabilities, or null when nothing is restricted (so tables of providers without a declaration
+     * stay as they were). Feature lists are sorted in the enum's order; a repeated model entry is a warning and the
+     * first one wins.
+     */
+    static UpstreamProvider.Capabilities capabilities(ProviderSpec.Capabilities declared, Problems problems) {
+        if (declared == null) {
+            return null;
+        }
+        List<String> unsupported = featureNames(declared.unsupported());
+        Map<String, List<String>> models = new TreeMap<>();
+        List<ProviderSpec.ModelCapabilities> entries = declared.models() == null ? List.of() : declared.models();
+        for (int i = 0; i < entries.size(); i++) {
+            var entry = entries.get(i);
+            String field = "spec.capabilities.models[" + i + "]";
+            if (entry == null || !Names.isModelName(entry.model())) {
+                problems.warning(field + ".model", ProblemReason.InvalidValue,
+                        "not a model name, entry ignored: " + (entry == null ? null : entry.model()));
+            } else if (models.containsKey(entry.model())) {
+                problems.warning(field + ".model", ProblemReason.InvalidValue,
+                        "model " + entry.model() + " is listed more than once; the first entry applies");
+            } else {
+                models.put(entry.model(), featureNames(entry.unsupported()));
+            }
+        }
+        if (unsupported.isEmpty() && models.values().stream().allMatch(List::isEmpty)) {
+            return null;
+        }
+        return new UpstreamProvider.Capabilities(unsupported, models);
+    }
+
+    private static List<String> featureNames(List<Feature> features) {
+        if (features == null) {
+            return List.of();
+        }
+        return features.stream().filter(java.util.Objects::nonNull).distinct().sorted().map(Feature::name).toList();
     }
 
     private static List<SecretFile> credentials(ProviderSpec spec, ProviderType type, SecretIndex secrets, String secretRoot, Problems problems) {

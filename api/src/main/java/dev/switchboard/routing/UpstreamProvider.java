@@ -15,7 +15,8 @@ public record UpstreamProvider(
         Limits limits,
         List<Price> pricing,
         List<SecretFile> credentials,
-        Simulation simulation) {
+        Simulation simulation,
+        Capabilities capabilities) {
 
     public static final List<String> TYPES = List.of("OpenAI", "AzureOpenAI", "Anthropic", "Gemini", "Ollama", "OpenAICompatible", "Simulated");
 
@@ -23,6 +24,12 @@ public record UpstreamProvider(
         headers = headers == null ? Map.of() : headers;
         pricing = pricing == null ? List.of() : List.copyOf(pricing);
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
+    }
+
+    /** A provider without a capability declaration: every feature allowed (kept for callers written before it). */
+    public UpstreamProvider(String name, String type, String endpoint, String apiVersion, Map<String, String> headers,
+            Timeouts timeouts, Limits limits, List<Price> pricing, List<SecretFile> credentials, Simulation simulation) {
+        this(name, type, endpoint, apiVersion, headers, timeouts, limits, pricing, credentials, simulation, null);
     }
 
     public record Timeouts(long connectMs, long firstByteMs, long idleMs, long totalMs) {
@@ -35,6 +42,50 @@ public record UpstreamProvider(
     }
 
     public record Simulation(long latencyMs, int tokensPerSecond, double failureRate, int failureStatus) {
+    }
+
+    /**
+     * Features the provider's models cannot serve: {@code unsupported} for every model, unless {@code models} has an
+     * entry for the upstream model, which then replaces it (an empty entry means the model serves everything).
+     */
+    public record Capabilities(List<String> unsupported, Map<String, List<String>> models) {
+
+        /** The feature names a table may use; the same names as the CR's Feature enum. */
+        public static final List<String> FEATURES = List.of("Chat", "Completions", "Embeddings", "Streaming", "Images", "Audio",
+                "Files", "Tools", "JsonMode", "JsonSchema");
+
+        public Capabilities {
+            unsupported = unsupported == null ? List.of() : List.copyOf(unsupported);
+            models = models == null ? Map.of() : Map.copyOf(models);
+        }
+
+        /** The features the given upstream model cannot serve. */
+        public List<String> unsupportedBy(String model) {
+            List<String> own = models.get(model);
+            return own != null ? own : unsupported;
+        }
+
+        List<String> validate(String at) {
+            List<String> errors = new ArrayList<>();
+            for (String feature : unsupported) {
+                if (!FEATURES.contains(feature)) {
+                    errors.add(at + ".capabilities.unsupported: unknown feature " + feature);
+                }
+            }
+            models.forEach((model, features) -> {
+                for (String feature : features) {
+                    if (!FEATURES.contains(feature)) {
+                        errors.add(at + ".capabilities.models[" + model + "]: unknown feature " + feature);
+                    }
+                }
+            });
+            return errors;
+        }
+    }
+
+    /** The features an upstream model of this provider cannot serve; empty when nothing is declared. */
+    public List<String> unsupportedBy(String model) {
+        return capabilities == null ? List.of() : capabilities.unsupportedBy(model);
     }
 
     /** The price entry for an upstream model, or null when none is declared. */
@@ -62,6 +113,9 @@ public record UpstreamProvider(
         if (timeouts == null || timeouts.connectMs() <= 0 || timeouts.firstByteMs() <= 0 || timeouts.idleMs() <= 0
                 || timeouts.totalMs() <= 0) {
             errors.add(at + ".timeouts: missing or not positive");
+        }
+        if (capabilities != null) {
+            errors.addAll(capabilities.validate(at));
         }
         return errors;
     }

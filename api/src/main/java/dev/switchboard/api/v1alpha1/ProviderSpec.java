@@ -30,7 +30,21 @@ public record ProviderSpec(
         @JsonPropertyDescription("Limits that protect this upstream account, shared by all requests through the gateway.") Limits limits,
         @JsonPropertyDescription("Timeouts for upstream calls.") Timeouts timeouts,
         @JsonPropertyDescription("Periodic listing of the upstream's models into status.models.") Discovery discovery,
-        @JsonPropertyDescription("Behaviour of a Simulated provider: latency, speed and injected failures. Only for type Simulated.") Simulation simulation) {
+        @JsonPropertyDescription("Behaviour of a Simulated provider: latency, speed and injected failures. Only for type Simulated.") Simulation simulation,
+        @JsonPropertyDescription("Request features this provider's models cannot serve, provider-wide and per model. A request using one gets 400 unsupported_feature naming the feature instead of reaching a model that would drop it. Absent: every feature is allowed (the adapters still refuse what their wire format cannot express).") Capabilities capabilities) {
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Capabilities(
+            @Size(max = 10) @JsonPropertyDescription("Features no model of this provider serves, unless an entry in models says otherwise: Chat, Completions, Embeddings, Streaming, Images, Audio, Files, Tools, JsonMode, JsonSchema.") List<Feature> unsupported,
+            @Size(max = 1000) @JsonPropertyDescription("Per upstream model: the features that model cannot serve. An entry replaces the provider-wide list for its model, so a vision model of a text-only provider can declare unsupported: [].") List<ModelCapabilities> models) {
+    }
+
+    /** Keeps an empty list on output: for a model entry, "nothing is unsupported" is a statement, not an absence. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelCapabilities(
+            @Required @Pattern(Patterns.MODEL_NAME) @JsonPropertyDescription("Upstream model name, as targets name it.") String model,
+            @Required @Size(max = 10) @JsonPropertyDescription("Features this model cannot serve; replaces the provider-wide list for it. Empty: the model serves everything.") List<Feature> unsupported) {
+    }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Credentials(

@@ -2,6 +2,9 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.capability.CapabilityCheck;
+import dev.switchboard.gateway.capability.Feature;
+import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.RequestPlan;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -87,6 +90,12 @@ public class InferenceHandler {
         }
         record.model = route.name();
         record.stream = operation.canStream() && Boolean.TRUE.equals(body.stream);
+        RequestFeatures features = RequestFeatures.of(operation, record.stream, raw);
+        Feature unsupported = AttemptPipeline.unservable(table, route, features);
+        if (unsupported != null) {
+            reject(ctx, record, CapabilityCheck.refusal(unsupported, model));
+            return;
+        }
 
         boolean clientWantsUsage = body.includeUsageRequested();
         if (record.stream && !clientWantsUsage) {
@@ -95,7 +104,7 @@ public class InferenceHandler {
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
         RequestPlan plan = new RequestPlan(table, route, operation, record.stream, record.requestId,
-                sessionKey(ctx, table.table().settings().affinity()), (provider, target) -> body.toBufferWithModel(target.model()));
+                sessionKey(ctx, table.table().settings().affinity()), features, (provider, target) -> body.toBufferWithModel(target.model()));
         pipeline.serve(plan, exchange, record);
     }
 

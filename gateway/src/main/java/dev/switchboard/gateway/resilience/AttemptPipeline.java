@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
+import dev.switchboard.gateway.capability.CapabilityCheck;
+import dev.switchboard.gateway.capability.Feature;
+import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -65,6 +69,27 @@ public class AttemptPipeline {
         return chain;
     }
 
+    /**
+     * The feature that keeps every target of the model and its fallbacks from serving the request, by their
+     * declared capabilities; null when at least one target can. Targets that cannot are skipped during the
+     * exchange (see {@link RequestPlan#servable}), so the client gets this refusal only when none is left.
+     */
+    public static Feature unservable(ActiveTable table, ModelRoute route, RequestFeatures features) {
+        Feature first = null;
+        for (ModelRoute candidate : chain(table, route)) {
+            for (Target target : candidate.targets()) {
+                Feature unsupported = CapabilityCheck.firstUnsupported(features, table.table().provider(target.provider()), target.model());
+                if (unsupported == null) {
+                    return null;
+                }
+                if (first == null) {
+                    first = unsupported;
+                }
+            }
+        }
+        return first;
+    }
+
     /** Why a target cannot be tried now, or null when it can. */
     Refusal refusal(ActiveTable table, Target target) {
         UpstreamProvider provider = table.table().provider(target.provider());
@@ -83,11 +108,12 @@ public class AttemptPipeline {
         UNSUPPORTED, BREAKER_OPEN, NO_KEY
     }
 
-    TargetView view(ActiveTable table) {
+    /** What the strategies see for one request: only targets that can serve it and are not refused right now. */
+    TargetView view(ActiveTable table, Predicate<Target> servable) {
         return new TargetView() {
             @Override
             public boolean available(Target target) {
-                return refusal(table, target) == null;
+                return servable.test(target) && refusal(table, target) == null;
             }
 
             @Override

@@ -57,7 +57,7 @@ final class Exchange {
         this.reply = reply;
         this.record = record;
         this.retry = RetryPolicy.of(plan.table().table().settings());
-        this.view = pipeline.view(plan.table());
+        this.view = pipeline.view(plan.table(), plan::servable);
         this.chain = AttemptPipeline.chain(plan.table(), plan.route());
         long deadlineMs = plan.table().table().settings().deadlineMs();
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
@@ -172,6 +172,9 @@ final class Exchange {
         long best = Long.MAX_VALUE;
         for (ModelRoute route : chain) {
             for (Target target : route.targets()) {
+                if (!plan.servable(target)) {
+                    continue;
+                }
                 Refusal refusal = pipeline.refusal(plan.table(), target);
                 if (refusal == null) {
                     return 0;
@@ -207,7 +210,7 @@ final class Exchange {
         for (ModelRoute route : chain) {
             for (Target target : route.targets()) {
                 Refusal refusal = pipeline.refusal(plan.table(), target);
-                if (refusal == Refusal.UNSUPPORTED) {
+                if (refusal == Refusal.UNSUPPORTED || !plan.servable(target)) {
                     continue;
                 }
                 unsupportedOnly = false;

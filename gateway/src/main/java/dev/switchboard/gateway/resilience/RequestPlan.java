@@ -1,8 +1,11 @@
 package dev.switchboard.gateway.resilience;
 
+import dev.switchboard.gateway.capability.CapabilityCheck;
+import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute;
+import dev.switchboard.routing.ModelRoute.Target;
 
 /**
  * What the pipeline needs to serve one request.
@@ -13,8 +16,14 @@ import dev.switchboard.routing.ModelRoute;
  * @param stream     whether the client asked for a stream
  * @param requestId  sent upstream as x-request-id
  * @param sessionKey the affinity key (header value or client key), or null for none
+ * @param features   what the request uses, to skip targets declared unable to serve it; null skips nothing
  * @param body       the upstream body for each attempt
  */
 public record RequestPlan(ActiveTable table, ModelRoute route, Operation operation, boolean stream, String requestId,
-        String sessionKey, UpstreamBody body) {
+        String sessionKey, RequestFeatures features, UpstreamBody body) {
+
+    /** Whether the target's declared capabilities cover everything the request uses. */
+    boolean servable(Target target) {
+        return features == null || CapabilityCheck.firstUnsupported(features, table.table().provider(target.provider()), target.model()) == null;
+    }
 }

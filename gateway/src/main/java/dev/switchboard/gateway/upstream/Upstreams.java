@@ -4,6 +4,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.upstream.azure.AzureOpenAiUpstream;
 import dev.switchboard.gateway.upstream.ollama.OllamaUpstream;
+import dev.switchboard.gateway.upstream.gemini.GeminiUpstream;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -33,6 +34,7 @@ public class Upstreams {
     private SimulatedUpstream simulated;
     private OllamaUpstream ollama;
     private AzureOpenAiUpstream azure;
+    private GeminiUpstream gemini;
 
     @PostConstruct
     void start() {
@@ -48,6 +50,7 @@ public class Upstreams {
         simulated = new SimulatedUpstream(vertx);
         ollama = new OllamaUpstream(vertx, client);
         azure = new AzureOpenAiUpstream(vertx, client);
+        gemini = new GeminiUpstream(vertx, client);
     }
 
     @PreDestroy
@@ -62,6 +65,7 @@ public class Upstreams {
             case "Simulated" -> simulated;
             case "Ollama" -> ollama;
             case "AzureOpenAI" -> azure;
+            case "Gemini" -> gemini;
             default -> null;
         };
     }
