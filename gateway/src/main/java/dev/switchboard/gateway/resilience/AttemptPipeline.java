@@ -54,6 +54,9 @@ public class AttemptPipeline {
 
     /** The requested model and its fallbacks, breadth first (fallbacks of fallbacks after the direct ones), each once. */
     static List<ModelRoute> chain(ActiveTable table, ModelRoute route) {
+        if (route.fallbacks().isEmpty()) {
+            return List.of(route);
+        }
         List<ModelRoute> chain = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         chain.add(route);

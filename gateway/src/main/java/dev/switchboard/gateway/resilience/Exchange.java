@@ -50,6 +50,8 @@ final class Exchange {
     private long backoffTimer = -1;
     private long deadlineTimer = -1;
     private boolean finished;
+    /** A target was skipped because the request body could not be made for it. */
+    private boolean unservable;
 
     Exchange(AttemptPipeline pipeline, RequestPlan plan, ClientReply reply, RequestRecord record) {
         this.pipeline = pipeline;
@@ -118,6 +120,13 @@ final class Exchange {
             state.breaker().release();
             return false;
         }
+        Buffer body = plan.body().forAttempt(provider, target);
+        if (body == null) {
+            // This target cannot take this request (e.g. an operation its provider type lacks): not its fault.
+            state.breaker().release();
+            unservable = true;
+            return false;
+        }
         attempts++;
         if (currentRoute != plan.route() && !fallbackCounted) {
             fallbackCounted = true;
@@ -130,7 +139,7 @@ final class Exchange {
         Attempt attempt = new Attempt(currentRoute, target, provider, state, pool, key);
         current = attempt;
         state.started();
-        UpstreamRequest request = new UpstreamRequest(provider, key.value(), plan.operation(), plan.body().forAttempt(provider, target),
+        UpstreamRequest request = new UpstreamRequest(provider, key.value(), plan.operation(), body,
                 plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()));
         attempt.call = upstream.send(request, attempt);
         return true;
@@ -214,6 +223,10 @@ final class Exchange {
                     continue;
                 }
                 unsupportedOnly = false;
+                if (refusal == null) {
+                    // Admitted, then skipped because no body could be made for it (see UpstreamBody).
+                    continue;
+                }
                 if (refusal == Refusal.NO_KEY) {
                     keyWait = Math.min(keyWait, pipeline.health.keys(target.provider()).millisUntilUsable(target.model()));
                 } else {
@@ -222,7 +235,10 @@ final class Exchange {
                 }
             }
         }
-        if (unsupportedOnly) {
+        if (unservable && keyWait == Long.MAX_VALUE && breakerWait == Long.MAX_VALUE) {
+            fail(new ExchangeError(400, "invalid_request_error", "unsupported_by_targets",
+                    "No target of model " + plan.route().name() + " can serve this request.", null, null));
+        } else if (unsupportedOnly) {
             UpstreamProvider provider = plan.table().table().provider(plan.route().targets().get(0).provider());
             record.provider = provider.name();
             pipeline.gatewayMetrics.upstreamError(provider.name(), "unsupported");

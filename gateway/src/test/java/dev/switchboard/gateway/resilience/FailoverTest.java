@@ -260,6 +260,49 @@ class FailoverTest {
                 .contains("switchboard_upstream_attempts_total{model=\"key-quarantine\",outcome=\"auth_failed\",provider=\"half-bad-keys\"}");
     }
 
+    @jakarta.inject.Inject
+    AttemptPipeline pipeline;
+    @jakarta.inject.Inject
+    dev.switchboard.gateway.table.RoutingState state;
+    @jakarta.inject.Inject
+    io.vertx.core.Vertx vertx;
+
+    @Test
+    void aRequestNoTargetCanTakeIsRefusedWithoutBlamingAnyTarget() throws Exception {
+        var table = state.current();
+        List<Object> before = fo500Breakers();
+        var errors = new java.util.concurrent.CompletableFuture<ExchangeError>();
+        ClientReply reply = new ClientReply() {
+            @Override
+            public dev.switchboard.gateway.upstream.UpstreamListener deliver(Served served, dev.switchboard.gateway.upstream.UpstreamCall call) {
+                throw new AssertionError("nothing may be delivered");
+            }
+
+            @Override
+            public void fail(ExchangeError error) {
+                errors.complete(error);
+            }
+
+            @Override
+            public void onClientGone(Runnable action) {
+            }
+        };
+        RequestPlan plan = new RequestPlan(table, table.table().model("fo-500"), dev.switchboard.gateway.upstream.Operation.CHAT, false,
+                "req-unservable", null, (provider, target) -> null);
+        vertx.runOnContext(v -> pipeline.serve(plan, reply, new dev.switchboard.gateway.telemetry.RequestRecord("req-unservable", null, "chat")));
+
+        ExchangeError error = errors.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(error.status()).isEqualTo(400);
+        assertThat(error.code()).isEqualTo("unsupported_by_targets");
+        assertThat(fo500Breakers()).as("no breaker counted anything").isEqualTo(before);
+    }
+
+    private List<Object> fo500Breakers() {
+        return targets().getJsonArray("targets").stream().map(JsonObject.class::cast)
+                .filter(t -> t.getString("upstreamModel").endsWith("~fo-500"))
+                .map(t -> (Object) (t.getString("breaker") + "/" + t.getInteger("consecutiveFailures"))).toList();
+    }
+
     private static int received(String upstreamModel) {
         return (int) ResilienceTestResource.simulator().received().stream()
                 .filter(r -> upstreamModel.equals(r.body().getString("model"))).count();
