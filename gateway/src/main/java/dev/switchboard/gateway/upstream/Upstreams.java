@@ -2,6 +2,8 @@ package dev.switchboard.gateway.upstream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.upstream.anthropic.AnthropicUpstream;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -28,6 +30,7 @@ public class Upstreams {
     private HttpClient client;
     private OpenAiUpstream openAi;
     private SimulatedUpstream simulated;
+    private AnthropicUpstream anthropic;
 
     @PostConstruct
     void start() {
@@ -41,6 +44,7 @@ public class Upstreams {
         client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
         openAi = new OpenAiUpstream(vertx, client);
         simulated = new SimulatedUpstream(vertx);
+        anthropic = new AnthropicUpstream(vertx, client);
     }
 
     @PreDestroy
@@ -53,6 +57,7 @@ public class Upstreams {
         return switch (type) {
             case "OpenAI", "OpenAICompatible", "Ollama" -> openAi;
             case "Simulated" -> simulated;
+            case "Anthropic" -> anthropic;
             default -> null;
         };
     }
