@@ -327,7 +327,7 @@ public final class AnthropicSimulator implements AutoCloseable {
             JsonObject block = answer.content().getJsonObject(i);
             if ("text".equals(block.getString("type"))) {
                 event(out, "content_block_start", blockStart(i, new JsonObject().put("type", "text").put("text", "")));
-                String[] words = block.getString("text").split(" ");
+                String[] words = block.getString("text").split(" ", -1);
                 for (int w = 0; w < words.length; w++) {
                     event(out, "content_block_delta", blockDelta(i, new JsonObject().put("type", "text_delta")
                             .put("text", w == 0 ? words[w] : " " + words[w])));
