@@ -37,6 +37,15 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
         return openAi;
     }
 
+    /**
+     * After the unrestricted GatewayTestResource, which Quarkus applies to every test class: resources of a later
+     * order override the configuration of earlier ones, so this table is the one served.
+     */
+    @Override
+    public int order() {
+        return 100;
+    }
+
     @Override
     public Map<String, String> start() {
         try {
