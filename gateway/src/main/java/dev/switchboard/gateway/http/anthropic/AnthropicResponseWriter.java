@@ -26,6 +26,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     private SseDecoder decoder;
     private Buffer buffered;
     private Buffer out;
+    /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
+    private boolean abandoned;
 
     public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
             String publicModel, boolean stream) {
@@ -70,6 +72,10 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         }
         decoder.feed(chunk);
         flush();
+        if (abandoned) {
+            call.cancel();
+            end();
+        }
     }
 
     @Override
@@ -118,7 +124,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         if (problem != null) {
             record.errorCode = "untranslatable_stream";
             events.error(out, "api_error", problem);
-            call.cancel();
+            abandoned = true;
         }
     }
 
@@ -129,9 +135,10 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     }
 
     private void relayJson() {
+        JsonObject completion;
         JsonObject message;
         try {
-            JsonObject completion = new JsonObject(buffered);
+            completion = new JsonObject(buffered);
             message = ChatToMessage.translate(completion, messageId, publicModel);
         } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
             metrics.upstreamError(record.provider, "invalid_response");
@@ -139,7 +146,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             fail(new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be translated."));
             return;
         }
-        readUsage(AnthropicUsage.fromOpenAi(new JsonObject(buffered).getJsonObject("usage")));
+        readUsage(AnthropicUsage.fromOpenAi(completion.getJsonObject("usage")));
         sendJson(200, message.toBuffer());
     }
 

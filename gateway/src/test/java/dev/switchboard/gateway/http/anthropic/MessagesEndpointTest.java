@@ -222,6 +222,20 @@ class MessagesEndpointTest {
     }
 
     @Test
+    void usageIsAccountedOnBothPaths() throws Exception {
+        for (String model : List.of("claude", "gpt")) {
+            assertThat(post(request(model, false, ""), "x-api-key", KEY).statusCode()).isEqualTo(200);
+            assertThat(post(request(model, true, ""), "x-api-key", KEY).statusCode()).isEqualTo(200);
+        }
+        String metrics = Http.get(URI.create(messages.toString()).resolve("/q/metrics")).body();
+
+        assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"input\",model=\"claude\",provider=\"anthropic-main\"} [1-9]");
+        assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"output\",model=\"claude\",provider=\"anthropic-main\"} [1-9]");
+        assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"output\",model=\"gpt\",provider=\"openai-main\"} [1-9]");
+        assertThat(metrics).containsPattern("switchboard_requests_total\\{endpoint=\"messages\",model=\"gpt\",provider=\"openai-main\",status=\"200\"} [1-9]");
+    }
+
+    @Test
     void wrongMethodAnswersInAnthropicsEnvelope() throws Exception {
         HttpResponse<String> response = Http.send("GET", URI.create(messages.toString()), null);
 
