@@ -34,7 +34,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The upstream model name injects errors: {@code rate-limited} (429 with retry-after 7 and anthropic-ratelimit
  * headers), {@code overloaded} (529), {@code unauthorized} (401), {@code forbidden} (403), {@code missing} (404),
  * {@code too-large} (413), {@code fail-500} (500), {@code stream-error} (an `error` event mid-stream; 529 when not
- * streaming), {@code break-stream} (drops the connection mid-stream), {@code cached-*} (reports cache reads).
+ * streaming), {@code break-stream} (drops the connection mid-stream), {@code endless-stream} (a text delta every 50 ms
+ * until the client goes away, counted in {@link #cancelledStreams()}), {@code cached-*} (reports cache reads).
  * Streams follow the documented event sequence, tool inputs arrive as input_json_delta fragments.
  */
 public final class AnthropicSimulator implements AutoCloseable {
@@ -47,6 +48,7 @@ public final class AnthropicSimulator implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger cancelledStreams = new AtomicInteger();
 
     private AnthropicSimulator(Vertx vertx, HttpServer server) {
         this.vertx = vertx;
@@ -80,6 +82,11 @@ public final class AnthropicSimulator implements AutoCloseable {
 
     public Received last() {
         return received.peekLast();
+    }
+
+    /** Streams whose client connection closed before the simulator finished them. */
+    public int cancelledStreams() {
+        return cancelledStreams.get();
     }
 
     @Override
@@ -147,6 +154,7 @@ public final class AnthropicSimulator implements AutoCloseable {
                 }
             }
             case "break-stream" -> stream(ctx, body, false, true);
+            case "endless-stream" -> endless(ctx, body);
             default -> {
                 if (stream) {
                     stream(ctx, body, false, false);
@@ -363,6 +371,32 @@ public final class AnthropicSimulator implements AutoCloseable {
                 .put("usage", new JsonObject().put("output_tokens", answer.outputTokens())));
         event(out, "message_stop", new JsonObject().put("type", "message_stop"));
         response.end(out.toString());
+    }
+
+    private void endless(RoutingContext ctx, JsonObject body) {
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        JsonObject start = message(body, new Answer(new JsonArray(), null, null, 1)).put("stop_reason", null);
+        StringBuilder out = new StringBuilder();
+        event(out, "message_start", new JsonObject().put("type", "message_start").put("message", start));
+        event(out, "content_block_start", blockStart(0, new JsonObject().put("type", "text").put("text", "")));
+        response.write(out.toString());
+        long[] timer = new long[1];
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer[0]);
+            cancelledStreams.incrementAndGet();
+        });
+        timer[0] = vertx.setPeriodic(50, id -> {
+            if (!response.closed()) {
+                StringBuilder tick = new StringBuilder();
+                event(tick, "content_block_delta", blockDelta(0, new JsonObject().put("type", "text_delta").put("text", " tick")));
+                response.write(tick.toString());
+            }
+        });
+        vertx.setTimer(TimeUnit.MINUTES.toMillis(10), id -> {
+            vertx.cancelTimer(timer[0]);
+            response.end();
+        });
     }
 
     private static JsonObject blockStart(int index, JsonObject block) {

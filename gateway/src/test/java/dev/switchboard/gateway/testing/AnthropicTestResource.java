@@ -79,12 +79,12 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
         models.add(TestTables.route("claude", "Weighted", TestTables.target("anthropic-main", "claude-sim")));
         models.add(TestTables.route("claude-cached", "Weighted", TestTables.target("anthropic-main", "cached-claude")));
         for (String failure : List.of("rate-limited", "overloaded", "unauthorized", "forbidden", "missing", "too-large", "fail-500",
-                "stream-error", "break-stream")) {
+                "stream-error", "break-stream", "endless-stream")) {
             models.add(TestTables.route("claude-" + failure, "Weighted", TestTables.target("anthropic-main", failure)));
         }
         models.add(TestTables.route("claude-down", "Weighted", TestTables.target("anthropic-down", "claude-sim")));
         models.add(TestTables.route("gpt", "Weighted", TestTables.target("openai-main", "upstream-gpt")));
-        for (String failure : List.of("rate-limited", "fail-500", "break-stream", "unauthorized")) {
+        for (String failure : List.of("rate-limited", "fail-500", "break-stream", "unauthorized", "endless-stream")) {
             models.add(TestTables.route("gpt-" + failure, "Weighted", TestTables.target("openai-main", failure)));
         }
         models.add(TestTables.route("sim", "Weighted", TestTables.target("simulated", "sim-model")));

@@ -2,11 +2,19 @@ package dev.switchboard.gateway.http.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -233,6 +241,41 @@ class MessagesEndpointTest {
         assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"output\",model=\"claude\",provider=\"anthropic-main\"} [1-9]");
         assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"output\",model=\"gpt\",provider=\"openai-main\"} [1-9]");
         assertThat(metrics).containsPattern("switchboard_requests_total\\{endpoint=\"messages\",model=\"gpt\",provider=\"openai-main\",status=\"200\"} [1-9]");
+    }
+
+    static Stream<Arguments> endlessStreams() {
+        return Stream.of(Arguments.of("/v1/messages", "claude-endless-stream", "anthropic"), Arguments.of("/v1/messages", "gpt-endless-stream", "openai"),
+                Arguments.of("/v1/chat/completions", "claude-endless-stream", "anthropic"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("endlessStreams")
+    void clientDisconnectCancelsTheUpstream(String path, String model, String upstream) throws Exception {
+        IntSupplier cancelled = upstream.equals("anthropic")
+                ? () -> AnthropicTestResource.anthropic().cancelledStreams()
+                : () -> AnthropicTestResource.openAi().cancelledStreams();
+        int before = cancelled.getAsInt();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(messages.toString()).resolve(path))
+                .timeout(Duration.ofSeconds(30)).header("content-type", "application/json").header("x-api-key", KEY)
+                .header("authorization", "Bearer " + KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(request(model, true, ""))).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        // Reading until the first tick, then closing the body, drops the connection mid-stream.
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = reader.readLine();
+            } while (line != null && !line.contains("tick"));
+            assertThat(line).contains("tick");
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (cancelled.getAsInt() == before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(cancelled.getAsInt()).isGreaterThan(before);
     }
 
     @Test
