@@ -35,7 +35,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * headers), {@code overloaded} (529), {@code unauthorized} (401), {@code forbidden} (403), {@code missing} (404),
  * {@code too-large} (413), {@code fail-500} (500), {@code stream-error} (an `error` event mid-stream; 529 when not
  * streaming), {@code break-stream} (drops the connection mid-stream), {@code endless-stream} (a text delta every 50 ms
- * until the client goes away, counted in {@link #cancelledStreams()}), {@code cached-*} (reports cache reads).
+ * until the client goes away, counted in {@link #cancelledStreams()}), {@code slow-<ms>} (waits that long before
+ * answering), {@code cached-*} (reports cache reads).
  * Streams follow the documented event sequence, tool inputs arrive as input_json_delta fragments.
  */
 public final class AnthropicSimulator implements AutoCloseable {
@@ -131,6 +132,15 @@ public final class AnthropicSimulator implements AutoCloseable {
             return;
         }
         String model = body.getString("model");
+        if (model.startsWith("slow-")) {
+            vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, model));
+            return;
+        }
+        reply(ctx, body, model);
+    }
+
+    private void reply(RoutingContext ctx, JsonObject body, String model) {
+        HttpServerResponse response = ctx.response();
         boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
         switch (model) {
             case "rate-limited" -> {

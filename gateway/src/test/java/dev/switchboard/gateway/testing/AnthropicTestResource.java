@@ -72,6 +72,8 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
         Timeouts timeouts = new Timeouts(2_000, 30_000, 30_000, 60_000);
         List<UpstreamProvider> providers = List.of(
                 new UpstreamProvider("anthropic-main", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("anthropic-impatient", "Anthropic", anthropic.baseUrl(), null, Map.of(),
+                        new Timeouts(2_000, 300, 30_000, 60_000), null, null, keys, null),
                 new UpstreamProvider("anthropic-down", "Anthropic", "http://127.0.0.1:1", null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-main", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 TestTables.simulated("simulated"));
@@ -82,6 +84,7 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
                 "stream-error", "break-stream", "endless-stream")) {
             models.add(TestTables.route("claude-" + failure, "Weighted", TestTables.target("anthropic-main", failure)));
         }
+        models.add(TestTables.route("claude-slow", "Weighted", TestTables.target("anthropic-impatient", "slow-2000")));
         models.add(TestTables.route("claude-down", "Weighted", TestTables.target("anthropic-down", "claude-sim")));
         models.add(TestTables.route("gpt", "Weighted", TestTables.target("openai-main", "upstream-gpt")));
         for (String failure : List.of("rate-limited", "fail-500", "break-stream", "unauthorized", "endless-stream")) {

@@ -22,9 +22,9 @@ public final class ChatToMessages {
 
     private static final Set<String> TRANSLATED = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "stop", "stream", "stream_options", "tools", "tool_choice", "parallel_tool_calls",
-            "response_format", "user");
-    /** Fields that only concern OpenAI's own bookkeeping (stored completions, tiers), never the generated text. */
-    private static final Set<String> IGNORED = Set.of("metadata", "store", "service_tier");
+            "response_format", "user", "safety_identifier");
+    /** Fields that only concern OpenAI's own bookkeeping (stored completions, tiers, its prompt cache), never the generated text. */
+    private static final Set<String> IGNORED = Set.of("metadata", "store", "service_tier", "prompt_cache_key");
     private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
     /** The Anthropic body, plus what the response translation must know about the request. */
@@ -52,8 +52,10 @@ public final class ChatToMessages {
         if (chat.getValue("stream") instanceof Boolean stream) {
             out.put("stream", stream);
         }
-        if (chat.getValue("user") instanceof String user) {
-            out.put("metadata", new JsonObject().put("user_id", user));
+        // safety_identifier is OpenAI's successor of user: both name the end user, as metadata.user_id does.
+        Object user = chat.getValue("safety_identifier") instanceof String id ? id : chat.getValue("user");
+        if (user instanceof String id) {
+            out.put("metadata", new JsonObject().put("user_id", id));
         }
         String jsonTool = tools(chat, out);
         boolean includeUsage = chat.getValue("stream_options") instanceof JsonObject options

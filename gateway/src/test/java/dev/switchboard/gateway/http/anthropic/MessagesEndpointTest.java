@@ -91,7 +91,8 @@ class MessagesEndpointTest {
                 new Case("server error (translated)", request("gpt-fail-500", false, ""), key, 500, "api_error"),
                 new Case("provider refuses the gateway's key (translated)", request("gpt-unauthorized", false, ""), key, 502, "api_error"),
                 new Case("provider refuses the gateway's key (passthrough)", request("claude-unauthorized", false, ""), key, 502, "api_error"),
-                new Case("provider unreachable", request("claude-down", true, ""), key, 502, "api_error"));
+                new Case("provider unreachable", request("claude-down", true, ""), key, 502, "api_error"),
+                new Case("provider too slow", request("claude-slow", false, ""), key, 504, "api_error"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -173,6 +173,7 @@ class AnthropicAdapterTest {
                 new Failure("claude-too-large", hi, 413, "request_too_large"),
                 new Failure("claude-fail-500", hi, 500, "api_error"),
                 new Failure("claude-down", hi, 502, "upstream_connect"),
+                new Failure("claude-slow", hi, 504, "upstream_timeout"),
                 // Refused by the translation, naming the feature.
                 new Failure("claude", hi + ",\"n\":2", 400, "unsupported_feature"),
                 new Failure("claude", hi + ",\"logprobs\":true", 400, "unsupported_feature"),
