@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.http;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.http.anthropic.AnthropicError;
@@ -140,9 +143,31 @@ public class MessagesHandler {
         MessagesRelay relay = passthrough
                 ? new AnthropicPassthroughWriter(ctx, record, telemetry, metrics, model, record.stream)
                 : new AnthropicResponseWriter(ctx, record, telemetry, metrics, model, record.stream);
-        UpstreamRequest request = new UpstreamRequest(provider, keys.nextKey(table, provider),
+        UpstreamRequest request = new UpstreamRequest(passthrough ? withClientVersionHeaders(ctx, provider) : provider,
+                keys.nextKey(table, provider),
                 passthrough ? Operation.MESSAGES : Operation.CHAT, upstreamBody.toBuffer(), record.stream, record.requestId);
         relay.start(upstream.send(request, relay));
+    }
+
+    /**
+     * A passthrough request keeps the client's `anthropic-version` and `anthropic-beta`: its body was written for
+     * them. (For translated targets they mean nothing; the body fields a beta unlocks are refused by the translation.)
+     */
+    private static UpstreamProvider withClientVersionHeaders(RoutingContext ctx, UpstreamProvider provider) {
+        String version = ctx.request().getHeader("anthropic-version");
+        String beta = ctx.request().getHeader("anthropic-beta");
+        if (version == null && beta == null) {
+            return provider;
+        }
+        Map<String, String> headers = new HashMap<>(provider.headers());
+        if (version != null) {
+            headers.put("anthropic-version", version);
+        }
+        if (beta != null) {
+            headers.put("anthropic-beta", beta);
+        }
+        return new UpstreamProvider(provider.name(), provider.type(), provider.endpoint(), provider.apiVersion(), headers,
+                provider.timeouts(), provider.limits(), provider.pricing(), provider.credentials(), provider.simulation());
     }
 
     private void reject(RoutingContext ctx, RequestRecord record, AnthropicError error) {

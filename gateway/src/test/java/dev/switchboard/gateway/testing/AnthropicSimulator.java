@@ -42,7 +42,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class AnthropicSimulator implements AutoCloseable {
 
     /** What the simulator received. */
-    public record Received(String path, String apiKey, String version, JsonObject body) {
+    public record Received(String path, String apiKey, String version, String beta, JsonObject body) {
     }
 
     private final Vertx vertx;
@@ -124,7 +124,7 @@ public final class AnthropicSimulator implements AutoCloseable {
             error(response, 400, "invalid_request_error", "There was an error parsing the body of your request.");
             return;
         }
-        received.add(new Received(ctx.request().path(), apiKey, version, body));
+        received.add(new Received(ctx.request().path(), apiKey, version, ctx.request().getHeader("anthropic-beta"), body));
         try {
             AnthropicRequestRules.validate(body);
         } catch (AnthropicRequestRules.Invalid e) {
