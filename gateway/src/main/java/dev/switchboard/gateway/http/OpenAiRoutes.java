@@ -18,11 +18,14 @@ public class OpenAiRoutes {
     InferenceHandler inference;
     @Inject
     ModelsHandler models;
+    @Inject
+    MessagesHandler messages;
 
     void register(@Observes Router router) {
         router.post("/v1/chat/completions").handler(ctx -> inference.handle(ctx, Operation.CHAT));
         router.post("/v1/completions").handler(ctx -> inference.handle(ctx, Operation.COMPLETIONS));
         router.post("/v1/embeddings").handler(ctx -> inference.handle(ctx, Operation.EMBEDDINGS));
+        router.post("/v1/messages").handler(messages::handle);
         router.get("/v1/models").handler(models::list);
         // Model ids may contain slashes (e.g. meta-llama/Llama-3.1-8B), so the id is the whole rest of the path.
         router.getWithRegex("/v1/models/(?<id>.+)").handler(models::retrieve);
@@ -30,6 +33,7 @@ public class OpenAiRoutes {
         router.route("/v1/chat/completions").handler(ctx -> methodNotAllowed(ctx, "POST"));
         router.route("/v1/completions").handler(ctx -> methodNotAllowed(ctx, "POST"));
         router.route("/v1/embeddings").handler(ctx -> methodNotAllowed(ctx, "POST"));
+        router.route("/v1/messages").handler(messages::methodNotAllowed);
         router.route("/v1/models").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.routeWithRegex("/v1/models/.+").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.route("/v1/*").handler(OpenAiRoutes::notFound);

@@ -4,7 +4,9 @@ package dev.switchboard.gateway.upstream;
 public enum Operation {
     CHAT("/chat/completions"),
     COMPLETIONS("/completions"),
-    EMBEDDINGS("/embeddings");
+    EMBEDDINGS("/embeddings"),
+    /** Anthropic's Messages API, relayed untranslated from /v1/messages to Anthropic providers. */
+    MESSAGES("/messages");
 
     private final String path;
 

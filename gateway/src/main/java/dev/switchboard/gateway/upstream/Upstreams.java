@@ -5,6 +5,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.switchboard.gateway.upstream.azure.AzureOpenAiUpstream;
 import dev.switchboard.gateway.upstream.ollama.OllamaUpstream;
 import dev.switchboard.gateway.upstream.gemini.GeminiUpstream;
+import dev.switchboard.gateway.upstream.anthropic.AnthropicUpstream;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -35,6 +36,7 @@ public class Upstreams {
     private OllamaUpstream ollama;
     private AzureOpenAiUpstream azure;
     private GeminiUpstream gemini;
+    private AnthropicUpstream anthropic;
 
     @PostConstruct
     void start() {
@@ -51,6 +53,7 @@ public class Upstreams {
         ollama = new OllamaUpstream(vertx, client);
         azure = new AzureOpenAiUpstream(vertx, client);
         gemini = new GeminiUpstream(vertx, client);
+        anthropic = new AnthropicUpstream(vertx, client);
     }
 
     @PreDestroy
@@ -66,6 +69,7 @@ public class Upstreams {
             case "Ollama" -> ollama;
             case "AzureOpenAI" -> azure;
             case "Gemini" -> gemini;
+            case "Anthropic" -> anthropic;
             default -> null;
         };
     }

@@ -9,7 +9,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * A {@link GeminiSimulator} and Provider/ModelGroup/Secret YAML pointing at it, served in local mode, so every
  * Gemini test goes CR → compiler → routing table → gateway → adapter → simulator. The provider {@code gemini-lite}
- * declares capabilities (no images, no tools, except for its model {@code gemini-vision}).
+ * declares capabilities (no images, no tools, except for its model {@code gemini-vision}); the group {@code mixed}
+ * prefers it and has a capable second tier.
  */
 public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -119,6 +120,16 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
                     spec:
                       model: vision
                       targets: [{provider: gemini-lite, model: gemini-vision}]
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: ModelGroup
+                    metadata: {name: mixed}
+                    spec:
+                      model: mixed
+                      strategy: Priority
+                      targets:
+                      - {provider: gemini-lite, model: gemini-lite, priority: 0}
+                      - {provider: gemini, model: gemini-2.5-flash, priority: 1}
                     """.formatted(KEY, simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), simulator.endpoint()));
             for (Map.Entry<String, String> model : MODELS.entrySet()) {
                 yaml.append("""

@@ -35,7 +35,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <li>{@code truncated-stream}: streams two chunks and ends the response without {@code [DONE]};</li>
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
- * <li>anything else: echoes the last user message (or calls the first tool when tools are given).</li>
+ * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
+ * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
  * Anything after a {@code ~} in the model name is ignored, so tests can give each target its own name (and its
  * own circuit breaker) with the same behaviour. Every request is recorded for assertions, and requests still
@@ -222,9 +223,8 @@ public final class OpenAiSimulator implements AutoCloseable {
         JsonObject choice = new JsonObject().put("index", 0).put("finish_reason", "stop").put("logprobs", null);
         if (chat) {
             JsonObject message = new JsonObject().put("role", "assistant");
-            JsonArray tools = body.getJsonArray("tools");
-            if (tools != null && !tools.isEmpty()) {
-                String name = tools.getJsonObject(0).getJsonObject("function").getString("name");
+            String name = toolToCall(body);
+            if (name != null) {
                 message.putNull("content").put("tool_calls", new JsonArray().add(new JsonObject()
                         .put("id", "call_1").put("type", "function")
                         .put("function", new JsonObject().put("name", name).put("arguments", "{}"))));
@@ -239,6 +239,14 @@ public final class OpenAiSimulator implements AutoCloseable {
         return new JsonObject().put("id", "cmpl-sim").put("object", chat ? "chat.completion" : "text_completion")
                 .put("created", 1_700_000_000).put("model", body.getString("model"))
                 .put("choices", new JsonArray().add(choice)).put("usage", usage());
+    }
+
+    /** The first tool's name when the answer should call it, else null. */
+    private static String toolToCall(JsonObject body) {
+        JsonArray tools = body.getJsonArray("tools");
+        JsonArray messages = body.getJsonArray("messages", new JsonArray());
+        boolean answeringTool = !messages.isEmpty() && "tool".equals(messages.getJsonObject(messages.size() - 1).getString("role"));
+        return tools == null || tools.isEmpty() || answeringTool ? null : tools.getJsonObject(0).getJsonObject("function").getString("name");
     }
 
     private static JsonObject chunk(JsonObject body, boolean chat, String text, boolean first) {
@@ -263,12 +271,28 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     private static void stream(HttpServerResponse response, JsonObject body, boolean chat) {
         response.setChunked(true).putHeader("content-type", "text/event-stream");
-        String[] words = answerText(body, chat).split(" ");
-        for (int i = 0; i < words.length; i++) {
-            response.write(sse(chunk(body, chat, i == 0 ? words[i] : " " + words[i], i == 0)));
+        String tool = chat ? toolToCall(body) : null;
+        if (tool != null) {
+            JsonObject call = new JsonObject().put("index", 0).put("id", "call_1").put("type", "function")
+                    .put("function", new JsonObject().put("name", tool).put("arguments", ""));
+            JsonObject first = chunk(body, true, null, true);
+            first.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").putNull("content").put("tool_calls", new JsonArray().add(call));
+            response.write(sse(first));
+            for (String fragment : new String[] { "{", "}" }) {
+                JsonObject next = chunk(body, true, null, false);
+                next.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").remove("content");
+                next.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").put("tool_calls", new JsonArray()
+                        .add(new JsonObject().put("index", 0).put("function", new JsonObject().put("arguments", fragment))));
+                response.write(sse(next));
+            }
+        } else {
+            String[] words = answerText(body, chat).split(" ");
+            for (int i = 0; i < words.length; i++) {
+                response.write(sse(chunk(body, chat, i == 0 ? words[i] : " " + words[i], i == 0)));
+            }
         }
         JsonObject last = chunk(body, chat, "", false);
-        last.getJsonArray("choices").getJsonObject(0).put("finish_reason", "stop");
+        last.getJsonArray("choices").getJsonObject(0).put("finish_reason", tool != null ? "tool_calls" : "stop");
         response.write(sse(last));
         JsonObject options = body.getJsonObject("stream_options");
         if (options != null && options.getBoolean("include_usage", false)) {

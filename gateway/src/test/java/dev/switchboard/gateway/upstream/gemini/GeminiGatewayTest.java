@@ -435,4 +435,19 @@ class GeminiGatewayTest {
             assertThat(gemini().received()).hasSize(before + 1);
         }
     }
+
+    @Test
+    void aTargetThatCannotServeTheRequestIsSkippedForOneThatCan() {
+        JsonObject image = chatRequest(user(new JsonArray().add(new JsonObject().put("type", "image_url")
+                .put("image_url", new JsonObject().put("url", "data:image/png;base64," + PNG)))));
+
+        HttpResponse<String> text = post(chat, chatRequest(user("plain text")).put("model", "mixed"));
+        HttpResponse<String> withImage = post(chat, image.put("model", "mixed"));
+
+        assertThat(text.statusCode()).as(text.body()).isEqualTo(200);
+        assertThat(text.headers().firstValue("x-switchboard-provider")).as("the preferred tier serves plain text").hasValue("gemini-lite");
+        assertThat(withImage.statusCode()).as(withImage.body()).isEqualTo(200);
+        assertThat(withImage.headers().firstValue("x-switchboard-provider")).as("the text-only tier is skipped").hasValue("gemini");
+        assertThat(withImage.headers().firstValue("x-switchboard-attempts")).hasValue("1");
+    }
 }

@@ -1,0 +1,151 @@
+package dev.switchboard.gateway.http.anthropic;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What both /v1/messages relays share: the client disconnect cancels the upstream call, backpressure pauses it,
+ * errors take Anthropic's envelope (or its `error` event once a stream has started), and the request's books
+ * are closed exactly once.
+ */
+public abstract class MessagesRelay implements UpstreamListener {
+
+    private static final Logger LOG = Logger.getLogger(MessagesRelay.class);
+
+    protected final RoutingContext ctx;
+    protected final HttpServerResponse response;
+    protected final RequestRecord record;
+    protected final Telemetry telemetry;
+    protected final GatewayMetrics metrics;
+    /** The model name the client sent; responses carry it, never the upstream's name. */
+    protected final String publicModel;
+    protected UpstreamCall call;
+    protected boolean finished;
+
+    protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
+        this.ctx = ctx;
+        this.response = ctx.response();
+        this.record = record;
+        this.telemetry = telemetry;
+        this.metrics = metrics;
+        this.publicModel = publicModel;
+    }
+
+    /** Binds the upstream call, so a client that goes away stops it. */
+    public void start(UpstreamCall upstreamCall) {
+        this.call = upstreamCall;
+        response.closeHandler(v -> {
+            if (!finished) {
+                call.cancel();
+                record.status = RequestRecord.CLIENT_CLOSED;
+                complete();
+            }
+        });
+    }
+
+    /** Ends the exchange with an error before anything was sent. */
+    public void fail(AnthropicError error) {
+        if (finished) {
+            return;
+        }
+        record.status = error.status();
+        record.errorCode = record.errorCode != null ? record.errorCode : error.type();
+        error.send(ctx);
+        complete();
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        if (finished) {
+            return;
+        }
+        metrics.upstreamError(record.provider, failure.metricTag());
+        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
+        if (streaming()) {
+            streamBroke("The stream from provider " + record.provider + " broke before it was complete.");
+            return;
+        }
+        record.errorCode = switch (failure.kind()) {
+            case TIMEOUT -> "upstream_timeout";
+            case CONNECT -> "upstream_connect";
+            case BROKEN -> "upstream_broken";
+        };
+        fail(switch (failure.kind()) {
+            case TIMEOUT -> new AnthropicError(504, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
+            case CONNECT -> new AnthropicError(502, "api_error", "Provider " + record.provider + " could not be reached.");
+            case BROKEN -> new AnthropicError(502, "api_error",
+                    "The connection to provider " + record.provider + " broke before the response was complete.");
+        });
+    }
+
+    /** True once the SSE response head was sent. */
+    protected abstract boolean streaming();
+
+    /** Ends a started stream with an `error` event. */
+    protected void streamBroke(String message) {
+        record.errorCode = "stream_interrupted";
+        Buffer out = Buffer.buffer();
+        ChunksToEvents.event(out, "error", new AnthropicError(500, "api_error", message).toJson());
+        write(out);
+        end();
+    }
+
+    protected void startStream() {
+        record.status = 200;
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader("content-type", "text/event-stream")
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+    }
+
+    protected void write(Buffer out) {
+        if (finished || out.length() == 0) {
+            return;
+        }
+        record.markFirstByte();
+        response.write(out);
+        if (response.writeQueueFull() && call != null) {
+            call.pause();
+            response.drainHandler(v -> call.resume());
+        }
+    }
+
+    protected void end() {
+        if (!finished) {
+            response.end();
+            complete();
+        }
+    }
+
+    protected void sendJson(int status, Buffer body) {
+        record.status = status;
+        record.markFirstByte();
+        response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+        complete();
+    }
+
+    /** A provider that refuses the gateway's key must not look like the client's key was wrong. */
+    protected void failUpstreamAuth(int status) {
+        metrics.upstreamError(record.provider, "auth");
+        record.errorCode = "upstream_auth_failed";
+        fail(new AnthropicError(502, "api_error",
+                "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + status + ")."));
+    }
+
+    protected void complete() {
+        if (!finished) {
+            finished = true;
+            telemetry.finish(record);
+        }
+    }
+}

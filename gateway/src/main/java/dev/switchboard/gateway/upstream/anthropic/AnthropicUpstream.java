@@ -1,0 +1,194 @@
+package dev.switchboard.gateway.upstream.anthropic;
+
+import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.Upstream;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import dev.switchboard.gateway.upstream.UpstreamRequest;
+import dev.switchboard.routing.UpstreamProvider;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The `Anthropic` provider type: `POST {endpoint}/v1/messages` with `x-api-key` and `anthropic-version`. Chat
+ * requests are translated from OpenAI's format and the answers (JSON or SSE) back into it, so the gateway sees
+ * an OpenAI upstream; {@link Operation#MESSAGES} requests (from /v1/messages) are relayed untranslated.
+ */
+public final class AnthropicUpstream implements Upstream {
+
+    public static final String API_VERSION = "2023-06-01";
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    public AnthropicUpstream(Vertx vertx, HttpClient client) {
+        this.vertx = vertx;
+        this.client = client;
+    }
+
+    /** The endpoint is the API root (https://api.anthropic.com); one already ending in /v1 is taken as is. */
+    static String messagesUrl(UpstreamProvider provider) {
+        String endpoint = provider.endpoint().endsWith("/")
+                ? provider.endpoint().substring(0, provider.endpoint().length() - 1)
+                : provider.endpoint();
+        return (endpoint.endsWith("/v1") ? endpoint : endpoint + "/v1") + Operation.MESSAGES.path();
+    }
+
+    @Override
+    public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
+        if (request.operation() == Operation.MESSAGES) {
+            return AnthropicExchange.start(vertx, client, request, request.body(), messagesUrl(request.provider()), listener);
+        }
+        if (request.operation() != Operation.CHAT) {
+            return refuse(listener, new TranslationRefused(null,
+                    "Anthropic providers serve chat completions only, not " + request.operation().name().toLowerCase(java.util.Locale.ROOT) + "."));
+        }
+        ChatToMessages.Translation translation;
+        try {
+            translation = ChatToMessages.translate(new JsonObject(request.body()));
+        } catch (TranslationRefused e) {
+            return refuse(listener, e);
+        } catch (DecodeException | ClassCastException e) {
+            return refuse(listener, new TranslationRefused(null, "The request body is not a JSON object."));
+        }
+        TranslatingListener translating = new TranslatingListener(listener, translation, System.currentTimeMillis() / 1000);
+        return AnthropicExchange.start(vertx, client, request, translation.body().toBuffer(), messagesUrl(request.provider()), translating);
+    }
+
+    /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */
+    private UpstreamCall refuse(UpstreamListener listener, TranslationRefused refusal) {
+        JsonObject envelope = new JsonObject().put("error", new JsonObject().put("message", refusal.getMessage())
+                .put("type", "invalid_request_error").put("param", refusal.param()).put("code", "unsupported_feature"));
+        boolean[] cancelled = { false };
+        vertx.runOnContext(v -> {
+            if (!cancelled[0]) {
+                listener.onHead(400, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
+                listener.onChunk(envelope.toBuffer());
+                listener.onEnd();
+            }
+        });
+        return new UpstreamCall() {
+            @Override
+            public void cancel() {
+                cancelled[0] = true;
+            }
+
+            @Override
+            public void pause() {
+                // One small buffered answer: nothing to hold back.
+            }
+
+            @Override
+            public void resume() {
+                // See pause().
+            }
+        };
+    }
+
+    /** Turns Anthropic's answer into what an OpenAI server would have sent. */
+    private static final class TranslatingListener implements UpstreamListener {
+
+        private final UpstreamListener downstream;
+        private final ChatToMessages.Translation translation;
+        private final long created;
+        private int status;
+        private MultiMap headers;
+        private MessageStreamToChunks stream;
+        private SseDecoder decoder;
+        private Buffer buffered;
+        /** Where the events translated from one upstream chunk collect, so they leave in one write. */
+        private Buffer pendingOut;
+
+        TranslatingListener(UpstreamListener downstream, ChatToMessages.Translation translation, long created) {
+            this.downstream = downstream;
+            this.translation = translation;
+            this.created = created;
+        }
+
+        @Override
+        public void onHead(int status, MultiMap headers) {
+            this.status = status;
+            this.headers = headers;
+            String contentType = headers.get("content-type");
+            if (status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+                stream = new MessageStreamToChunks(translation.jsonTool(), translation.includeUsage(), created);
+                decoder = new SseDecoder(this::translateEvent);
+                downstream.onHead(status, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
+            } else {
+                buffered = Buffer.buffer();
+            }
+        }
+
+        private void translateEvent(String name, String data) {
+            JsonObject event;
+            try {
+                event = new JsonObject(data);
+            } catch (DecodeException | ClassCastException e) {
+                // Not an event this translation understands; Anthropic only sends JSON objects.
+                return;
+            }
+            stream.event(event, pendingOut);
+        }
+
+        @Override
+        public void onChunk(Buffer chunk) {
+            if (decoder == null) {
+                buffered.appendBuffer(chunk);
+                return;
+            }
+            pendingOut = Buffer.buffer(256);
+            decoder.feed(chunk);
+            if (pendingOut.length() > 0) {
+                downstream.onChunk(pendingOut);
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            if (decoder != null) {
+                pendingOut = Buffer.buffer();
+                decoder.finish();
+                if (pendingOut.length() > 0) {
+                    downstream.onChunk(pendingOut);
+                }
+                downstream.onEnd();
+                return;
+            }
+            MultiMap out = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+            if (status / 100 == 2) {
+                JsonObject message;
+                try {
+                    message = new JsonObject(buffered);
+                } catch (DecodeException | ClassCastException e) {
+                    // Handed on as is: the gateway reports a non-JSON answer as an invalid upstream response.
+                    downstream.onHead(status, out);
+                    downstream.onChunk(buffered);
+                    downstream.onEnd();
+                    return;
+                }
+                downstream.onHead(status, out);
+                downstream.onChunk(MessageToChat.translate(message, translation.jsonTool(), created).toBuffer());
+                downstream.onEnd();
+                return;
+            }
+            AnthropicErrors.Mapped error = AnthropicErrors.map(status, buffered);
+            String retryAfter = headers.get("retry-after");
+            if (retryAfter != null) {
+                out.add("retry-after", retryAfter);
+            }
+            downstream.onHead(error.status(), out);
+            downstream.onChunk(error.envelope().toBuffer());
+            downstream.onEnd();
+        }
+
+        @Override
+        public void onFailure(UpstreamFailure failure) {
+            downstream.onFailure(failure);
+        }
+    }
+}
