@@ -155,7 +155,6 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             failUpstreamAuth(upstreamStatus);
             return;
         }
-        metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
         String message = "The upstream answered with HTTP status " + upstreamStatus + ".";
         try {
             if (new JsonObject(buffered).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
