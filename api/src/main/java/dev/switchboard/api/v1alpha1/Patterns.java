@@ -17,8 +17,8 @@ public final class Patterns {
      * the password comes from a Secret, never from the resource.
      */
     public static final String REDIS_ENDPOINT = "^(rediss?://)?([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[0-9]{1,2})?$";
-    /** A Redis key prefix: printable, no spaces. */
-    public static final String REDIS_KEY_PREFIX = "^[A-Za-z0-9:._{}-]{1,64}$";
+    /** A Redis key prefix: no spaces, and no braces (the gateway adds Redis Cluster hash tags itself). */
+    public static final String REDIS_KEY_PREFIX = "^[A-Za-z0-9:._-]{1,64}$";
     /** An HTTP(S) URL. */
     public static final String HTTP_URL = "^https?://[^\\s]+$";
     /** An HTTP header name (RFC 9110 token). */

@@ -1,7 +1,11 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Denial;
+import dev.switchboard.gateway.access.ProviderLimits;
+import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.routing.KeyRotation;
 import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -43,6 +47,10 @@ public class InferenceHandler {
     Telemetry telemetry;
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    AccessControl access;
+    @Inject
+    ProviderLimits providerLimits;
 
     void handle(RoutingContext ctx, Operation operation) {
         String requestId = RequestIds.assign(ctx);
@@ -53,9 +61,9 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.notReady());
             return;
         }
-        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
         if (caller == null) {
-            reject(ctx, record, ApiError.invalidApiKey());
+            reject(ctx, record, ApiError.of(Denial.invalidApiKey()));
             return;
         }
         record.clientName = caller.name();
@@ -91,10 +99,20 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.modelNotFound(model));
             return;
         }
-        if (!caller.mayUse(model) && !caller.mayUse(route.name())) {
-            reject(ctx, record, ApiError.modelNotAllowed(model));
-            return;
-        }
+        long estimatedTokens = TokenEstimate.of(raw.length(), body.maxTokens);
+        access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
+            admission.headers().forEach(ctx.response()::putHeader);
+            if (!admission.admitted()) {
+                reject(ctx, record, ApiError.of(admission.denial()));
+                return;
+            }
+            record.clientPermit = admission.permit();
+            proxy(ctx, operation, table, record, body, model, route, estimatedTokens);
+        });
+    }
+
+    private void proxy(RoutingContext ctx, Operation operation, ActiveTable table, RequestRecord record, JsonFields body,
+            String model, ModelRoute route, long estimatedTokens) {
         record.model = route.name();
         Target target = selector.select(route, table.table().settings().strategy());
         UpstreamProvider provider = table.table().provider(target.provider());
@@ -117,9 +135,18 @@ public class InferenceHandler {
                     "Provider type " + provider.type() + " is not supported by this gateway build yet."));
             return;
         }
-        UpstreamRequest request = new UpstreamRequest(provider, keys.nextKey(table, provider), operation, body.toBuffer(),
-                record.stream, record.requestId);
-        exchange.start(upstream.send(request, exchange));
+        providerLimits.tryAcquire(table, provider, estimatedTokens).onSuccess(grant -> {
+            if (!grant.granted()) {
+                ctx.response().putHeader("retry-after", Long.toString(Math.max(1, (grant.retryAfterMs() + 999) / 1000)));
+                exchange.fail(new ApiError(429, "requests", "rate_limit_exceeded", null,
+                        "Provider " + provider.name() + " is at its " + grant.limit() + " limit; please try again shortly."));
+                return;
+            }
+            record.providerPermit = grant.permit();
+            UpstreamRequest request = new UpstreamRequest(provider, keys.nextKey(table, provider), operation, body.toBuffer(),
+                    record.stream, record.requestId);
+            exchange.start(upstream.send(request, exchange));
+        });
     }
 
     private void reject(RoutingContext ctx, RequestRecord record, ApiError error) {
