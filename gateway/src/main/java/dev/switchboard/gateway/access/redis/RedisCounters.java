@@ -3,6 +3,7 @@ package dev.switchboard.gateway.access.redis;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.switchboard.gateway.access.CounterStore;
 import dev.switchboard.gateway.access.Quota;
@@ -13,14 +14,17 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
  * Counters in Redis, shared by every replica of the policy: each admission and settlement is one Lua script
- * (EVALSHA, loaded on first use), so N replicas enforce one limit. Calls that take longer than the policy's
- * timeout fail, and the caller decides what that means (FailOpen or FailClosed).
+ * (EVALSHA, loaded on first use), so N replicas enforce one limit. All calls are pipelined over one connection
+ * (Redis runs commands one at a time anyway; a pool would only add connection storms under bursts), which is
+ * opened again after it breaks. Calls that take longer than the policy's timeout fail, and the caller decides what
+ * that means (FailOpen or FailClosed).
  */
 public final class RedisCounters implements CounterStore {
 
@@ -31,6 +35,7 @@ public final class RedisCounters implements CounterStore {
 
     private final Vertx vertx;
     private final Redis client;
+    private final AtomicReference<Future<RedisConnection>> connection = new AtomicReference<>();
     private final String prefix;
     private final long timeoutMs;
 
@@ -39,10 +44,8 @@ public final class RedisCounters implements CounterStore {
         this.vertx = vertx;
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
-                .setMaxPoolSize(32)
-                // Every request in flight may wait for a connection; the default queue (24) would refuse bursts.
-                .setMaxPoolWaiting(8192)
-                .setMaxWaitingHandlers(8192);
+                // Every request in flight may wait for its answer on the one connection.
+                .setMaxWaitingHandlers(65_536);
         options.getNetClientOptions().setConnectTimeout((int) Math.max(1, timeoutMs)).setTcpNoDelay(true);
         if (password != null && !password.isEmpty()) {
             options.setPassword(password);
@@ -53,12 +56,48 @@ public final class RedisCounters implements CounterStore {
     }
 
     public void close() {
+        Future<RedisConnection> current = connection.getAndSet(null);
+        if (current != null) {
+            current.onSuccess(RedisConnection::close);
+        }
         client.close();
+    }
+
+    /** The shared connection, opened on first use and again after it broke. */
+    private Future<RedisConnection> connection() {
+        Future<RedisConnection> current = connection.get();
+        if (current != null && !current.failed()) {
+            return current;
+        }
+        Promise<RedisConnection> opening = Promise.promise();
+        if (!connection.compareAndSet(current, opening.future())) {
+            return connection();
+        }
+        client.connect().onComplete(result -> {
+            if (result.succeeded()) {
+                RedisConnection opened = result.result();
+                Runnable forget = () -> connection.compareAndSet(opening.future(), null);
+                opened.exceptionHandler(e -> {
+                    forget.run();
+                    opened.close();
+                });
+                opened.endHandler(v -> forget.run());
+                opening.complete(opened);
+            } else {
+                connection.compareAndSet(opening.future(), null);
+                opening.fail(result.cause());
+            }
+        });
+        return opening.future();
+    }
+
+    private Future<Response> send(Request request) {
+        return connection().compose(c -> c.send(request));
     }
 
     /** Succeeds when Redis answers PING within the timeout. */
     public Future<Void> ping() {
-        return withTimeout(client.send(Request.cmd(Command.PING))).mapEmpty();
+        return withTimeout(send(Request.cmd(Command.PING))).mapEmpty();
     }
 
     @Override
@@ -130,7 +169,7 @@ public final class RedisCounters implements CounterStore {
         Request request = Request.cmd(command).arg(scriptOrSha).arg(keys.size());
         keys.forEach(request::arg);
         args.forEach(request::arg);
-        return client.send(request);
+        return send(request);
     }
 
     private <T> Future<T> withTimeout(Future<T> call) {
