@@ -130,7 +130,8 @@ final class PolicyCompiler {
         }
         if (redis.endpoint() == null || !REDIS_ENDPOINT.matcher(redis.endpoint()).matches()) {
             problems.error("spec.access.redis.endpoint", ProblemReason.InvalidValue,
-                    "not a Redis endpoint (host:port, redis://host:port/db or rediss://...; no credentials): " + redis.endpoint());
+                    // The value is not quoted: a wrong endpoint may well be one with a password in it.
+                    "not a Redis endpoint: use host:port, redis://host:port/db or rediss://host:port, without credentials (passwordRef holds the password)");
             return null;
         }
         SecretFile password = null;

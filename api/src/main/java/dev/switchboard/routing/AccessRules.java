@@ -86,7 +86,7 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
         }
         if (redis != null) {
             if (redis.url() == null || !redis.url().matches("^rediss?://[^@/\\s]+(/[0-9]{1,2})?$")) {
-                errors.add("access.redis.url: not a redis:// or rediss:// URL without credentials: " + redis.url());
+                errors.add("access.redis.url: not a redis:// or rediss:// URL without credentials");
             }
             if (!FAIL_OPEN.equals(redis.onUnavailable()) && !FAIL_CLOSED.equals(redis.onUnavailable())) {
                 errors.add("access.redis.onUnavailable: unknown mode " + redis.onUnavailable());
