@@ -1,7 +1,5 @@
 package dev.switchboard.gateway.access;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +13,8 @@ import io.vertx.core.MultiMap;
 
 /**
  * Who is calling. In `ApiKeys` mode a request needs the key of a declared client, sent as `Authorization: Bearer`
- * (OpenAI SDKs) or `x-api-key` (Anthropic SDKs). Keys are held only as SHA-256 digests, indexed once per table.
+ * (OpenAI SDKs) or `x-api-key` (Anthropic SDKs). Keys are only held as SHA-256 digests (the table loader stores
+ * them so), indexed once per table.
  */
 public final class ClientKeys {
 
@@ -42,21 +41,8 @@ public final class ClientKeys {
         }
     }
 
-    /** The key digests of one table; rebuilt only when a new table is served. */
-    private record Index(ActiveTable table, Map<Digest, Caller> byDigest) {
-    }
-
-    /** A SHA-256 digest as a map key. */
-    private record Digest(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Digest d && MessageDigest.isEqual(bytes, d.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Arrays.hashCode(bytes);
-        }
+    /** The callers of one table by key digest; rebuilt only when a new table is served. */
+    private record Index(ActiveTable table, Map<String, Caller> byDigest) {
     }
 
     private static volatile Index index;
@@ -78,9 +64,8 @@ public final class ClientKeys {
             return null;
         }
         // Looking up a digest, not the key: lookup timing can only reveal something about a SHA-256 value, which
-        // says nothing usable about the key; the final comparison is constant-time anyway.
-        Caller caller = indexOf(table).byDigest().get(new Digest(sha256(key)));
-        return caller;
+        // says nothing usable about the key.
+        return indexOf(table).byDigest().get(KeyDigest.of(key));
     }
 
     /** The key from `Authorization: Bearer <key>`, else from `x-api-key`; null when neither is present. */
@@ -93,10 +78,9 @@ public final class ClientKeys {
         return apiKey == null ? null : apiKey.strip();
     }
 
-    /** Constant-time comparison of a presented key with an expected one, through their digests. */
-    public static boolean matches(String presented, String expected) {
-        return presented != null && expected != null && !expected.isEmpty()
-                && MessageDigest.isEqual(sha256(presented), sha256(expected));
+    /** Constant-time comparison of a presented key with the digest a verifier file was loaded as. */
+    public static boolean matches(String presented, String expectedDigest) {
+        return presented != null && !presented.isEmpty() && KeyDigest.same(KeyDigest.of(presented), expectedDigest);
     }
 
     private static Index indexOf(ActiveTable table) {
@@ -104,12 +88,12 @@ public final class ClientKeys {
         if (current != null && current.table() == table) {
             return current;
         }
-        Map<Digest, Caller> byDigest = new HashMap<>();
+        Map<String, Caller> byDigest = new HashMap<>();
         for (ClientRule client : table.table().access().clients()) {
-            String key = client.key() == null ? null : table.secret(client.key().path());
-            // A client whose key file is missing or empty must not match an empty key.
-            if (key != null && !key.isEmpty()) {
-                byDigest.put(new Digest(sha256(key)), new Caller(client, globs(client.models())));
+            // The table holds each client key's digest; a missing or empty key file holds nothing and matches nothing.
+            String digest = client.key() == null ? null : table.secret(client.key().path());
+            if (digest != null) {
+                byDigest.put(digest, new Caller(client, globs(client.models())));
             }
         }
         Index next = new Index(table, Map.copyOf(byDigest));
@@ -123,14 +107,6 @@ public final class ClientKeys {
             patterns.add(globToRegex(glob));
         }
         return List.copyOf(patterns);
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 
     private static Pattern globToRegex(String glob) {

@@ -22,7 +22,7 @@ class ClientKeysTest {
     private static ActiveTable table(AccessRules access) {
         RoutingTable table = new RoutingTable(RoutingTable.SCHEMA_VERSION, null, TestTables.settings(), access,
                 List.of(TestTables.simulated("sim")), List.of(TestTables.route("gpt-4o", "Weighted", TestTables.target("sim", "x"))));
-        return new ActiveTable(table, "h", Instant.EPOCH, Map.of("/keys/search", "sb-search", "/keys/all", "sb-all"));
+        return new ActiveTable(table, "h", Instant.EPOCH, Map.of("/keys/search", KeyDigest.of("sb-search"), "/keys/all", KeyDigest.of("sb-all")));
     }
 
     private static ClientRule client(String name, String path, List<String> models) {
