@@ -48,6 +48,8 @@ public class SharedCounters {
 
     private final class Remote {
         final Settings settings;
+        /** The last table checked against these settings: the same table needs no second look. */
+        volatile ActiveTable checked;
         final RedisCounters counters;
         final long timer;
         volatile boolean up = true;
@@ -117,12 +119,17 @@ public class SharedCounters {
             }
             return null;
         }
+        if (current != null && current.checked == table) {
+            return current;
+        }
         Settings wanted = new Settings(redis.url(), redis.password() == null ? null : table.secret(redis.password().path()),
                 redis.keyPrefix(), redis.timeoutMs());
         if (current != null && current.settings.equals(wanted)) {
+            current.checked = table;
             return current;
         }
         Remote next = new Remote(wanted);
+        next.checked = table;
         if (remote.compareAndSet(current, next)) {
             if (current != null) {
                 current.close();
