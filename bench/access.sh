@@ -50,7 +50,8 @@ cases="$out/cases"
 rm -rf "$cases" && mkdir -p "$cases/open" "$cases/keys-local" "$cases/keys-redis"
 cp bench/resources/bench.yaml "$cases/open/"
 policy() { # redis-block
-  sed '/^kind: RoutingPolicy/,$d' bench/resources/bench.yaml
+  # The bench Provider and ModelGroup: every document of bench.yaml but the RoutingPolicy.
+  awk 'BEGIN {RS="---\n"} !/kind: RoutingPolicy/ {printf "%s---\n", $0}' bench/resources/bench.yaml
   cat <<YAML
 kind: Secret
 apiVersion: v1
@@ -65,8 +66,7 @@ metadata:
   name: bench
 spec:
   access:
-    mode: ApiKeys
-$1
+    mode: ApiKeys$1
     clients:
     - name: bench
       team: bench
@@ -77,7 +77,8 @@ $1
 YAML
 }
 policy "" >"$cases/keys-local/bench.yaml"
-policy "    redis: {endpoint: 127.0.0.1:$REDIS_PORT}" >"$cases/keys-redis/bench.yaml"
+policy "
+    redis: {endpoint: 127.0.0.1:$REDIS_PORT}" >"$cases/keys-redis/bench.yaml"
 
 wait_for() {
   for _ in $(seq 1 120); do
