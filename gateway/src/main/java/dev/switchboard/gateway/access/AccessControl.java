@@ -98,6 +98,9 @@ public class AccessControl {
         if (choice.shared()) {
             counted = counted.recover(e -> {
                 counters.failed(store, e);
+                // A timed-out call may still have run in Redis: free the slot it may hold there (best effort; the
+                // request it took stays counted, which errs on the safe side).
+                store.settle(quota, lease, 0, 0);
                 SharedCounters.Choice fallback = counters.choose(table);
                 if (fallback.closed() || fallback.store() == store) {
                     return Future.succeededFuture(null);
