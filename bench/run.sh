@@ -31,7 +31,8 @@ fi
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 java -cp "gateway/target/test-classes:$(cat "$out/test-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
   >"$out/simulator.log" 2>&1 &
