@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Cost of access control on the hot path: the same gateway and OpenAI simulator as bench/run.sh, measured three
-# times at a fixed request rate with `hey`:
+# times at a fixed request rate with wrk (Poisson arrivals, bench/lib.sh):
 #   open         access mode Open (no key, nothing counted)
 #   keys-local   ApiKeys + rate limits + budgets, counted in the gateway's memory (no Redis)
 #   keys-redis   the same, counted in a local redis-server (one Lua call to admit, one to settle)
 # The limits are far above the offered load, so every request is admitted and all of them are counted.
 #
 #   bench/access.sh                         # 1000 requests/s for 30 s per case, 60 s warm-up per case
-#   RATE=200 DURATION=5s WARMUP=5s SKIP_BUILD=1 bench/access.sh
+#   RATE=200 DURATION=5s WARMUP=5 SKIP_BUILD=1 bench/access.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 RATE="${RATE:-1000}"
 DURATION="${DURATION:-30s}"
-WARMUP="${WARMUP:-60s}"
+WARMUP="${WARMUP:-60}"
 CONNECTIONS="${CONNECTIONS:-50}"
 SIM_PORT=18181
 GW_PORT=18180
@@ -23,7 +23,9 @@ CLIENT_KEY="sk-bench-client"
 out="$root/bench/results/access"
 mkdir -p "$out"
 
-command -v hey >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq hey; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+ensure_wrk
 .ci/redis.sh
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -38,6 +40,7 @@ fi
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 java -cp "gateway/target/test-classes:$(cat "$out/test-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
   >"$out/simulator.log" 2>&1 &
@@ -90,26 +93,15 @@ wait_for() {
 }
 
 plain='{"model":"bench","messages":[{"role":"user","content":"hello benchmark"}]}'
-per_worker=$(( RATE / CONNECTIONS ))
-echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (after $WARMUP warm-up)"
+echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (after ${WARMUP}s warm-up)"
 for name in open keys-local keys-redis; do
   java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/$name" -p "$GW_PORT" >"$out/gateway-$name.log" 2>&1 &
   gateway_pid=$!
   wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
-  auth=()
-  [ "$name" = open ] || auth=(-H "Authorization: Bearer $CLIENT_KEY")
-  hey -z "$WARMUP" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json "${auth[@]}" -d "$plain" \
-    "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
-  hey -z "$DURATION" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json "${auth[@]}" -d "$plain" \
-    "http://127.0.0.1:$GW_PORT/v1/chat/completions" >"$out/$name.txt"
-  awk -v name="$name" '
-    /Requests\/sec/ {rps=$2}
-    /50% in/ {p50=$3*1000}
-    /99% in/ {p99=$3*1000}
-    /Status code distribution/ {codes=1; next}
-    codes && /\[/ {dist = dist $0 " "}
-    END {printf "%-12s %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  status: %s\n", name, rps, p50, p99, dist}
-  ' "$out/$name.txt"
+  auth=""
+  [ "$name" = open ] || auth="Bearer $CLIENT_KEY"
+  warm "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "${WARMUP}s"
+  load "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth"
   kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true
   if [ "$name" = keys-redis ]; then
     # Each of these switched the gateway to per-replica counters for up to a second: the run is then not all Redis.
