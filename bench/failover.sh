@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Failover benchmark: the OpenAI simulator in its own process, the gateway in front of it (local mode on
-# bench/failover), and `hey` at a fixed request rate against two models with two targets each: `healthy` (both
+# bench/failover), and wrk at a fixed request rate with Poisson arrivals (bench/lib.sh) against two models with two targets each: `healthy` (both
 # targets up) and `failover` (one target refuses every connection). The failing target's circuit breaker is
 # opened first, so the second case measures steady state with the breaker open. Prints throughput, p50, p99
 # and the status distribution per case; the issue's bar is throughput and p99 within 20 % of the healthy case.
 #
 #   bench/failover.sh                          # 1000 requests/s for 30 s per case
-#   RATE=200 DURATION=5s WARMUP=5s bench/failover.sh   (SKIP_BUILD=1 reuses the last build)
+#   RATE=200 DURATION=5s WARMUP=5 bench/failover.sh   (WARMUP in seconds)   (SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,10 +19,9 @@ GW_PORT=18190
 out="$root/bench/results"
 mkdir -p "$out"
 
-if ! command -v hey >/dev/null 2>&1; then
-  echo "bench: installing hey (Debian package)" >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq hey; else sudo apt-get update -qq && sudo apt-get install -y -qq hey; fi
-fi
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+ensure_wrk
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "bench: building" >&2
@@ -38,6 +37,7 @@ fi
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 java -cp "gateway/target/test-classes:$(cat "$out/failover-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
   >"$out/failover-simulator.log" 2>&1 &
@@ -57,30 +57,16 @@ for _ in $(seq 1 120); do
 done
 
 body() { echo "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"hello benchmark\"}]}"; }
-per_worker=$(( RATE / CONNECTIONS ))
-[ "$per_worker" -ge 1 ] || per_worker=1
 url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 
-run() { # name model
-  hey -z "$DURATION" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$(body "$2")" "$url" >"$out/failover-$1.txt"
-  awk -v name="$1" '
-    /Requests\/sec/ {rps=$2}
-    /50% in/ {p50=$3*1000}
-    /99% in/ {p99=$3*1000}
-    /Status code distribution/ {codes=1; next}
-    codes && /\[/ {dist = dist $0 " "}
-    END {printf "%-10s %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  status: %s\n", name, rps, p50, p99, dist}
-  ' "$out/failover-$1.txt"
-}
-
-echo "bench: warming up for ${WARMUP:-60s}" >&2
-hey -z "${WARMUP:-60s}" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$(body healthy)" "$url" >/dev/null
+echo "bench: warming up for ${WARMUP:-60}s" >&2
+warm healthy "$url" "$(body healthy)" "" "${WARMUP:-60}s"
 # Open the failing target's breaker (five refused connections in a row), then warm the failover path too.
 for _ in $(seq 1 20); do curl -s -o /dev/null -d "$(body failover)" -H 'content-type: application/json' "$url"; done
-hey -z 5s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$(body failover)" "$url" >/dev/null
+warm failover "$url" "$(body failover)" "" 5s
 state=$(curl -s "http://127.0.0.1:$GW_PORT/q/metrics" | grep '^switchboard_circuit_breaker_state{model="failover",provider="sim-down"' || true)
 echo "breaker: $state"
 
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case"
-run healthy healthy
-run failover failover
+load failover-healthy "$url" "$(body healthy)"
+load failover-one-down "$url" "$(body failover)"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Gateway overhead benchmark: the OpenAI simulator in its own process, the gateway in front of it (local mode
-# on bench/resources), and `hey` at a fixed request rate, first straight at the simulator, then through the
-# gateway. Prints latency percentiles, throughput and errors per case, and the gateway's resident memory.
+# on bench/resources), and wrk at a fixed request rate with Poisson arrivals (bench/wrk/poisson.lua), first
+# straight at the simulator, then through the gateway. Prints throughput, latency percentiles and errors per
+# case, and the gateway's resident memory.
 #
 #   bench/run.sh            # 1000 requests/s for 30 s per case
-#   RATE=500 DURATION=10s WARMUP=30s bench/run.sh   (SKIP_BUILD=1 reuses the last build)
+#   RATE=500 DURATION=10s WARMUP=30 bench/run.sh   (WARMUP in seconds; SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,21 +18,21 @@ GW_PORT=18180
 out="$root/bench/results"
 mkdir -p "$out"
 
-if ! command -v hey >/dev/null 2>&1; then
-  echo "bench: installing hey (Debian package)" >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq hey; else sudo apt-get update -qq && sudo apt-get install -y -qq hey; fi
-fi
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+ensure_wrk
 
 echo "bench: building" >&2
-[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q install -DskipTests
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q package -DskipTests
 # The simulator runs from the test classes, so its classpath is needed even when the build is skipped.
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
+  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
 fi
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 java -cp "gateway/target/test-classes:$(cat "$out/test-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
   >"$out/simulator.log" 2>&1 &
@@ -63,33 +64,18 @@ fi
 
 plain='{"model":"bench-upstream","messages":[{"role":"user","content":"hello benchmark"}]}'
 stream='{"model":"bench-upstream","stream":true,"messages":[{"role":"user","content":"hello benchmark"}]}'
-per_worker=$(( RATE / CONNECTIONS ))
-
-run() { # name url body
-  hey -z "$DURATION" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$3" "$2" >"$out/$1.txt"
-  awk -v name="$1" '
-    /Requests\/sec/ {rps=$2}
-    /50% in/ {p50=$3*1000}
-    /99% in/ {p99=$3*1000}
-    /resp wait:/ {wait=$3*1000}
-    /Status code distribution/ {codes=1; next}
-    codes && /\[/ {dist = dist $0 " "}
-    END {printf "%-22s %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  avg first byte %6.2f ms  status: %s\n", name, rps, p50, p99, wait, dist}
-  ' "$out/$1.txt"
-}
+direct="http://127.0.0.1:$SIM_PORT/v1/chat/completions"
+gateway="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 
 # The JIT needs about a minute of traffic on two cores before the gateway's code is fully compiled.
-echo "bench: warming up for ${WARMUP:-60s}" >&2
-hey -z "${WARMUP:-60s}" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${plain/bench-upstream/bench}" \
-  "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
-hey -z 30s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "${stream/bench-upstream/bench}" \
-  "http://127.0.0.1:$GW_PORT/v1/chat/completions" >/dev/null
-hey -z 10s -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$plain" \
-  "http://127.0.0.1:$SIM_PORT/v1/chat/completions" >/dev/null
+echo "bench: warming up for ${WARMUP:-60}s" >&2
+warm gateway-plain "$gateway" "${plain/bench-upstream/bench}" "" "${WARMUP:-60}s"
+warm gateway-stream "$gateway" "${stream/bench-upstream/bench}" "" 30s
+warm direct-plain "$direct" "$plain" "" 10s
 
-echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case"
-run direct-plain "http://127.0.0.1:$SIM_PORT/v1/chat/completions" "$plain"
-run gateway-plain "http://127.0.0.1:$GW_PORT/v1/chat/completions" "${plain/bench-upstream/bench}"
-run direct-stream "http://127.0.0.1:$SIM_PORT/v1/chat/completions" "$stream"
-run gateway-stream "http://127.0.0.1:$GW_PORT/v1/chat/completions" "${stream/bench-upstream/bench}"
+echo "rate $RATE req/s (Poisson arrivals), $CONNECTIONS connections, $DURATION per case"
+load direct-plain "$direct" "$plain"
+load gateway-plain "$gateway" "${plain/bench-upstream/bench}"
+load direct-stream "$direct" "$stream"
+load gateway-stream "$gateway" "${stream/bench-upstream/bench}"
 echo "gateway resident memory: $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB"

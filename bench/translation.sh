@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Translation overhead benchmark: OpenAI chat requests through the gateway (local mode on bench/translation) to
 # the Anthropic simulator (translated to the Messages API and back) versus to the OpenAI simulator (relayed),
-# each simulator in its own JVM, with `hey` at a fixed request rate. Streaming and not. Prints throughput,
+# each simulator in its own JVM, with wrk at a fixed request rate with Poisson arrivals (bench/lib.sh). Streaming and not. Prints throughput,
 # p50/p99 latency and the status distribution per case.
 #
 #   bench/translation.sh          # 500 requests/s for 30 s per case after a 60 s warm-up
-#   RATE=200 DURATION=5s WARMUP=5s bench/translation.sh   (SKIP_BUILD=1 reuses the last build)
+#   RATE=200 DURATION=5s WARMUP=5 bench/translation.sh   (WARMUP in seconds)   (SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 RATE="${RATE:-500}"
 DURATION="${DURATION:-30s}"
-WARMUP="${WARMUP:-60s}"
+WARMUP="${WARMUP:-60}"
 CONNECTIONS="${CONNECTIONS:-50}"
 OPENAI_PORT=18181
 ANTHROPIC_PORT=18182
@@ -20,10 +20,9 @@ GW_PORT=18183
 out="$root/bench/results"
 mkdir -p "$out"
 
-if ! command -v hey >/dev/null 2>&1; then
-  echo "bench: installing hey (Debian package)" >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq hey; else sudo apt-get update -qq && sudo apt-get install -y -qq hey; fi
-fi
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+ensure_wrk
 
 # Reactor builds only (no install): the gateway's runnable app, and the test classpath the simulators run from.
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -f gateway/target/quarkus-app/quarkus-run.jar ] || [ ! -f "$out/test-classpath.txt" ]; then
@@ -62,8 +61,6 @@ wait_for "http://127.0.0.1:$ANTHROPIC_PORT/" 404 "$out/anthropic-simulator.log"
 body() { # model stream
   printf '{"model":"%s","stream":%s,"max_tokens":64,"messages":[{"role":"system","content":"You are a benchmark."},{"role":"user","content":"hello benchmark, please answer with a few words"}]}' "$1" "$2"
 }
-per_worker=$(( RATE / CONNECTIONS ))
-[ "$per_worker" -ge 1 ] || per_worker=1
 url="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 
 # A translated request that fails would still be fast: make sure both paths really answer 200 before measuring.
@@ -77,27 +74,15 @@ for model in bench bench-anthropic; do
   done
 done
 
-run() { # name body
-  hey -z "$DURATION" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$2" "$url" >"$out/$1.txt"
-  awk -v name="$1" '
-    /Requests\/sec/ {rps=$2}
-    /50% in/ {p50=$3*1000}
-    /99% in/ {p99=$3*1000}
-    /Status code distribution/ {codes=1; next}
-    codes && /\[/ {dist = dist $0 " "}
-    END {printf "%-30s %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  status: %s\n", name, rps, p50, p99, dist}
-  ' "$out/$1.txt"
-}
-
-echo "bench: warming up for $WARMUP per path" >&2
+echo "bench: warming up for ${WARMUP}s per path" >&2
 for model in bench bench-anthropic; do
-  hey -z "$WARMUP" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$(body "$model" false)" "$url" >/dev/null
-  hey -z "$WARMUP" -c "$CONNECTIONS" -q "$per_worker" -m POST -T application/json -d "$(body "$model" true)" "$url" >/dev/null
+  warm "$model-plain" "$url" "$(body "$model" false)" "" "${WARMUP}s"
+  warm "$model-stream" "$url" "$(body "$model" true)" "" "${WARMUP}s"
 done
 
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (gateway: one JVM, -Xmx256m)"
-run openai-to-openai-plain "$(body bench false)"
-run openai-to-anthropic-plain "$(body bench-anthropic false)"
-run openai-to-openai-stream "$(body bench true)"
-run openai-to-anthropic-stream "$(body bench-anthropic true)"
+load openai-to-openai-plain "$url" "$(body bench false)"
+load openai-to-anthropic-plain "$url" "$(body bench-anthropic false)"
+load openai-to-openai-stream "$url" "$(body bench true)"
+load openai-to-anthropic-stream "$url" "$(body bench-anthropic true)"
 echo "gateway resident memory: $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB"

@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.switchboard.api.v1alpha1.Patterns;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Access;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Client;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Defaults;
+import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Redis;
 import dev.switchboard.api.v1alpha1.Strategy;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.PolicySettings;
@@ -90,7 +92,8 @@ final class PolicyCompiler {
         return new PolicySettings.Affinity(affinity.header() == null ? null : affinity.header().toLowerCase(java.util.Locale.ROOT), clientKey);
     }
 
-    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot) {
+    /** The access rules; {@code defaultKeyPrefix} keeps the Redis counters of policies sharing one Redis apart. */
+    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix) {
         Access access = spec.access() != null ? spec.access() : new Access(null, null);
         String mode = access.mode() != null ? access.mode().name() : AccessRules.API_KEYS;
         List<AccessRules.ClientRule> clients = new ArrayList<>();
@@ -126,7 +129,62 @@ final class PolicyCompiler {
                     "access mode ApiKeys with no usable client: every request will be rejected with 401; list clients or set mode Open");
         }
         clients.sort(java.util.Comparator.comparing(AccessRules.ClientRule::name));
-        return new AccessRules(mode, clients);
+        SecretFile adminKey = null;
+        if (access.adminKeyRef() != null
+                && SecretReferences.check(problems, "spec.access.adminKeyRef", secrets, access.adminKeyRef().name(), access.adminKeyRef().key())) {
+            adminKey = SecretReferences.file(secretRoot, access.adminKeyRef().name(), access.adminKeyRef().key());
+        }
+        return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix));
+    }
+
+    static final String DEFAULT_REDIS_TIMEOUT = "250ms";
+    static final int DEFAULT_REDIS_PORT = 6379;
+    private static final java.util.regex.Pattern REDIS_ENDPOINT = java.util.regex.Pattern.compile(Patterns.REDIS_ENDPOINT);
+
+    /** Null without Redis, or when the endpoint is unusable (an error; limits then count per replica). */
+    private AccessRules.RedisStore redis(Redis redis, SecretIndex secrets, String secretRoot, String defaultKeyPrefix) {
+        if (redis == null) {
+            return null;
+        }
+        if (redis.endpoint() == null || !REDIS_ENDPOINT.matcher(redis.endpoint()).matches()) {
+            problems.error("spec.access.redis.endpoint", ProblemReason.InvalidValue,
+                    // The value is not quoted: a wrong endpoint may well be one with a password in it.
+                    "not a Redis endpoint: use host:port, redis://host:port/db or rediss://host:port, without credentials (passwordRef holds the password)");
+            return null;
+        }
+        SecretFile password = null;
+        if (redis.passwordRef() != null) {
+            if (!SecretReferences.check(problems, "spec.access.redis.passwordRef", secrets, redis.passwordRef().name(), redis.passwordRef().key())) {
+                return null;
+            }
+            password = SecretReferences.file(secretRoot, redis.passwordRef().name(), redis.passwordRef().key());
+        }
+        String prefix = redis.keyPrefix() != null ? redis.keyPrefix() : defaultKeyPrefix;
+        if (!prefix.matches(Patterns.REDIS_KEY_PREFIX)) {
+            problems.error("spec.access.redis.keyPrefix", ProblemReason.InvalidValue, "not a usable key prefix: " + prefix);
+            return null;
+        }
+        String mode = redis.onUnavailable() != null ? redis.onUnavailable().name() : AccessRules.FAIL_OPEN;
+        long timeout = problems.positiveMillis("spec.access.redis.timeout", redis.timeout(), DEFAULT_REDIS_TIMEOUT);
+        return new AccessRules.RedisStore(redisUrl(redis.endpoint()), password, mode, prefix, timeout);
+    }
+
+    /** host:port and redis://host become one canonical form, so equal settings give equal tables. */
+    static String redisUrl(String endpoint) {
+        String scheme = "redis://";
+        String rest = endpoint;
+        if (endpoint.startsWith("rediss://") || endpoint.startsWith("redis://")) {
+            scheme = endpoint.substring(0, endpoint.indexOf("://") + 3);
+            rest = endpoint.substring(scheme.length());
+        }
+        String db = "/0";
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+            db = rest.substring(slash);
+            rest = rest.substring(0, slash);
+        }
+        boolean hasPort = rest.startsWith("[") ? rest.contains("]:") : rest.contains(":");
+        return scheme + rest + (hasPort ? "" : ":" + DEFAULT_REDIS_PORT) + db;
     }
 
     /**

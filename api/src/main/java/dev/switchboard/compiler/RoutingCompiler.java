@@ -47,7 +47,8 @@ public final class RoutingCompiler {
 
         var policyCompiler = new PolicyCompiler(new Problems(ResourceRef.of(policy), problems));
         PolicySettings settings = policyCompiler.settings(spec);
-        var access = policyCompiler.access(spec, input.secrets(), input.secretRoot());
+        var access = policyCompiler.access(spec, input.secrets(), input.secretRoot(),
+                "switchboard:" + namespace + ":" + policy.getMetadata().getName());
         policyCompiler.checkGateway(spec);
 
         Map<String, ProviderCompiler.Resolved> providers = new TreeMap<>();

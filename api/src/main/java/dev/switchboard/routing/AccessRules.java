@@ -2,18 +2,25 @@ package dev.switchboard.routing;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Who may call the gateway. */
-public record AccessRules(String mode, List<ClientRule> clients) {
+/** Who may call the gateway, how much, and where the shared counters live. */
+public record AccessRules(String mode, List<ClientRule> clients, SecretFile adminKey, RedisStore redis) {
 
     public static final String OPEN = "Open";
     public static final String API_KEYS = "ApiKeys";
+    public static final String FAIL_OPEN = "FailOpen";
+    public static final String FAIL_CLOSED = "FailClosed";
 
     public AccessRules {
         clients = clients == null ? List.of() : List.copyOf(clients);
+    }
+
+    public AccessRules(String mode, List<ClientRule> clients) {
+        this(mode, clients, null, null);
     }
 
     public record ClientRule(
@@ -36,6 +43,26 @@ public record AccessRules(String mode, List<ClientRule> clients) {
     public record Budget(Double perDay, Double perMonth, double warnAt) {
     }
 
+    /**
+     * The shared counter store. `url` is always `redis://` or `rediss://` with host, port and database, and never
+     * holds credentials; the password is read from `password`.
+     */
+    public record RedisStore(String url, SecretFile password, String onUnavailable, String keyPrefix, long timeoutMs) {
+    }
+
+    /** Every secret file the access rules name: client keys, the admin key, the Redis password. */
+    public Set<SecretFile> secretFiles() {
+        Set<SecretFile> files = new LinkedHashSet<>();
+        clients.stream().map(ClientRule::key).filter(k -> k != null).forEach(files::add);
+        if (adminKey != null) {
+            files.add(adminKey);
+        }
+        if (redis != null && redis.password() != null) {
+            files.add(redis.password());
+        }
+        return files;
+    }
+
     List<String> validate() {
         List<String> errors = new ArrayList<>();
         if (!OPEN.equals(mode) && !API_KEYS.equals(mode)) {
@@ -48,6 +75,30 @@ public record AccessRules(String mode, List<ClientRule> clients) {
             }
             if (client.key() == null || client.key().path() == null) {
                 errors.add("access.clients[" + client.name() + "]: key file missing");
+            }
+            Budget budget = client.budget();
+            if (budget != null && (budget.warnAt() < 0 || budget.warnAt() > 1)) {
+                errors.add("access.clients[" + client.name() + "].budget.warnAt: must be between 0 and 1");
+            }
+        }
+        if (adminKey != null && adminKey.path() == null) {
+            errors.add("access.adminKey: key file missing");
+        }
+        if (redis != null) {
+            if (redis.url() == null || !redis.url().matches("^rediss?://[^@/\\s]+(/[0-9]{1,2})?$")) {
+                errors.add("access.redis.url: not a redis:// or rediss:// URL without credentials");
+            }
+            if (!FAIL_OPEN.equals(redis.onUnavailable()) && !FAIL_CLOSED.equals(redis.onUnavailable())) {
+                errors.add("access.redis.onUnavailable: unknown mode " + redis.onUnavailable());
+            }
+            if (redis.keyPrefix() == null || redis.keyPrefix().isBlank()) {
+                errors.add("access.redis.keyPrefix: missing");
+            }
+            if (redis.timeoutMs() <= 0) {
+                errors.add("access.redis.timeoutMs: must be positive");
+            }
+            if (redis.password() != null && redis.password().path() == null) {
+                errors.add("access.redis.password: key file missing");
             }
         }
         return errors;

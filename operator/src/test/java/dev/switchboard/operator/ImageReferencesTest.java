@@ -30,7 +30,7 @@ class ImageReferencesTest {
     static final Path ROOT = Manifests.repoRoot();
     /** Our image names, but not a path such as dev/switchboard/operator or a user's registry.example.com/switchboard/gateway. */
     static final Pattern IMAGE = Pattern.compile("(?<![\\w./-])switchboard/(gateway|operator)(?![\\w/-])(:[\\w.-]+)?");
-    static final List<String> SCANNED = List.of("manifests", "olm-bundle", "docs", "README.md", "operator/src/main/resources",
+    static final List<String> SCANNED = List.of("manifests", "olm-bundle", "docs", "README.md", "operator/src/main/resources", "operator/src/main/kubernetes",
             "operator/src/test/resources/golden", "gateway/src/main/docker", "operator/src/main/docker");
 
     static String tag() throws IOException {

@@ -12,6 +12,13 @@ public final class Patterns {
     public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
     /** A model name as clients and providers spell it: `gpt-4o`, `claude-3-5-sonnet-latest`, `llama3.1:8b`, `org/model`. */
     public static final String MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$";
+    /**
+     * A Redis endpoint without credentials: `host:port`, `redis://host:port[/db]` or `rediss://` for TLS. No `user:password@`:
+     * the password comes from a Secret, never from the resource.
+     */
+    public static final String REDIS_ENDPOINT = "^(rediss?://)?([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[0-9]{1,2})?$";
+    /** A Redis key prefix: no spaces, and no braces (the gateway adds Redis Cluster hash tags itself). */
+    public static final String REDIS_KEY_PREFIX = "^[A-Za-z0-9:._-]{1,64}$";
     /** An HTTP(S) URL. */
     public static final String HTTP_URL = "^https?://[^\\s]+$";
     /** An HTTP header name (RFC 9110 token). */

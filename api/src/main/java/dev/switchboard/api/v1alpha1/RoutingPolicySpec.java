@@ -84,7 +84,29 @@ public record RoutingPolicySpec(
     @ValidationRule(value = "self.mode != 'ApiKeys' || (has(self.clients) && size(self.clients) > 0)", message = "access.mode ApiKeys needs at least one entry in access.clients", fieldPath = ".clients", reason = "FieldValueRequired")
     public record Access(
             @Default("ApiKeys") @JsonPropertyDescription("ApiKeys (default) requires a client key on every request; Open admits every caller.") AccessMode mode,
-            @Size(max = 1000) @JsonPropertyDescription("Client identities, each with its key, allowed models, limits and budget.") List<Client> clients) {
+            @Size(max = 1000) @JsonPropertyDescription("Client identities, each with its key, allowed models, limits and budget.") List<Client> clients,
+            @JsonPropertyDescription("Secret key holding the admin key for the gateway's /admin/v1/* endpoints (routing table, usage, remaining budgets). Without it the admin endpoints answer 404.") SecretKeyRef adminKeyRef,
+            @JsonPropertyDescription("Shared store for rate-limit and budget counters. With it, every gateway replica enforces one combined limit; without it each replica counts on its own, so N replicas admit up to N times each limit.") Redis redis) {
+
+        public Access(AccessMode mode, List<Client> clients) {
+            this(mode, clients, null, null);
+        }
+    }
+
+    public enum RedisUnavailableMode {
+        /** Keep serving and count with this replica's own counters (limits then hold per replica), reported by switchboard_redis_up=0. */
+        FailOpen,
+        /** Reject requests that need the shared counters with 503 and report the pod not ready until Redis answers again. */
+        FailClosed
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Redis(
+            @Required @Pattern(Patterns.REDIS_ENDPOINT) @JsonPropertyDescription("Redis address: host:port (port 6379 by default), redis://host:port/db, or rediss:// for TLS. Credentials do not belong here; use passwordRef.") String endpoint,
+            @JsonPropertyDescription("Secret key holding the Redis password (AUTH), if the server requires one.") SecretKeyRef passwordRef,
+            @Default("FailOpen") @JsonPropertyDescription("What the gateway does while Redis cannot be reached: FailOpen (default) keeps serving with per-replica counters; FailClosed rejects requests with 503 and reports the pod not ready.") RedisUnavailableMode onUnavailable,
+            @Pattern(Patterns.REDIS_KEY_PREFIX) @JsonPropertyDescription("Prefix of every Redis key the gateway writes; defaults to switchboard:<namespace>:<policy>, so policies sharing one Redis keep separate counters.") String keyPrefix,
+            @Pattern(Patterns.DURATION) @Default("250ms") @JsonPropertyDescription("Longest wait for a Redis answer before the request is handled as if Redis were unavailable.") String timeout) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

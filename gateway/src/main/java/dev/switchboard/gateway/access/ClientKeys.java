@@ -1,32 +1,39 @@
 package dev.switchboard.gateway.access;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.AccessRules.ClientRule;
+import io.vertx.core.MultiMap;
 
 /**
- * The minimum of access control the gateway must not go without: in `ApiKeys` mode a request needs the key of
- * a declared client, and may only use that client's models. Rate limits and budgets come with the governance
- * work; until then they are not enforced.
+ * Who is calling. In `ApiKeys` mode a request needs the key of a declared client, sent as `Authorization: Bearer`
+ * (OpenAI SDKs) or `x-api-key` (Anthropic SDKs). Keys are only held as SHA-256 digests (the table loader stores
+ * them so), indexed once per table.
  */
 public final class ClientKeys {
 
-    /** The caller, as far as access control is concerned. */
-    public record Caller(String name, List<String> modelGlobs) {
+    /** The caller, as far as access control is concerned; {@code client} is null for anonymous (Open) callers. */
+    public record Caller(ClientRule client, List<Pattern> modelGlobs) {
 
         static final Caller ANONYMOUS = new Caller(null, List.of());
+
+        /** The client's name, null for anonymous callers. */
+        public String name() {
+            return client == null ? null : client.name();
+        }
 
         public boolean mayUse(String model) {
             if (modelGlobs.isEmpty()) {
                 return true;
             }
-            for (String glob : modelGlobs) {
-                if (globToRegex(glob).matcher(model).matches()) {
+            for (Pattern glob : modelGlobs) {
+                if (glob.matcher(model).matches()) {
                     return true;
                 }
             }
@@ -34,30 +41,72 @@ public final class ClientKeys {
         }
     }
 
+    /** The callers of one table by key digest; rebuilt only when a new table is served. */
+    private record Index(ActiveTable table, Map<String, Caller> byDigest) {
+    }
+
+    private static volatile Index index;
+
     private ClientKeys() {
     }
 
     /**
-     * The caller for an Authorization header value, or null when the table requires a key and this one is
-     * missing or unknown. Open tables let everyone in anonymously.
+     * The caller presenting these request headers, or null when the table requires a key and none of the presented
+     * ones is known. Open tables let everyone in anonymously.
      */
-    public static Caller authenticate(ActiveTable table, String authorization) {
+    public static Caller authenticate(ActiveTable table, MultiMap headers) {
         AccessRules access = table.table().access();
         if (access == null || !AccessRules.API_KEYS.equals(access.mode())) {
             return Caller.ANONYMOUS;
         }
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String key = presentedKey(headers);
+        if (key == null || key.isEmpty()) {
             return null;
         }
-        byte[] presented = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        for (ClientRule client : access.clients()) {
-            String key = client.key() == null ? null : table.secret(client.key().path());
-            // Constant-time comparison: response timing must not reveal how much of a key was right.
-            if (key != null && !key.isEmpty() && MessageDigest.isEqual(presented, key.getBytes(StandardCharsets.UTF_8))) {
-                return new Caller(client.name(), client.models());
+        // Looking up a digest, not the key: lookup timing can only reveal something about a SHA-256 value, which
+        // says nothing usable about the key.
+        return indexOf(table).byDigest().get(KeyDigest.of(key));
+    }
+
+    /** The key from `Authorization: Bearer <key>`, else from `x-api-key`; null when neither is present. */
+    public static String presentedKey(MultiMap headers) {
+        String authorization = headers.get("authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
+        }
+        String apiKey = headers.get("x-api-key");
+        return apiKey == null ? null : apiKey.strip();
+    }
+
+    /** Constant-time comparison of a presented key with the digest a verifier file was loaded as. */
+    public static boolean matches(String presented, String expectedDigest) {
+        return presented != null && !presented.isEmpty() && KeyDigest.same(KeyDigest.of(presented), expectedDigest);
+    }
+
+    private static Index indexOf(ActiveTable table) {
+        Index current = index;
+        if (current != null && current.table() == table) {
+            return current;
+        }
+        Map<String, Caller> byDigest = new HashMap<>();
+        for (ClientRule client : table.table().access().clients()) {
+            // The table holds each client key's digest; a missing or empty key file holds nothing and matches nothing.
+            String digest = client.key() == null ? null : table.secret(client.key().path());
+            if (digest != null) {
+                byDigest.put(digest, new Caller(client, globs(client.models())));
             }
         }
-        return null;
+        Index next = new Index(table, Map.copyOf(byDigest));
+        index = next;
+        return next;
+    }
+
+    private static List<Pattern> globs(List<String> globs) {
+        List<Pattern> patterns = new ArrayList<>(globs.size());
+        for (String glob : globs) {
+            patterns.add(globToRegex(glob));
+        }
+        return List.copyOf(patterns);
     }
 
     private static Pattern globToRegex(String glob) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.access.Denial;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,14 +16,9 @@ public record ApiError(int status, String type, String code, String param, Strin
                 "The model `" + model + "` does not exist or you do not have access to it.");
     }
 
-    public static ApiError invalidApiKey() {
-        return new ApiError(401, "invalid_request_error", "invalid_api_key", null,
-                "Missing or incorrect API key. Send it as `Authorization: Bearer <key>`.");
-    }
-
-    public static ApiError modelNotAllowed(String model) {
-        return new ApiError(403, "permission_error", "model_not_allowed", "model",
-                "This API key may not use the model `" + model + "`.");
+    /** An access-control refusal in the OpenAI envelope; its headers are the caller's to set. */
+    public static ApiError of(Denial denial) {
+        return new ApiError(denial.status(), denial.type(), denial.code(), denial.param(), denial.message());
     }
 
     public static ApiError notReady() {

@@ -1,7 +1,10 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Denial;
+import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
@@ -37,6 +40,8 @@ public class InferenceHandler {
     Telemetry telemetry;
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    AccessControl access;
 
     void handle(RoutingContext ctx, Operation operation) {
         String requestId = RequestIds.assign(ctx);
@@ -47,9 +52,9 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.notReady());
             return;
         }
-        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
         if (caller == null) {
-            reject(ctx, record, ApiError.invalidApiKey());
+            reject(ctx, record, ApiError.of(Denial.invalidApiKey()));
             return;
         }
         record.clientName = caller.name();
@@ -85,10 +90,20 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.modelNotFound(model));
             return;
         }
-        if (!caller.mayUse(model) && !caller.mayUse(route.name())) {
-            reject(ctx, record, ApiError.modelNotAllowed(model));
-            return;
-        }
+        long estimatedTokens = TokenEstimate.of(raw.length(), body.maxTokens);
+        access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
+            admission.headers().forEach(ctx.response()::putHeader);
+            if (!admission.admitted()) {
+                reject(ctx, record, ApiError.of(admission.denial()));
+                return;
+            }
+            record.clientPermit = admission.permit();
+            proxy(ctx, operation, table, record, raw, body, model, route, estimatedTokens);
+        });
+    }
+
+    private void proxy(RoutingContext ctx, Operation operation, ActiveTable table, RequestRecord record, Buffer raw, JsonFields body,
+            String model, ModelRoute route, long estimatedTokens) {
         record.model = route.name();
         record.stream = operation.canStream() && Boolean.TRUE.equals(body.stream);
         RequestFeatures features = RequestFeatures.of(operation, record.stream, raw);
@@ -105,7 +120,7 @@ public class InferenceHandler {
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
-                features, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())));
+                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())));
         pipeline.serve(plan, exchange, record);
     }
 
@@ -115,6 +130,9 @@ public class InferenceHandler {
             return null;
         }
         String value = ctx.request().getHeader(affinity.clientKey() ? "authorization" : affinity.header());
+        if (affinity.clientKey() && (value == null || value.isBlank())) {
+            value = ctx.request().getHeader("x-api-key");
+        }
         return value == null || value.isBlank() ? null : value;
     }
 

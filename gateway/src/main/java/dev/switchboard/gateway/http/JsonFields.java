@@ -55,6 +55,8 @@ final class JsonFields {
     Span usageSpan;
     Integer promptTokens;
     Integer completionTokens;
+    /** `max_tokens` or `max_completion_tokens` of a request, for the token reservation. */
+    Integer maxTokens;
     boolean error;
     int choices = -1;
     private final List<Edit> edits = new ArrayList<>(2);
@@ -119,6 +121,12 @@ final class JsonFields {
                     } else {
                         parser.skipChildren();
                     }
+                }
+                case "max_tokens", "max_completion_tokens" -> {
+                    if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+                        maxTokens = parser.getIntValue();
+                    }
+                    parser.skipChildren();
                 }
                 case "error" -> {
                     error = value != JsonToken.VALUE_NULL;

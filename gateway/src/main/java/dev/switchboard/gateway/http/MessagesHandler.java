@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.http.anthropic.AnthropicError;
@@ -58,9 +59,7 @@ public class MessagesHandler {
             return;
         }
         // Anthropic SDKs send the key as x-api-key; Authorization: Bearer is accepted too (auth-token clients).
-        String apiKey = ctx.request().getHeader("x-api-key");
-        String authorization = apiKey != null ? "Bearer " + apiKey : ctx.request().getHeader("authorization");
-        Caller caller = ClientKeys.authenticate(table, authorization);
+        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
         if (caller == null) {
             reject(ctx, record, AnthropicError.authentication());
             return;
@@ -68,7 +67,7 @@ public class MessagesHandler {
         record.clientName = caller.name();
         int limit = table.table().settings().maxRequestBodyBytes();
         BoundedBody.read(ctx.request(), limit,
-                body -> route(ctx, table, caller, authorization, record, body),
+                body -> route(ctx, table, caller, record, body),
                 () -> {
                     ctx.response().putHeader("connection", "close");
                     reject(ctx, record, AnthropicError.tooLarge(limit));
@@ -82,7 +81,7 @@ public class MessagesHandler {
                 .send(ctx);
     }
 
-    private void route(RoutingContext ctx, ActiveTable table, Caller caller, String authorization, RequestRecord record, Buffer raw) {
+    private void route(RoutingContext ctx, ActiveTable table, Caller caller, RequestRecord record, Buffer raw) {
         JsonObject body;
         try {
             body = new JsonObject(raw);
@@ -131,8 +130,9 @@ public class MessagesHandler {
         JsonObject translated = chat;
         AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model);
         // Each attempt sets its target's model name on the shared JSON right before encoding it.
+        long estimatedTokens = TokenEstimate.of(raw.length(), body.getValue("max_tokens") instanceof Integer max ? max : null);
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId,
-                sessionKey(ctx, table.table().settings().affinity(), authorization), features, (provider, target) -> {
+                sessionKey(ctx, table.table().settings().affinity()), features, estimatedTokens, (provider, target) -> {
                     if (isAnthropic(provider)) {
                         return new AttemptRequest(Operation.MESSAGES, withClientVersionHeaders(ctx, provider),
                                 body.put("model", target.model()).toBuffer());
@@ -154,11 +154,14 @@ public class MessagesHandler {
     }
 
     /** The session key for affinity: the configured header's value, or the caller's client key. Never logged. */
-    private static String sessionKey(RoutingContext ctx, PolicySettings.Affinity affinity, String authorization) {
+    private static String sessionKey(RoutingContext ctx, PolicySettings.Affinity affinity) {
         if (affinity == null) {
             return null;
         }
-        String value = affinity.clientKey() ? authorization : ctx.request().getHeader(affinity.header());
+        String value = affinity.clientKey() ? ctx.request().getHeader("x-api-key") : ctx.request().getHeader(affinity.header());
+        if (affinity.clientKey() && (value == null || value.isBlank())) {
+            value = ctx.request().getHeader("authorization");
+        }
         return value == null || value.isBlank() ? null : value;
     }
 

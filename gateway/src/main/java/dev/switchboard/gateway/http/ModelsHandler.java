@@ -2,6 +2,7 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Denial;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.routing.ModelRoute;
@@ -35,9 +36,9 @@ public class ModelsHandler {
             ApiError.notReady().send(ctx);
             return null;
         }
-        Caller caller = ClientKeys.authenticate(table, ctx.request().getHeader("authorization"));
+        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
         if (caller == null) {
-            ApiError.invalidApiKey().send(ctx);
+            ApiError.of(Denial.invalidApiKey()).send(ctx);
             return null;
         }
         return new Admitted(table, caller);

@@ -74,13 +74,23 @@ public final class LocalWorkspace {
     }
 
     /**
-     * Recompiles when any file under the source directory changed since the last call. Returns false when the
-     * resources do not compile; then nothing is written and the last good table keeps serving.
+     * Recompiles when any file under the source directory changed since the last call, once the directory has
+     * stopped changing for {@code settleMs} (an editor or {@code Files.writeString} empties a file before writing
+     * it; compiling in between would serve a table without that file). Returns false when the resources do not
+     * compile; then nothing is written and the last good table keeps serving.
      */
-    public boolean sync() throws IOException {
+    public boolean sync(long settleMs, int maxSettleRounds) throws IOException, InterruptedException {
         String fingerprint = fingerprint();
         if (fingerprint.equals(lastSourceFingerprint)) {
             return true;
+        }
+        for (int round = 0; round < maxSettleRounds; round++) {
+            Thread.sleep(settleMs);
+            String again = fingerprint();
+            if (again.equals(fingerprint)) {
+                break;
+            }
+            fingerprint = again;
         }
         lastSourceFingerprint = fingerprint;
         LoadedResources resources = ResourceDirectory.load(sourceDir);

@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
-import dev.switchboard.routing.AccessRules.ClientRule;
 import dev.switchboard.routing.RoutingTable;
 import dev.switchboard.routing.RoutingTableCodec;
 import dev.switchboard.routing.SecretFile;
@@ -65,7 +64,7 @@ record DirectorySnapshot(byte[] routingJson, RoutingTable parsed, String parseEr
         return other != null && fingerprint.equals(other.fingerprint);
     }
 
-    /** Every file a table reads a secret from: provider key pools and client keys. */
+    /** Every file a table reads a secret from: provider key pools, client keys, the admin key, the Redis password. */
     static Set<String> secretPaths(RoutingTable table) {
         Set<String> paths = new LinkedHashSet<>();
         for (UpstreamProvider provider : table.providers()) {
@@ -76,9 +75,9 @@ record DirectorySnapshot(byte[] routingJson, RoutingTable parsed, String parseEr
             }
         }
         if (table.access() != null) {
-            for (ClientRule client : table.access().clients()) {
-                if (client.key() != null && client.key().path() != null) {
-                    paths.add(client.key().path());
+            for (SecretFile file : table.access().secretFiles()) {
+                if (file.path() != null) {
+                    paths.add(file.path());
                 }
             }
         }

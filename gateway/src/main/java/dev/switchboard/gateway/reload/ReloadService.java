@@ -124,12 +124,12 @@ public class ReloadService {
         }
     }
 
-    private void syncLocal() {
+    private void syncLocal() throws InterruptedException {
         if (local == null) {
             return;
         }
         try {
-            if (!local.sync()) {
+            if (!local.sync(settleMs, MAX_SETTLE_ROUNDS)) {
                 metrics.reload(false);
             }
         } catch (IOException e) {

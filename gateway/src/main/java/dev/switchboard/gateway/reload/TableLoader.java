@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import dev.switchboard.gateway.access.KeyDigest;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.RoutingTable;
 import dev.switchboard.routing.RoutingTableCodec;
@@ -35,12 +37,16 @@ final class TableLoader {
         }
         Map<String, String> secrets = new HashMap<>();
         List<String> warnings = new ArrayList<>();
+        Set<String> verifiers = KeyDigest.verifierPaths(table);
         snapshot.secrets().forEach((path, value) -> {
             if (value == null) {
                 // Kubelet may mount a new Secret a moment after the ConfigMap; change detection reloads then.
                 warnings.add("secret file unreadable: " + path);
             } else {
-                secrets.put(path, new String(value, StandardCharsets.UTF_8).strip());
+                String text = new String(value, StandardCharsets.UTF_8).strip();
+                if (!text.isEmpty()) {
+                    secrets.put(path, verifiers.contains(path) ? KeyDigest.of(text) : text);
+                }
             }
         });
         ActiveTable active = new ActiveTable(table, RoutingTableCodec.hash(snapshot.routingJson()), Instant.now(), secrets);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
@@ -41,6 +42,8 @@ public class AttemptPipeline {
     TargetHealth health;
     @Inject
     Upstreams upstreams;
+    @Inject
+    ProviderLimits providerLimits;
     @Inject
     ResilienceMetrics metrics;
     @Inject

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.access.Permit;
+import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.telemetry.RequestRecord;
@@ -20,6 +22,7 @@ import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
@@ -53,6 +56,8 @@ final class Exchange {
     private boolean finished;
     /** A target was skipped because the request body could not be made for it. */
     private boolean unservable;
+    /** The shortest wait until a provider that refused by its own limits has room again; MAX_VALUE when none did. */
+    private long providerLimitedMs = Long.MAX_VALUE;
 
     Exchange(AttemptPipeline pipeline, RequestPlan plan, ClientReply reply, RequestRecord record) {
         this.pipeline = pipeline;
@@ -107,24 +112,55 @@ final class Exchange {
         return candidates.poll();
     }
 
-    /** Starts an attempt on the target; false when it is refused locally (then the next candidate is tried). */
+    /**
+     * Starts an attempt on the target, or waits for the provider's limits to answer (shared counters answer
+     * asynchronously); false when the target is refused locally (then the next candidate is tried).
+     */
     private boolean tryAttempt(Target target) {
         UpstreamProvider provider = plan.table().table().provider(target.provider());
         Upstream upstream = provider == null ? null : pipeline.upstreams.forType(provider.type());
         TargetState state = pipeline.health.target(target);
         KeyPool pool = provider == null ? null : pipeline.health.keys(provider.name());
-        if (upstream == null || state == null || pool == null || !state.breaker().tryAcquire()) {
+        if (upstream == null || state == null || pool == null) {
+            return false;
+        }
+        Future<ProviderLimits.Grant> grant = pipeline.providerLimits.tryAcquire(plan.table(), provider, plan.estimatedTokens());
+        if (grant.isComplete()) {
+            return launch(target, provider, upstream, state, pool, grant.result());
+        }
+        grant.onSuccess(granted -> {
+            if (finished) {
+                release(granted, provider, target);
+            } else if (!launch(target, provider, upstream, state, pool, granted)) {
+                next();
+            }
+        });
+        return true;
+    }
+
+    /** Sends the attempt once the provider's limits granted it; false when something refuses it locally. */
+    private boolean launch(Target target, UpstreamProvider provider, Upstream upstream, TargetState state, KeyPool pool,
+            ProviderLimits.Grant grant) {
+        if (!grant.granted()) {
+            // The provider's account is at one of its limits: skip it like an unavailable target.
+            providerLimitedMs = Math.min(providerLimitedMs, Math.max(1, grant.retryAfterMs()));
+            return false;
+        }
+        if (!state.breaker().tryAcquire()) {
+            release(grant, provider, target);
             return false;
         }
         KeyPool.Key key = pool.acquire(target.model());
         if (key == null) {
             state.breaker().release();
+            release(grant, provider, target);
             return false;
         }
         AttemptRequest outgoing = plan.body().forAttempt(provider, target);
         if (outgoing == null) {
             // This target cannot take this request (e.g. an operation its provider type lacks): not its fault.
             state.breaker().release();
+            release(grant, provider, target);
             unservable = true;
             return false;
         }
@@ -137,13 +173,20 @@ final class Exchange {
         record.upstreamModel = target.model();
         record.attempts = attempts;
         record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
-        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, pool, key);
+        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, pool, key, grant.permit());
         current = attempt;
         state.started();
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
                 plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()));
         attempt.call = upstream.send(request, attempt);
         return true;
+    }
+
+    /** Gives back a provider grant that no call used: its request and token reservation return to the account. */
+    private static void release(ProviderLimits.Grant grant, UpstreamProvider provider, Target target) {
+        if (grant.granted()) {
+            grant.permit().settle(null, null, provider.name(), target.model());
+        }
     }
 
     /** The provider's timeouts, none beyond what is left of the request's deadline. */
@@ -216,6 +259,7 @@ final class Exchange {
     private void refuseAll() {
         long keyWait = Long.MAX_VALUE;
         long breakerWait = Long.MAX_VALUE;
+        boolean quarantined = false;
         boolean unsupportedOnly = true;
         for (ModelRoute route : chain) {
             for (Target target : route.targets()) {
@@ -229,14 +273,17 @@ final class Exchange {
                     continue;
                 }
                 if (refusal == Refusal.NO_KEY) {
-                    keyWait = Math.min(keyWait, pipeline.health.keys(target.provider()).millisUntilUsable(target.model()));
+                    long wait = pipeline.health.keys(target.provider()).millisUntilUsable(target.model());
+                    quarantined |= wait == Long.MAX_VALUE;
+                    keyWait = Math.min(keyWait, wait);
                 } else {
                     TargetState state = pipeline.health.target(target);
                     breakerWait = Math.min(breakerWait, state == null ? Long.MAX_VALUE : state.breaker().millisUntilProbe());
                 }
             }
         }
-        if (unservable && keyWait == Long.MAX_VALUE && breakerWait == Long.MAX_VALUE) {
+        long rateLimitedWait = Math.min(keyWait, providerLimitedMs);
+        if (unservable && rateLimitedWait == Long.MAX_VALUE && breakerWait == Long.MAX_VALUE) {
             fail(new ExchangeError(400, "invalid_request_error", "unsupported_by_targets",
                     "No target of model " + plan.route().name() + " can serve this request.", null, null));
         } else if (unsupportedOnly) {
@@ -245,10 +292,15 @@ final class Exchange {
             pipeline.gatewayMetrics.upstreamError(provider.name(), "unsupported");
             fail(ExchangeError.upstream(501, "provider_type_unsupported",
                     "Provider type " + provider.type() + " is not supported by this gateway build yet.", null));
-        } else if (keyWait != Long.MAX_VALUE && keyWait <= breakerWait) {
+        } else if (rateLimitedWait != Long.MAX_VALUE && rateLimitedWait <= breakerWait) {
             fail(new ExchangeError(429, "rate_limit_error", "upstream_rate_limited",
-                    "Every provider key for model " + plan.route().name() + " is cooling down after rate limiting; retry later.",
-                    seconds(keyWait), null));
+                    "Every target of model " + plan.route().name()
+                            + " is rate limited (its provider keys cool down after 429s, or its provider is at its own limits); retry later.",
+                    seconds(rateLimitedWait), null));
+        } else if (quarantined && breakerWait == Long.MAX_VALUE) {
+            // Only refused keys are left: the same answer the client got when the provider refused them.
+            fail(ExchangeError.upstream(502, "upstream_auth_failed", "Every provider key for model " + plan.route().name()
+                    + " was refused by its provider (HTTP 401/403); refused keys are tried again after a quarantine.", null));
         } else {
             fail(new ExchangeError(503, "service_unavailable", "no_healthy_target",
                     "No healthy target for model " + plan.route().name()
@@ -321,6 +373,8 @@ final class Exchange {
         final TargetState state;
         final KeyPool pool;
         final KeyPool.Key key;
+        /** The provider-limits permit; settled with the usage when this attempt's answer is delivered, else at once. */
+        final Permit providerPermit;
         final long startNanos = System.nanoTime();
         UpstreamCall call;
         int status;
@@ -333,8 +387,9 @@ final class Exchange {
         boolean firstByteSeen;
 
         Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state, KeyPool pool,
-                KeyPool.Key key) {
+                KeyPool.Key key, Permit providerPermit) {
             this.route = route;
+            this.providerPermit = providerPermit;
             this.target = target;
             this.provider = provider;
             this.operation = operation;
@@ -456,12 +511,14 @@ final class Exchange {
 
         /** The stream's first byte arrived: from here on it belongs to the client, whatever happens upstream. */
         private void commit() {
+            record.providerPermit = providerPermit;
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
         }
 
         void deliverBuffered() {
             finish();
+            record.providerPermit = providerPermit;
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
             if (buffered.length() > 0) {
@@ -485,6 +542,10 @@ final class Exchange {
                 current = null;
             }
             pipeline.metrics.attempt(route.name(), provider.name(), outcome);
+            if (outcome != Outcome.SUCCESS && out == null) {
+                // Not delivered (yet): return the reservation now; a failure relayed later settles again, which is a no-op.
+                providerPermit.settle(null, null, provider.name(), target.model());
+            }
             if (outcome != Outcome.SUCCESS) {
                 pipeline.gatewayMetrics.upstreamError(provider.name(), errorKind(outcome));
             }
@@ -499,7 +560,7 @@ final class Exchange {
             switch (outcome) {
                 case SUCCESS -> pool.succeeded(key);
                 case RATE_LIMITED -> pool.rateLimited(key, target.model(), RetryAfter.millis(headers == null ? null : headers.get("retry-after")));
-                case AUTH_FAILED -> pool.refused(key);
+                case AUTH_FAILED -> pool.refused(key, status == 403 ? target.model() : null);
                 default -> {
                 }
             }
@@ -550,6 +611,7 @@ final class Exchange {
         /** The client left: stop the call without a verdict on the target. */
         void abandon() {
             cancelCall();
+            providerPermit.settle(null, null, provider.name(), target.model());
             if (!settled) {
                 settled = true;
                 state.ended();

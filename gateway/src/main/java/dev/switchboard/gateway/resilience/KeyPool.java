@@ -15,8 +15,10 @@ import java.util.function.LongSupplier;
  * 429 cools down for the upstream's Retry-After (or a backoff doubling from {@code cooldownMs} up to a minute)
  * for that upstream model only, since providers limit each model separately: a key rate-limited on one model
  * keeps serving the others;
- * a key answered with 401/403 is quarantined for {@code quarantineMs} and then re-checked by letting the next
- * call use it: success clears it, another refusal quarantines it again. A provider without keys (a local
+ * a key answered with 401 (the key itself is not accepted) is quarantined for every model, one answered with 403
+ * (this key may not use this model: permissions are often per model or project) for that model only, each for
+ * {@code quarantineMs}; then the next call may use it again: success clears it, another refusal quarantines it
+ * again. A provider without keys (a local
  * Ollama) has one keyless entry, so its 429s cool it down the same way.
  * <p>
  * State is kept by key fingerprint, so a reload that keeps a key keeps its health and a rotated secret starts
@@ -40,6 +42,8 @@ public final class KeyPool {
         private final String fingerprint;
         /** Upstream model to the end of its cooldown on this key. */
         private final Map<String, Long> coolUntil = new HashMap<>();
+        /** Upstream model to the end of its quarantine on this key (403). */
+        private final Map<String, Long> refusedUntil = new HashMap<>();
         private long quarantinedUntil;
         private int rateLimitsInARow;
 
@@ -131,7 +135,7 @@ public final class KeyPool {
     }
 
     private static long waitMs(Key key, String model, long now) {
-        if (now < key.quarantinedUntil) {
+        if (now < key.quarantinedUntil || now < key.refusedUntil.getOrDefault(model, 0L)) {
             return Long.MAX_VALUE;
         }
         Long until = key.coolUntil.get(model);
@@ -141,6 +145,7 @@ public final class KeyPool {
     synchronized void succeeded(Key key) {
         key.rateLimitsInARow = 0;
         key.quarantinedUntil = 0;
+        key.refusedUntil.clear();
     }
 
     /** A 429 on this model: cool down for Retry-After when the upstream gave one, else for a backoff that doubles per 429 in a row. */
@@ -150,17 +155,24 @@ public final class KeyPool {
         key.coolUntil.put(model, clock.getAsLong() + (retryAfterMs > 0 ? retryAfterMs : backoff));
     }
 
-    synchronized void refused(Key key) {
-        key.quarantinedUntil = clock.getAsLong() + quarantineMs;
+    /** A 401 (model null: the key is refused for every model) or a 403 on this model. */
+    synchronized void refused(Key key, String model) {
+        long until = clock.getAsLong() + quarantineMs;
+        if (model == null) {
+            key.quarantinedUntil = until;
+        } else {
+            key.refusedUntil.put(model, until);
+        }
     }
 
     public synchronized State state(Key key) {
         return state(key, clock.getAsLong());
     }
 
-    /** Quarantined; else cooling down while any model's cooldown runs (expired ones are dropped here). */
+    /** Quarantined (for every model or for one); else cooling down while any model's cooldown runs (expired entries are dropped here). */
     private static State state(Key key, long now) {
-        if (now < key.quarantinedUntil) {
+        key.refusedUntil.values().removeIf(until -> until <= now);
+        if (now < key.quarantinedUntil || !key.refusedUntil.isEmpty()) {
             return State.QUARANTINED;
         }
         key.coolUntil.values().removeIf(until -> until <= now);

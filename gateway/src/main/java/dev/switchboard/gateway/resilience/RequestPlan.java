@@ -15,10 +15,11 @@ import dev.switchboard.routing.ModelRoute.Target;
  * @param requestId  sent upstream as x-request-id
  * @param sessionKey the affinity key (header value or client key), or null for none
  * @param features   what the request uses, to skip targets declared unable to serve it; null skips nothing
+ * @param estimatedTokens the tokens the request is expected to use, reserved against provider limits per attempt
  * @param body       the upstream request (operation, provider headers, body) for each attempt
  */
 public record RequestPlan(ActiveTable table, ModelRoute route, boolean stream, String requestId,
-        String sessionKey, RequestFeatures features, UpstreamBody body) {
+        String sessionKey, RequestFeatures features, long estimatedTokens, UpstreamBody body) {
 
     /** Whether the target's declared capabilities cover everything the request uses. */
     boolean servable(Target target) {

@@ -16,7 +16,10 @@ public record ActiveTable(RoutingTable table, String hash, Instant loadedAt, Map
         secretsByPath = Map.copyOf(secretsByPath);
     }
 
-    /** The secret value read from the given file path, or null when the file was missing or empty. */
+    /**
+     * The secret value read from the given file path, or null when the file was missing or empty. Client and admin
+     * keys are held as their SHA-256 digest (see KeyDigest), never as read.
+     */
     public String secret(String path) {
         return secretsByPath.get(path);
     }

@@ -2,6 +2,8 @@ package dev.switchboard.gateway.telemetry;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
+import dev.switchboard.gateway.access.Permit;
+
 /**
  * What the gateway learned about one request, for the access log and metrics. Filled in on the request's
  * event loop as the exchange progresses; it never holds prompt text or keys.
@@ -30,6 +32,11 @@ public final class RequestRecord {
     public long firstByteNanos;
     public Integer promptTokens;
     public Integer completionTokens;
+    /** Settled in Telemetry.finish: the client's claim on its limits and budget, and the upstream attempt's. */
+    public Permit clientPermit;
+    public Permit providerPermit;
+    /** The request's cost in the pricing currency, once settled. */
+    public Double cost;
 
     public RequestRecord(String requestId, String client, String endpoint) {
         this.requestId = requestId;
@@ -68,6 +75,7 @@ public final class RequestRecord {
         }
         number(line, "promptTokens", promptTokens);
         number(line, "completionTokens", completionTokens);
+        number(line, "cost", cost);
         field(line, "error", errorCode);
         line.setCharAt(line.length() - 1, '}');
         return line.toString();

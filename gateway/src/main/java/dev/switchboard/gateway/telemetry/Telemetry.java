@@ -5,7 +5,7 @@ import org.jboss.logging.Logger;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** Closes the books on a request: one access-log line and its metrics. */
+/** Closes the books on a request: its limits and budget settled, one access-log line and its metrics. */
 @Singleton
 public class Telemetry {
 
@@ -17,6 +17,12 @@ public class Telemetry {
 
     public void finish(RequestRecord record) {
         long end = System.nanoTime();
+        if (record.providerPermit != null) {
+            record.providerPermit.settle(record.promptTokens, record.completionTokens, record.provider, record.upstreamModel);
+        }
+        if (record.clientPermit != null) {
+            record.cost = record.clientPermit.settle(record.promptTokens, record.completionTokens, record.provider, record.upstreamModel);
+        }
         metrics.requestCompleted(record, end);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info(record.toLogLine(end));

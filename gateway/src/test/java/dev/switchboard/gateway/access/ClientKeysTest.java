@@ -15,13 +15,14 @@ import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.AccessRules.ClientRule;
 import dev.switchboard.routing.RoutingTable;
 import dev.switchboard.routing.SecretFile;
+import io.vertx.core.MultiMap;
 
 class ClientKeysTest {
 
     private static ActiveTable table(AccessRules access) {
         RoutingTable table = new RoutingTable(RoutingTable.SCHEMA_VERSION, null, TestTables.settings(), access,
                 List.of(TestTables.simulated("sim")), List.of(TestTables.route("gpt-4o", "Weighted", TestTables.target("sim", "x"))));
-        return new ActiveTable(table, "h", Instant.EPOCH, Map.of("/keys/search", "sb-search", "/keys/all", "sb-all"));
+        return new ActiveTable(table, "h", Instant.EPOCH, Map.of("/keys/search", KeyDigest.of("sb-search"), "/keys/all", KeyDigest.of("sb-all")));
     }
 
     private static ClientRule client(String name, String path, List<String> models) {
@@ -35,7 +36,7 @@ class ClientKeysTest {
 
     @Test
     void openTablesLetAnyoneIn() {
-        Caller caller = ClientKeys.authenticate(table(new AccessRules(AccessRules.OPEN, List.of())), null);
+        Caller caller = ClientKeys.authenticate(table(new AccessRules(AccessRules.OPEN, List.of())), headers());
 
         assertThat(caller).isNotNull();
         assertThat(caller.name()).isNull();
@@ -44,17 +45,33 @@ class ClientKeysTest {
 
     @Test
     void apiKeysNeedAKnownBearerKey() {
-        assertThat(ClientKeys.authenticate(apiKeys, null)).isNull();
-        assertThat(ClientKeys.authenticate(apiKeys, "Bearer wrong")).isNull();
-        assertThat(ClientKeys.authenticate(apiKeys, "Basic sb-all")).isNull();
+        assertThat(ClientKeys.authenticate(apiKeys, headers())).isNull();
+        assertThat(ClientKeys.authenticate(apiKeys, headers("authorization", "Bearer wrong"))).isNull();
+        assertThat(ClientKeys.authenticate(apiKeys, headers("authorization", "Basic sb-all"))).isNull();
         // A client whose key file is missing must not match an empty key.
-        assertThat(ClientKeys.authenticate(apiKeys, "Bearer ")).isNull();
-        assertThat(ClientKeys.authenticate(apiKeys, "bearer sb-all").name()).isEqualTo("all");
+        assertThat(ClientKeys.authenticate(apiKeys, headers("authorization", "Bearer "))).isNull();
+        assertThat(ClientKeys.authenticate(apiKeys, headers("authorization", "bearer sb-all")).name()).isEqualTo("all");
+    }
+
+    @Test
+    void anthropicStyleKeysAreAcceptedToo() {
+        assertThat(ClientKeys.authenticate(apiKeys, headers("x-api-key", "sb-search")).name()).isEqualTo("search");
+        assertThat(ClientKeys.authenticate(apiKeys, headers("x-api-key", "sb-wrong"))).isNull();
+        // Bearer wins when both are sent, as OpenAI SDKs always send Authorization.
+        assertThat(ClientKeys.authenticate(apiKeys, headers("authorization", "Bearer sb-all", "x-api-key", "sb-search")).name()).isEqualTo("all");
+    }
+
+    private static MultiMap headers(String... pairs) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (int i = 0; i < pairs.length; i += 2) {
+            headers.add(pairs[i], pairs[i + 1]);
+        }
+        return headers;
     }
 
     @Test
     void modelGlobsLimitWhatAClientMayUse() {
-        Caller search = ClientKeys.authenticate(apiKeys, "Bearer sb-search");
+        Caller search = ClientKeys.authenticate(apiKeys, headers("authorization", "Bearer sb-search"));
 
         assertThat(search.name()).isEqualTo("search");
         assertThat(search.mayUse("gpt-4o")).isTrue();
@@ -62,6 +79,6 @@ class ClientKeysTest {
         assertThat(search.mayUse("embed-3")).isTrue();
         assertThat(search.mayUse("embed-33")).isFalse();
         assertThat(search.mayUse("claude")).isFalse();
-        assertThat(ClientKeys.authenticate(apiKeys, "Bearer sb-all").mayUse("claude")).isTrue();
+        assertThat(ClientKeys.authenticate(apiKeys, headers("authorization", "Bearer sb-all")).mayUse("claude")).isTrue();
     }
 }

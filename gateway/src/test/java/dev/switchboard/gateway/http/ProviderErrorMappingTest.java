@@ -69,9 +69,18 @@ class ProviderErrorMappingTest {
             assertThat(response.statusCode()).as(model + " stream=" + stream + ": " + response.body()).isEqualTo(status);
             assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
             JsonObject error = Http.error(response);
+            assertThat(error.getString("message")).isNotBlank().doesNotContain(OllamaAzureTestResource.AZURE_KEY);
+            if (status == 429 && stream) {
+                // The first 429 cools the key down for this deployment: until Retry-After has passed the gateway
+                // answers for the provider instead of calling it again.
+                assertThat(error.getString("code")).isEqualTo("upstream_rate_limited");
+                assertThat(error.getString("type")).isEqualTo("rate_limit_error");
+                assertThat(Long.parseLong(response.headers().firstValue("retry-after").orElseThrow()))
+                        .isBetween(1L, Long.parseLong(retryAfter));
+                continue;
+            }
             assertThat(error.getString("code")).isEqualTo(code);
             assertThat(error.getString("type")).isEqualTo(type);
-            assertThat(error.getString("message")).isNotBlank().doesNotContain(OllamaAzureTestResource.AZURE_KEY);
             assertThat(response.headers().firstValue("retry-after")).isEqualTo(java.util.Optional.ofNullable(retryAfter));
         }
     }

@@ -287,7 +287,7 @@ class FailoverTest {
             public void onClientGone(Runnable action) {
             }
         };
-        RequestPlan plan = new RequestPlan(table, table.table().model("fo-500"), false, "req-unservable", null, null,
+        RequestPlan plan = new RequestPlan(table, table.table().model("fo-500"), false, "req-unservable", null, null, 0,
                 (provider, target) -> null);
         vertx.runOnContext(v -> pipeline.serve(plan, reply, new dev.switchboard.gateway.telemetry.RequestRecord("req-unservable", null, "chat")));
 

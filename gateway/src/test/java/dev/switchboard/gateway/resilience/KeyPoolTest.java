@@ -30,7 +30,7 @@ class KeyPoolTest {
         }
         assertThat(uses).containsEntry("k1", 100).containsEntry("k2", 100).containsEntry("k3", 100);
 
-        pool.refused(key("k2"));
+        pool.refused(key("k2"), null);
         uses.clear();
         for (int i = 0; i < 300; i++) {
             uses.merge(pool.acquire("m").value(), 1, Integer::sum);
@@ -85,7 +85,7 @@ class KeyPoolTest {
     @Test
     void aRefusedKeyIsQuarantinedThenReCheckedByTheNextCall() {
         pool.update(List.of("k1"));
-        pool.refused(key("k1"));
+        pool.refused(key("k1"), null);
 
         assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
         assertThat(pool.usable("m")).isFalse();
@@ -94,14 +94,28 @@ class KeyPoolTest {
         now.addAndGet(60_000);
         KeyPool.Key probe = pool.acquire("m");
         assertThat(probe.value()).isEqualTo("k1");
-        pool.refused(probe);
+        pool.refused(probe, null);
         assertThat(pool.state(probe)).isEqualTo(State.QUARANTINED);
+    }
+
+    @Test
+    void aKeyForbiddenOneModelKeepsServingTheOthers() {
+        pool.update(List.of("k1"));
+        pool.refused(key("k1"), "m");
+
+        assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
+        assertThat(pool.usable("m")).isFalse();
+        assertThat(pool.acquire("other").value()).as("a 403 is about this model only").isEqualTo("k1");
+
+        now.addAndGet(60_000);
+        assertThat(pool.usable("m")).as("re-checked after the quarantine").isTrue();
+        assertThat(pool.state(key("k1"))).isEqualTo(State.HEALTHY);
     }
 
     @Test
     void aReloadKeepsTheHealthOfKeysThatStayAndStartsNewKeysHealthy() {
         pool.update(List.of("k1", "k2"));
-        pool.refused(key("k1"));
+        pool.refused(key("k1"), null);
         KeyPool.Key kept = key("k1");
 
         pool.update(List.of("k1", "k3"));

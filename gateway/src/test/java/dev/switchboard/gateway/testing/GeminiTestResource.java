@@ -24,7 +24,6 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
             Map.entry("gemini-fail", "fail-500"),
             Map.entry("gemini-bad", "bad-request"),
             Map.entry("gemini-forbidden", "forbidden"),
-            Map.entry("gemini-unauthenticated", "unauthenticated"),
             Map.entry("gemini-missing", "missing"),
             Map.entry("gemini-blocked", "blocked"),
             Map.entry("gemini-unsafe", "unsafe"),
@@ -100,6 +99,23 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
                       model: gemini-slow
                       targets: [{provider: gemini-impatient, model: slow-3000}]
                     ---
+                    # A 401 quarantines the key for every model of its provider, so the model that answers 401
+                    # gets a provider of its own.
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: Provider
+                    metadata: {name: gemini-unauthenticated}
+                    spec:
+                      type: Gemini
+                      endpoint: %s
+                      credentials: {secretRef: {name: gemini-keys}}
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: ModelGroup
+                    metadata: {name: gemini-unauthenticated}
+                    spec:
+                      model: gemini-unauthenticated
+                      targets: [{provider: gemini-unauthenticated, model: unauthenticated}]
+                    ---
                     apiVersion: switchboard.dev/v1alpha1
                     kind: ModelGroup
                     metadata: {name: gemini-revoked}
@@ -130,7 +146,7 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
                       targets:
                       - {provider: gemini-lite, model: gemini-lite, priority: 0}
                       - {provider: gemini, model: gemini-2.5-flash, priority: 1}
-                    """.formatted(KEY, simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), simulator.endpoint()));
+                    """.formatted(KEY, simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), simulator.endpoint()));
             for (Map.Entry<String, String> model : MODELS.entrySet()) {
                 yaml.append("""
                         ---

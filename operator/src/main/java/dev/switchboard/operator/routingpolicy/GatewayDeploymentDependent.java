@@ -97,12 +97,12 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         return context.getSecondaryResource(Deployment.class).map(d -> d.getSpec().getReplicas()).orElse(null);
     }
 
-    /** Every Secret the table names: provider key pools and client keys. */
+    /** Every Secret the table names: provider key pools, client keys, the admin key and the Redis password. */
     static Set<String> mountedSecrets(RoutingTable table) {
         Set<String> secrets = new TreeSet<>();
         table.providers().forEach(p -> p.credentials().forEach(file -> secrets.add(file.secret())));
         if (table.access() != null) {
-            table.access().clients().stream().map(c -> c.key()).filter(k -> k != null).map(SecretFile::secret).forEach(secrets::add);
+            table.access().secretFiles().stream().map(SecretFile::secret).forEach(secrets::add);
         }
         return secrets;
     }

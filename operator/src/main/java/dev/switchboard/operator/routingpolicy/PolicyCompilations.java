@@ -112,6 +112,15 @@ public class PolicyCompilations {
                     .filter(c -> c.keyRef() != null && c.keyRef().name() != null)
                     .forEach(c -> secrets.add(c.keyRef().name()));
         }
+        if (spec != null && spec.access() != null) {
+            var access = spec.access();
+            if (access.adminKeyRef() != null && access.adminKeyRef().name() != null) {
+                secrets.add(access.adminKeyRef().name());
+            }
+            if (access.redis() != null && access.redis().passwordRef() != null && access.redis().passwordRef().name() != null) {
+                secrets.add(access.redis().passwordRef().name());
+            }
+        }
         return new PolicyDependencies(groupNames, providerNames, List.copyOf(providerSelectors), secrets);
     }
 

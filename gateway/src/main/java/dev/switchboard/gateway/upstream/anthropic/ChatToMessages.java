@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Translates an OpenAI chat completion request into an Anthropic Messages request. A pure function: every field
  * is either translated, ignored because it cannot change the answer (listed in {@link #IGNORED}), or refused
- * with a {@link TranslationRefused} naming it. See docs/providers-anthropic.md.
+ * with a {@link TranslationRefused} naming it. See docs/providers.md, "Anthropic".
  */
 public final class ChatToMessages {
 

@@ -247,9 +247,16 @@ class GeminiGatewayTest {
         HttpResponse<String> response = post(chat, chatRequest(user("hi")).put("model", model).put("stream", stream));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.body()).doesNotContain(GeminiTestResource.KEY).doesNotContain("AIzaSy-revoked");
+        if (status == 429 && stream) {
+            // The non-streamed case ran first and its 429 cooled the key down for this model: until Retry-After has
+            // passed the gateway answers for the provider instead of calling it again.
+            assertThat(Http.error(response).getString("code")).isEqualTo("upstream_rate_limited");
+            assertThat(Long.parseLong(response.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, Long.parseLong(retryAfter));
+            return;
+        }
         assertThat(Http.error(response).getString("code")).isEqualTo(code);
         assertThat(response.headers().firstValue("retry-after")).isEqualTo(java.util.Optional.ofNullable(retryAfter));
-        assertThat(response.body()).doesNotContain(GeminiTestResource.KEY).doesNotContain("AIzaSy-revoked");
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.switchboard.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.routing.AccessRules;
+import dev.switchboard.routing.SecretFile;
+
+/** The admin key and the Redis counter store: Secret references become files, endpoints one canonical URL. */
+class GovernanceCompileTest {
+
+    private static Compilation compile(String access, String... secrets) {
+        return Fixtures.input()
+                .policy(Fixtures.policy("{access: " + access + "}"))
+                .providers(Fixtures.simulated("sim"))
+                .groups(Fixtures.simpleGroup("chat", "sim"))
+                .secrets(Fixtures.secrets(secrets))
+                .compile();
+    }
+
+    @Test
+    void adminKeyAndRedisPasswordBecomeSecretFiles() {
+        Compilation c = compile("{mode: Open, adminKeyRef: {name: admin, key: key}, redis: {endpoint: redis.infra.svc, "
+                + "passwordRef: {name: redis-auth, key: password}, onUnavailable: FailClosed, timeout: 1s}}",
+                "secret:admin", "key", "secret:redis-auth", "password");
+
+        AccessRules access = c.table().access();
+        assertThat(c.problems()).isEmpty();
+        assertThat(access.adminKey()).isEqualTo(new SecretFile("admin", "key", "/etc/switchboard/secrets/admin/key"));
+        assertThat(access.redis()).isEqualTo(new AccessRules.RedisStore("redis://redis.infra.svc:6379/0",
+                new SecretFile("redis-auth", "password", "/etc/switchboard/secrets/redis-auth/password"), "FailClosed",
+                "switchboard:" + Fixtures.NAMESPACE + ":gateway", 1000));
+        assertThat(access.secretFiles()).extracting(SecretFile::secret).containsExactly("admin", "redis-auth");
+    }
+
+    @Test
+    void redisDefaultsAreFailOpenAndAQuarterSecond() {
+        AccessRules.RedisStore redis = compile("{mode: Open, redis: {endpoint: 'rediss://cache:6380/2', keyPrefix: team-a}}")
+                .table().access().redis();
+
+        assertThat(redis).isEqualTo(new AccessRules.RedisStore("rediss://cache:6380/2", null, "FailOpen", "team-a", 250));
+    }
+
+    @Test
+    void endpointsWithCredentialsAndMissingSecretsAreRefused() {
+        Compilation withPassword = compile("{mode: Open, redis: {endpoint: 'redis://user:hunter2@cache:6379'}}");
+        assertThat(withPassword.table().access().redis()).isNull();
+        assertThat(withPassword.problems()).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("spec.access.redis.endpoint");
+            assertThat(p.reason()).isEqualTo(ProblemReason.InvalidValue);
+            assertThat(p.message()).doesNotContain("hunter2");
+        });
+
+        Compilation missing = compile("{mode: Open, adminKeyRef: {name: admin, key: key}, redis: {endpoint: cache, passwordRef: {name: nope, key: p}}}");
+        assertThat(missing.table().access().adminKey()).isNull();
+        assertThat(missing.table().access().redis()).isNull();
+        assertThat(missing.problems()).extracting(Problem::reason).containsOnly(ProblemReason.MissingSecret);
+    }
+
+    @Test
+    void hostPortAndUrlSpellingsGiveTheSameTable() {
+        assertThat(compile("{mode: Open, redis: {endpoint: 'cache:6379'}}").hash())
+                .isEqualTo(compile("{mode: Open, redis: {endpoint: 'redis://cache'}}").hash());
+    }
+}

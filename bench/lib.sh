@@ -1,0 +1,47 @@
+# Shared by the bench scripts: the load generator and how its output is summarised.
+# shellcheck shell=bash
+
+# wrk (a Debian package) drives the load; bench/wrk/poisson.lua paces it at a fixed rate with Poisson arrivals.
+ensure_wrk() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    echo "bench: installing wrk (Debian package)" >&2
+    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
+  fi
+}
+
+# load NAME URL BODY [AUTH]: RATE requests/s over CONNECTIONS connections for DURATION; raw output in $out/NAME.txt,
+# one summary line on stdout. SERVICE_MS (default 2) is subtracted from each connection's mean gap so the
+# achieved rate lands near RATE.
+load() {
+  local name="$1" url="$2" body="$3" auth="${4:-}"
+  BENCH_RATE="$RATE" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_SERVICE_MS="${SERVICE_MS:-2}" BENCH_BODY="$body" BENCH_AUTH="$auth" \
+    wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency -s "$root/bench/wrk/poisson.lua" "$url" >"$out/$name.txt"
+  summarise "$name" "$out/$name.txt"
+}
+
+# warm NAME URL BODY [AUTH] SECONDS: the same load, output discarded (JIT warm-up).
+warm() {
+  local saved="$DURATION"
+  DURATION="$5" load "warmup-$1" "$2" "$3" "$4" >/dev/null
+  DURATION="$saved"
+}
+
+summarise() {
+  awk -v name="$1" '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
+      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+      return v
+    }
+    /^ +50% / {p50 = ms($2)}
+    /^ +90% / {p90 = ms($2)}
+    /^ +99% / {p99 = ms($2)}
+    /requests in/ {total = $1}
+    /Non-2xx or 3xx responses:/ {errors += $5}
+    /Socket errors:/ {gsub(",", ""); errors += $4 + $6 + $8 + $10}
+    /^Requests\/sec:/ {rps = $2}
+    END {printf "%-22s %8.1f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  errors %d of %d\n", name, rps, p50, p90, p99, errors, total}
+  ' "$2"
+}
