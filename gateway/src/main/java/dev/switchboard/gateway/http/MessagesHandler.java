@@ -3,6 +3,7 @@ package dev.switchboard.gateway.http;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.TokenEstimate;
@@ -32,8 +33,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
- * POST /v1/messages, Anthropic's Messages API: the same steps as {@link InferenceHandler} (access, body limit,
- * route, then the attempt pipeline with its strategies, failover, fallbacks, breakers and key pools) with
+ * POST /v1/messages, Anthropic's Messages API: the same steps as {@link InferenceHandler} (key, body limit, route,
+ * admission by access control, then the attempt pipeline with its strategies, failover, fallbacks, breakers and key pools) with
  * Anthropic's headers and errors. Anthropic targets get the request untranslated (model rewritten); every other
  * provider gets it translated to an OpenAI chat request, and its answer translated back (see {@link AnthropicReply}).
  */
@@ -44,6 +45,8 @@ public class MessagesHandler {
     RoutingState state;
     @Inject
     AttemptPipeline pipeline;
+    @Inject
+    AccessControl access;
     @Inject
     Telemetry telemetry;
     @Inject
@@ -103,10 +106,6 @@ public class MessagesHandler {
             reject(ctx, record, AnthropicError.notFound(model));
             return;
         }
-        if (!caller.mayUse(model) && !caller.mayUse(route.name())) {
-            reject(ctx, record, AnthropicError.permission(model));
-            return;
-        }
         record.model = route.name();
         record.stream = Boolean.TRUE.equals(streamValue);
         JsonObject chat;
@@ -127,10 +126,23 @@ public class MessagesHandler {
                     "The model `" + model + "` does not support " + unsupported.description() + "."));
             return;
         }
+        long estimatedTokens = TokenEstimate.of(raw.length(), body.getValue("max_tokens") instanceof Integer max ? max : null);
         JsonObject translated = chat;
+        access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
+            admission.headers().forEach(ctx.response()::putHeader);
+            if (!admission.admitted()) {
+                reject(ctx, record, AnthropicError.of(admission.denial()));
+                return;
+            }
+            record.clientPermit = admission.permit();
+            serve(ctx, table, route, model, record, body, translated, features, estimatedTokens);
+        });
+    }
+
+    private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, String model, RequestRecord record, JsonObject body,
+            JsonObject translated, RequestFeatures features, long estimatedTokens) {
         AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model);
         // Each attempt sets its target's model name on the shared JSON right before encoding it.
-        long estimatedTokens = TokenEstimate.of(raw.length(), body.getValue("max_tokens") instanceof Integer max ? max : null);
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId,
                 sessionKey(ctx, table.table().settings().affinity()), features, estimatedTokens, (provider, target) -> {
                     if (isAnthropic(provider)) {
