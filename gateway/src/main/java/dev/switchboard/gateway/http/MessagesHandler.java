@@ -34,9 +34,9 @@ import jakarta.inject.Singleton;
 
 /**
  * POST /v1/messages, Anthropic's Messages API: the same steps as {@link InferenceHandler} (key, body limit, route,
- * admission by access control, then the attempt pipeline with its strategies, failover, fallbacks, breakers and key pools) with
- * Anthropic's headers and errors. Anthropic targets get the request untranslated (model rewritten); every other
- * provider gets it translated to an OpenAI chat request, and its answer translated back (see {@link AnthropicReply}).
+ * admission, then the attempt pipeline with its strategies, failover, fallbacks, breakers and key pools) with
+ * Anthropic's headers and errors. Per attempt, an Anthropic target gets the request untranslated (model rewritten)
+ * and any other target the translated OpenAI chat request; {@link AnthropicReply} writes the answer accordingly.
  */
 @Singleton
 public class MessagesHandler {
@@ -149,7 +149,8 @@ public class MessagesHandler {
                         return new AttemptRequest(Operation.MESSAGES, withClientVersionHeaders(ctx, provider),
                                 body.put("model", target.model()).toBuffer());
                     }
-                    return translated == null ? null : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
+                    return translated == null ? null
+                            : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
                 });
         pipeline.serve(plan, reply, record);
     }

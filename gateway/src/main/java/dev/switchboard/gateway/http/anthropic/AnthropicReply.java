@@ -25,6 +25,9 @@ public final class AnthropicReply implements ClientReply {
     private final GatewayMetrics metrics;
     private final String publicModel;
     private MessagesRelay writer;
+    /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
+    private Runnable stopExchange = () -> {
+    };
     private boolean ended;
 
     public AnthropicReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
@@ -41,7 +44,7 @@ public final class AnthropicReply implements ClientReply {
         writer = served.operation() == Operation.MESSAGES
                 ? new AnthropicPassthroughWriter(ctx, record, telemetry, metrics, publicModel, record.stream)
                 : new AnthropicResponseWriter(ctx, record, telemetry, metrics, publicModel, record.stream);
-        writer.bind(call);
+        writer.bind(call, stopExchange);
         return writer;
     }
 
@@ -66,6 +69,7 @@ public final class AnthropicReply implements ClientReply {
 
     @Override
     public void onClientGone(Runnable action) {
+        stopExchange = action;
         ctx.response().closeHandler(v -> {
             if (writer != null) {
                 if (!writer.finished) {

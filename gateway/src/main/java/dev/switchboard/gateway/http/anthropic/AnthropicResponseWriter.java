@@ -73,7 +73,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         decoder.feed(chunk);
         flush();
         if (abandoned) {
-            call.cancel();
+            // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
+            stopUpstream.run();
             end();
         }
     }

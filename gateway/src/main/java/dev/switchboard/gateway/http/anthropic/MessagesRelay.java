@@ -29,6 +29,8 @@ public abstract class MessagesRelay implements UpstreamListener {
     /** The model name the client sent; responses carry it, never the upstream's name. */
     protected final String publicModel;
     protected UpstreamCall call;
+    /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
+    protected Runnable stopUpstream;
     protected boolean finished;
 
     protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
@@ -41,8 +43,9 @@ public abstract class MessagesRelay implements UpstreamListener {
     }
 
     /** The upstream call being relayed, paused when the client reads slower than it writes. */
-    void bind(UpstreamCall upstreamCall) {
+    void bind(UpstreamCall upstreamCall, Runnable stop) {
         this.call = upstreamCall;
+        this.stopUpstream = stop;
     }
 
     /** The client went away (the pipeline stops the upstream): the request's books close as client-closed. */
