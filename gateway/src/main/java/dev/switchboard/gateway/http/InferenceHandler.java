@@ -9,6 +9,7 @@ import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
+import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.RequestPlan;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
@@ -118,8 +119,8 @@ public class InferenceHandler {
             body.requestUsage();
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
-        RequestPlan plan = new RequestPlan(table, route, operation, record.stream, record.requestId,
-                sessionKey(ctx, table.table().settings().affinity()), features, estimatedTokens, (provider, target) -> body.toBufferWithModel(target.model()));
+        RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
+                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())));
         pipeline.serve(plan, exchange, record);
     }
 

@@ -3,27 +3,27 @@ package dev.switchboard.gateway.http;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.TokenEstimate;
+import dev.switchboard.gateway.capability.Feature;
+import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.http.anthropic.AnthropicError;
-import dev.switchboard.gateway.http.anthropic.AnthropicPassthroughWriter;
-import dev.switchboard.gateway.http.anthropic.AnthropicResponseWriter;
-import dev.switchboard.gateway.http.anthropic.MessagesRelay;
+import dev.switchboard.gateway.http.anthropic.AnthropicReply;
 import dev.switchboard.gateway.http.anthropic.MessagesToChat;
-import dev.switchboard.gateway.routing.KeyRotation;
-import dev.switchboard.gateway.routing.TargetSelector;
+import dev.switchboard.gateway.resilience.AttemptPipeline;
+import dev.switchboard.gateway.resilience.AttemptRequest;
+import dev.switchboard.gateway.resilience.RequestPlan;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
-import dev.switchboard.gateway.upstream.Upstream;
-import dev.switchboard.gateway.upstream.UpstreamRequest;
-import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.gateway.upstream.anthropic.TranslationRefused;
 import dev.switchboard.routing.ModelRoute;
-import dev.switchboard.routing.ModelRoute.Target;
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -33,9 +33,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
- * POST /v1/messages, Anthropic's Messages API: the same steps as {@link InferenceHandler} (access, body limit,
- * route, target) with Anthropic's headers and errors. Anthropic targets get the request untranslated (model
- * rewritten); every other provider gets it translated to an OpenAI chat request, and its answer translated back.
+ * POST /v1/messages, Anthropic's Messages API: the same steps as {@link InferenceHandler} (key, body limit, route,
+ * admission, then the attempt pipeline with its strategies, failover, fallbacks, breakers and key pools) with
+ * Anthropic's headers and errors. Per attempt, an Anthropic target gets the request untranslated (model rewritten)
+ * and any other target the translated OpenAI chat request; {@link AnthropicReply} writes the answer accordingly.
  */
 @Singleton
 public class MessagesHandler {
@@ -43,11 +44,9 @@ public class MessagesHandler {
     @Inject
     RoutingState state;
     @Inject
-    TargetSelector selector;
+    AttemptPipeline pipeline;
     @Inject
-    KeyRotation keys;
-    @Inject
-    Upstreams upstreams;
+    AccessControl access;
     @Inject
     Telemetry telemetry;
     @Inject
@@ -63,8 +62,7 @@ public class MessagesHandler {
             return;
         }
         // Anthropic SDKs send the key as x-api-key; Authorization: Bearer is accepted too (auth-token clients).
-        String apiKey = ctx.request().getHeader("x-api-key");
-        Caller caller = ClientKeys.authenticate(table, apiKey != null ? "Bearer " + apiKey : ctx.request().getHeader("authorization"));
+        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
         if (caller == null) {
             reject(ctx, record, AnthropicError.authentication());
             return;
@@ -108,45 +106,76 @@ public class MessagesHandler {
             reject(ctx, record, AnthropicError.notFound(model));
             return;
         }
-        if (!caller.mayUse(model) && !caller.mayUse(route.name())) {
-            reject(ctx, record, AnthropicError.permission(model));
-            return;
-        }
         record.model = route.name();
-        Target target = selector.select(route, table.table().settings().strategy());
-        UpstreamProvider provider = table.table().provider(target.provider());
-        record.provider = provider.name();
-        record.upstreamModel = target.model();
         record.stream = Boolean.TRUE.equals(streamValue);
-        ctx.response().putHeader(InferenceHandler.PROVIDER_HEADER, provider.name());
-
-        Upstream upstream = upstreams.forType(provider.type());
-        if (upstream == null) {
-            metrics.upstreamError(provider.name(), "unsupported");
-            record.errorCode = "provider_type_unsupported";
-            reject(ctx, record, new AnthropicError(501, "api_error",
-                    "Provider type " + provider.type() + " is not supported by this gateway build yet."));
-            return;
-        }
-        boolean passthrough = "Anthropic".equals(provider.type());
-        JsonObject upstreamBody;
-        if (passthrough) {
-            upstreamBody = body.put("model", target.model());
-        } else {
-            try {
-                upstreamBody = MessagesToChat.translate(body).put("model", target.model());
-            } catch (TranslationRefused e) {
+        JsonObject chat;
+        try {
+            chat = MessagesToChat.translate(body);
+        } catch (TranslationRefused e) {
+            if (!hasAnthropicTarget(table, route)) {
                 reject(ctx, record, AnthropicError.invalidRequest(e.getMessage()));
                 return;
             }
+            // Only Anthropic targets can take it, untranslated; the others are skipped.
+            chat = null;
         }
-        MessagesRelay relay = passthrough
-                ? new AnthropicPassthroughWriter(ctx, record, telemetry, metrics, model, record.stream)
-                : new AnthropicResponseWriter(ctx, record, telemetry, metrics, model, record.stream);
-        UpstreamRequest request = new UpstreamRequest(passthrough ? withClientVersionHeaders(ctx, provider) : provider,
-                keys.nextKey(table, provider),
-                passthrough ? Operation.MESSAGES : Operation.CHAT, upstreamBody.toBuffer(), record.stream, record.requestId);
-        relay.start(upstream.send(request, relay));
+        RequestFeatures features = chat == null ? null : RequestFeatures.of(Operation.CHAT, record.stream, chat.toBuffer());
+        Feature unsupported = features == null ? null : AttemptPipeline.unservable(table, route, features);
+        if (unsupported != null) {
+            reject(ctx, record, AnthropicError.invalidRequest(
+                    "The model `" + model + "` does not support " + unsupported.description() + "."));
+            return;
+        }
+        long estimatedTokens = TokenEstimate.of(raw.length(), body.getValue("max_tokens") instanceof Integer max ? max : null);
+        JsonObject translated = chat;
+        access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
+            admission.headers().forEach(ctx.response()::putHeader);
+            if (!admission.admitted()) {
+                reject(ctx, record, AnthropicError.of(admission.denial()));
+                return;
+            }
+            record.clientPermit = admission.permit();
+            serve(ctx, table, route, model, record, body, translated, features, estimatedTokens);
+        });
+    }
+
+    private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, String model, RequestRecord record, JsonObject body,
+            JsonObject translated, RequestFeatures features, long estimatedTokens) {
+        AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model);
+        // Each attempt sets its target's model name on the shared JSON right before encoding it.
+        RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId,
+                sessionKey(ctx, table.table().settings().affinity()), features, estimatedTokens, (provider, target) -> {
+                    if (isAnthropic(provider)) {
+                        return new AttemptRequest(Operation.MESSAGES, withClientVersionHeaders(ctx, provider),
+                                body.put("model", target.model()).toBuffer());
+                    }
+                    return translated == null ? null
+                            : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
+                });
+        pipeline.serve(plan, reply, record);
+    }
+
+    private static boolean isAnthropic(UpstreamProvider provider) {
+        return "Anthropic".equals(provider.type());
+    }
+
+    /** Whether the model or one of its fallbacks has a target that takes the request untranslated. */
+    private static boolean hasAnthropicTarget(ActiveTable table, ModelRoute route) {
+        return AttemptPipeline.chain(table, route).stream().flatMap(candidate -> candidate.targets().stream())
+                .map(target -> table.table().provider(target.provider()))
+                .anyMatch(provider -> provider != null && isAnthropic(provider));
+    }
+
+    /** The session key for affinity: the configured header's value, or the caller's client key. Never logged. */
+    private static String sessionKey(RoutingContext ctx, PolicySettings.Affinity affinity) {
+        if (affinity == null) {
+            return null;
+        }
+        String value = affinity.clientKey() ? ctx.request().getHeader("x-api-key") : ctx.request().getHeader(affinity.header());
+        if (affinity.clientKey() && (value == null || value.isBlank())) {
+            value = ctx.request().getHeader("authorization");
+        }
+        return value == null || value.isBlank() ? null : value;
     }
 
     /**

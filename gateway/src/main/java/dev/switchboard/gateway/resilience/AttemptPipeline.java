@@ -56,7 +56,7 @@ public class AttemptPipeline {
     }
 
     /** The requested model and its fallbacks, breadth first (fallbacks of fallbacks after the direct ones), each once. */
-    static List<ModelRoute> chain(ActiveTable table, ModelRoute route) {
+    public static List<ModelRoute> chain(ActiveTable table, ModelRoute route) {
         if (route.fallbacks().isEmpty()) {
             return List.of(route);
         }

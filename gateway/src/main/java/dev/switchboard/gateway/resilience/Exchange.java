@@ -12,6 +12,7 @@ import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -155,8 +156,8 @@ final class Exchange {
             release(grant, provider, target);
             return false;
         }
-        Buffer body = plan.body().forAttempt(provider, target);
-        if (body == null) {
+        AttemptRequest outgoing = plan.body().forAttempt(provider, target);
+        if (outgoing == null) {
             // This target cannot take this request (e.g. an operation its provider type lacks): not its fault.
             state.breaker().release();
             release(grant, provider, target);
@@ -172,10 +173,10 @@ final class Exchange {
         record.upstreamModel = target.model();
         record.attempts = attempts;
         record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
-        Attempt attempt = new Attempt(currentRoute, target, provider, state, pool, key, grant.permit());
+        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, pool, key, grant.permit());
         current = attempt;
         state.started();
-        UpstreamRequest request = new UpstreamRequest(provider, key.value(), plan.operation(), body,
+        UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
                 plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()));
         attempt.call = upstream.send(request, attempt);
         return true;
@@ -368,6 +369,7 @@ final class Exchange {
         final ModelRoute route;
         final Target target;
         final UpstreamProvider provider;
+        final Operation operation;
         final TargetState state;
         final KeyPool pool;
         final KeyPool.Key key;
@@ -384,12 +386,13 @@ final class Exchange {
         boolean settled;
         boolean firstByteSeen;
 
-        Attempt(ModelRoute route, Target target, UpstreamProvider provider, TargetState state, KeyPool pool, KeyPool.Key key,
-                Permit providerPermit) {
+        Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state, KeyPool pool,
+                KeyPool.Key key, Permit providerPermit) {
             this.route = route;
             this.providerPermit = providerPermit;
             this.target = target;
             this.provider = provider;
+            this.operation = operation;
             this.state = state;
             this.pool = pool;
             this.key = key;
@@ -525,7 +528,7 @@ final class Exchange {
         }
 
         private Served served() {
-            return new Served(provider.name(), target.model(), route.name(), attempts, route != plan.route() ? route.name() : null);
+            return new Served(provider.name(), target.model(), route.name(), attempts, route != plan.route() ? route.name() : null, operation);
         }
 
         /** Updates breaker, key and metrics with how the attempt went; once per attempt. */

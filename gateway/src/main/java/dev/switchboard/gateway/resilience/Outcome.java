@@ -12,7 +12,7 @@ public enum Outcome {
     SUCCESS(null),
     /** 429: the key cools down; retried under RateLimited. */
     RATE_LIMITED("RateLimited"),
-    /** 5xx, and 409 (a conflict on the provider's side that a later attempt may not meet). */
+    /** 5xx (Anthropic's 529 overloaded included), and 409 (a conflict on the provider's side that a later attempt may not meet). */
     SERVER_ERROR("ServerError"),
     /** A 2xx whose body is not the JSON object the API promises. */
     INVALID_RESPONSE("ServerError"),

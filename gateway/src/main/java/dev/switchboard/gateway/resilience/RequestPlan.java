@@ -3,7 +3,6 @@ package dev.switchboard.gateway.resilience;
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.table.ActiveTable;
-import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
 
@@ -12,15 +11,14 @@ import dev.switchboard.routing.ModelRoute.Target;
  *
  * @param table      the table captured when the request arrived
  * @param route      the model asked for; its fallbacks come from the table
- * @param operation  the inference operation
  * @param stream     whether the client asked for a stream
  * @param requestId  sent upstream as x-request-id
  * @param sessionKey the affinity key (header value or client key), or null for none
  * @param features   what the request uses, to skip targets declared unable to serve it; null skips nothing
  * @param estimatedTokens the tokens the request is expected to use, reserved against provider limits per attempt
- * @param body       the upstream body for each attempt
+ * @param body       the upstream request (operation, provider headers, body) for each attempt
  */
-public record RequestPlan(ActiveTable table, ModelRoute route, Operation operation, boolean stream, String requestId,
+public record RequestPlan(ActiveTable table, ModelRoute route, boolean stream, String requestId,
         String sessionKey, RequestFeatures features, long estimatedTokens, UpstreamBody body) {
 
     /** Whether the target's declared capabilities cover everything the request uses. */

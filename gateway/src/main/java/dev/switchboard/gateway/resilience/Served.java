@@ -2,6 +2,8 @@ package dev.switchboard.gateway.resilience;
 
 import java.util.function.BiConsumer;
 
+import dev.switchboard.gateway.upstream.Operation;
+
 /**
  * Which attempt produced the response being delivered, for the response headers and the access log.
  *
@@ -10,8 +12,9 @@ import java.util.function.BiConsumer;
  * @param model         the public model whose target answered (the requested one or a fallback)
  * @param attempts      upstream calls made for this request, this one included
  * @param fallback      the fallback model that served, or null when the requested model did
+ * @param operation     the operation the answering attempt called, which says the response's format
  */
-public record Served(String provider, String upstreamModel, String model, int attempts, String fallback) {
+public record Served(String provider, String upstreamModel, String model, int attempts, String fallback, Operation operation) {
 
     public static final String PROVIDER_HEADER = "x-switchboard-provider";
     public static final String ATTEMPTS_HEADER = "x-switchboard-attempts";

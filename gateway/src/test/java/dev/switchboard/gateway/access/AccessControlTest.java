@@ -355,6 +355,28 @@ class AccessControlTest {
     }
 
     @Test
+    void messagesAreAdmittedByTheSameLimitsInAnthropicsEnvelope() {
+        String body = "{\"model\":\"gpt-4o\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        // 2 requests per minute: four in a row cannot all pass.
+        for (int i = 0; i < 4; i++) {
+            responses.add(seen(Http.post(uri("/v1/messages"), body, "x-api-key", KEYS.get("messages"))));
+        }
+
+        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isIn(200, 429));
+        assertThat(new JsonObject(responses.get(0).body()).getString("type")).isEqualTo("message");
+        HttpResponse<String> limited = responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        JsonObject error = new JsonObject(limited.body());
+        assertThat(error.getString("type")).isEqualTo("error");
+        assertThat(error.getJsonObject("error").getString("type")).isEqualTo("rate_limit_error");
+        assertThat(limited.headers().firstValue("retry-after")).isPresent();
+        assertThat(limited.headers().firstValue("x-ratelimit-limit-requests")).hasValue("2");
+        HttpResponse<String> outside = seen(Http.post(uri("/v1/messages"), body.replace("gpt-4o", "claude"), "x-api-key", KEYS.get("search")));
+        assertThat(outside.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(outside.body()).getJsonObject("error").getString("type")).isEqualTo("permission_error");
+    }
+
+    @Test
     @Order(Order.DEFAULT + 1)
     void redisDownFollowsTheConfiguredModeWithMetricAndReadiness() throws Exception {
         String failOpenHash = configHash();

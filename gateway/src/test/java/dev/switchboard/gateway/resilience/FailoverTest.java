@@ -287,8 +287,8 @@ class FailoverTest {
             public void onClientGone(Runnable action) {
             }
         };
-        RequestPlan plan = new RequestPlan(table, table.table().model("fo-500"), dev.switchboard.gateway.upstream.Operation.CHAT, false,
-                "req-unservable", null, (provider, target) -> null);
+        RequestPlan plan = new RequestPlan(table, table.table().model("fo-500"), false, "req-unservable", null, null, 0,
+                (provider, target) -> null);
         vertx.runOnContext(v -> pipeline.serve(plan, reply, new dev.switchboard.gateway.telemetry.RequestRecord("req-unservable", null, "chat")));
 
         ExchangeError error = errors.get(5, java.util.concurrent.TimeUnit.SECONDS);

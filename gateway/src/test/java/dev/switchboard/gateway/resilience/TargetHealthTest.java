@@ -58,7 +58,7 @@ class TargetHealthTest {
         }
         KeyPool pool = health.keys("a");
         KeyPool.Key refused = pool.keys().stream().filter(k -> k.value().equals("key-one")).findFirst().orElseThrow();
-        pool.refused(refused);
+        pool.refused(refused, null);
         assertThat(breakerGauge("a")).isEqualTo(1.0);
 
         health.sync(table(Map.of("/k1", "key-one", "/k3", "key-three"), a));

@@ -39,7 +39,8 @@ public class AccessTestResource implements QuarkusTestResourceLifecycleManager {
             "budget", "sk-client-budget-0008",
             "monthly", "sk-client-monthly-0009",
             "shared", "sk-client-shared-0010",
-            "guarded", "sk-client-guarded-0011");
+            "guarded", "sk-client-guarded-0011",
+            "messages", "sk-client-messages-0012");
 
     private static volatile OpenAiSimulator simulator;
     private static volatile RedisServer redis;
@@ -76,6 +77,7 @@ public class AccessTestResource implements QuarkusTestResourceLifecycleManager {
         clients.add(client(secrets, "monthly", List.of(), null, new Budget(null, 0.02, 0.8)));
         clients.add(client(secrets, "shared", List.of(), new Limits(12, null, null), null));
         clients.add(client(secrets, "guarded", List.of(), new Limits(1000, null, null), null));
+        clients.add(client(secrets, "messages", List.of(), new Limits(2, null, null), null));
         SecretFile admin = secret(secrets, "gateway-admin", "key", ADMIN_KEY);
         SecretFile password = secret(secrets, "redis-auth", "password", REDIS_PASSWORD);
         AccessRules access = new AccessRules(AccessRules.API_KEYS, clients, admin,

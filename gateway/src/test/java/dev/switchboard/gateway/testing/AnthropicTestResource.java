@@ -76,18 +76,23 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
                         new Timeouts(2_000, 300, 30_000, 60_000), null, null, keys, null),
                 new UpstreamProvider("anthropic-down", "Anthropic", "http://127.0.0.1:1", null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-main", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
+                // A 401 quarantines the key for every model of its provider: the models answering 401 get providers of their own.
+                new UpstreamProvider("anthropic-unauthorized", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("openai-unauthorized", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 TestTables.simulated("simulated"));
         List<ModelRoute> models = new ArrayList<>();
         models.add(TestTables.route("claude", "Weighted", TestTables.target("anthropic-main", "claude-sim")));
         models.add(TestTables.route("claude-cached", "Weighted", TestTables.target("anthropic-main", "cached-claude")));
-        for (String failure : List.of("rate-limited", "overloaded", "unauthorized", "forbidden", "missing", "too-large", "fail-500",
+        models.add(TestTables.route("claude-unauthorized", "Weighted", TestTables.target("anthropic-unauthorized", "unauthorized")));
+        models.add(TestTables.route("gpt-unauthorized", "Weighted", TestTables.target("openai-unauthorized", "unauthorized")));
+        for (String failure : List.of("rate-limited", "overloaded", "forbidden", "missing", "too-large", "fail-500",
                 "stream-error", "break-stream", "endless-stream")) {
             models.add(TestTables.route("claude-" + failure, "Weighted", TestTables.target("anthropic-main", failure)));
         }
         models.add(TestTables.route("claude-slow", "Weighted", TestTables.target("anthropic-impatient", "slow-2000")));
         models.add(TestTables.route("claude-down", "Weighted", TestTables.target("anthropic-down", "claude-sim")));
         models.add(TestTables.route("gpt", "Weighted", TestTables.target("openai-main", "upstream-gpt")));
-        for (String failure : List.of("rate-limited", "fail-500", "break-stream", "unauthorized", "endless-stream")) {
+        for (String failure : List.of("rate-limited", "fail-500", "break-stream", "endless-stream")) {
             models.add(TestTables.route("gpt-" + failure, "Weighted", TestTables.target("openai-main", failure)));
         }
         models.add(TestTables.route("sim", "Weighted", TestTables.target("simulated", "sim-model")));

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http.anthropic;
 
+import dev.switchboard.gateway.access.Denial;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,16 +16,17 @@ public record AnthropicError(int status, String type, String message) {
                 "invalid x-api-key: send a client key as `x-api-key: <key>` or `Authorization: Bearer <key>`.");
     }
 
-    public static AnthropicError permission(String model) {
-        return new AnthropicError(403, "permission_error", "This API key may not use the model `" + model + "`.");
-    }
-
     public static AnthropicError notFound(String model) {
         return new AnthropicError(404, "not_found_error", "model: " + model);
     }
 
     public static AnthropicError tooLarge(int limit) {
         return new AnthropicError(413, "request_too_large", "The request body exceeds the limit of " + limit + " bytes.");
+    }
+
+    /** Access control's refusal (bad key, model outside the globs, rate limit, budget) in Anthropic's terms. */
+    public static AnthropicError of(Denial denial) {
+        return new AnthropicError(denial.status(), typeOf(denial.status()), denial.message());
     }
 
     public static AnthropicError notReady() {

@@ -148,7 +148,6 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             failUpstreamAuth(upstreamStatus);
             return;
         }
-        metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
         if (retryAfter != null) {
             response.putHeader("retry-after", retryAfter);
         }

@@ -73,7 +73,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         decoder.feed(chunk);
         flush();
         if (abandoned) {
-            call.cancel();
+            // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
+            stopUpstream.run();
             end();
         }
     }
@@ -155,7 +156,6 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             failUpstreamAuth(upstreamStatus);
             return;
         }
-        metrics.upstreamError(record.provider, "http_" + upstreamStatus / 100 + "xx");
         String message = "The upstream answered with HTTP status " + upstreamStatus + ".";
         try {
             if (new JsonObject(buffered).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {

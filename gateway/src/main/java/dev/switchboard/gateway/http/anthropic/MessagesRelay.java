@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * What both /v1/messages relays share: the client disconnect cancels the upstream call, backpressure pauses it,
+ * What both /v1/messages writers share (see {@link AnthropicReply}): backpressure pauses the upstream call,
  * errors take Anthropic's envelope (or its `error` event once a stream has started), and the request's books
  * are closed exactly once.
  */
@@ -29,6 +29,8 @@ public abstract class MessagesRelay implements UpstreamListener {
     /** The model name the client sent; responses carry it, never the upstream's name. */
     protected final String publicModel;
     protected UpstreamCall call;
+    /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
+    protected Runnable stopUpstream;
     protected boolean finished;
 
     protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
@@ -40,16 +42,18 @@ public abstract class MessagesRelay implements UpstreamListener {
         this.publicModel = publicModel;
     }
 
-    /** Binds the upstream call, so a client that goes away stops it. */
-    public void start(UpstreamCall upstreamCall) {
+    /** The upstream call being relayed, paused when the client reads slower than it writes. */
+    void bind(UpstreamCall upstreamCall, Runnable stop) {
         this.call = upstreamCall;
-        response.closeHandler(v -> {
-            if (!finished) {
-                call.cancel();
-                record.status = RequestRecord.CLIENT_CLOSED;
-                complete();
-            }
-        });
+        this.stopUpstream = stop;
+    }
+
+    /** The client went away (the pipeline stops the upstream): the request's books close as client-closed. */
+    void clientGone() {
+        if (!finished) {
+            record.status = RequestRecord.CLIENT_CLOSED;
+            complete();
+        }
     }
 
     /** Ends the exchange with an error before anything was sent. */
@@ -68,7 +72,7 @@ public abstract class MessagesRelay implements UpstreamListener {
         if (finished) {
             return;
         }
-        metrics.upstreamError(record.provider, failure.metricTag());
+        // The pipeline counted the failure; details (addresses, socket errors) go to the debug log only.
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
         if (streaming()) {
             streamBroke("The stream from provider " + record.provider + " broke before it was complete.");
@@ -136,7 +140,6 @@ public abstract class MessagesRelay implements UpstreamListener {
 
     /** A provider that refuses the gateway's key must not look like the client's key was wrong. */
     protected void failUpstreamAuth(int status) {
-        metrics.upstreamError(record.provider, "auth");
         record.errorCode = "upstream_auth_failed";
         fail(new AnthropicError(502, "api_error",
                 "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + status + ")."));

@@ -92,6 +92,7 @@ final class GeminiRelay implements UpstreamListener {
             case CHAT -> GeminiResponses.chatCompletion(gemini, model, requestId, created);
             case COMPLETIONS -> GeminiResponses.textCompletion(gemini, model, requestId, created);
             case EMBEDDINGS -> GeminiEmbeddings.response(gemini, model, base64);
+            case MESSAGES -> throw new IllegalStateException("GeminiUpstream refuses the Messages API before any call");
         };
         respond(200, MultiMap.caseInsensitiveMultiMap().add("content-type", JSON), answer);
     }

@@ -49,6 +49,8 @@ public final class GeminiUpstream implements Upstream {
         String method = switch (operation) {
             case CHAT, COMPLETIONS -> stream ? "streamGenerateContent?alt=sse" : "generateContent";
             case EMBEDDINGS -> "batchEmbedContents";
+            // Never sent: the gateway relays Anthropic's Messages API to Anthropic providers only.
+            case MESSAGES -> throw new IllegalArgumentException("Gemini has no Messages API");
         };
         return base + "/" + encodePath(resource) + ":" + method;
     }
@@ -70,6 +72,7 @@ public final class GeminiUpstream implements Upstream {
                 case CHAT -> GeminiRequests.chat(openAi, request.stream()).toBuffer();
                 case COMPLETIONS -> GeminiRequests.completion(openAi, request.stream()).toBuffer();
                 case EMBEDDINGS -> GeminiEmbeddings.request(openAi, model).toBuffer();
+                case MESSAGES -> throw Untranslatable.unsupported(null, "Anthropic's Messages API");
             };
         } catch (Untranslatable e) {
             exchange.refuse(e.envelope());

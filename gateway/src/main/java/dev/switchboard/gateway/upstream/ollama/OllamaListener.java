@@ -111,6 +111,7 @@ final class OllamaListener implements UpstreamListener {
             case CHAT -> OllamaResponses.chatCompletion(answer, id, ids);
             case COMPLETIONS -> OllamaResponses.textCompletion(answer, id);
             case EMBEDDINGS -> OllamaResponses.embeddings(answer, base64Embeddings);
+            case MESSAGES -> throw new IllegalStateException("OllamaUpstream refuses the Messages API before any call");
         };
         downstream.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
         downstream.onChunk(translated.toBuffer());

@@ -51,6 +51,8 @@ public final class OllamaUpstream implements Upstream {
             case CHAT -> "/api/chat";
             case COMPLETIONS -> "/api/generate";
             case EMBEDDINGS -> "/api/embed";
+            // Never sent: the gateway relays Anthropic's Messages API to Anthropic providers only.
+            case MESSAGES -> throw new IllegalArgumentException("Ollama has no Messages API");
         };
     }
 
@@ -64,6 +66,7 @@ public final class OllamaUpstream implements Upstream {
                 case CHAT -> OllamaRequests.chat(openAi, request.stream());
                 case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
                 case EMBEDDINGS -> OllamaRequests.embed(openAi);
+                case MESSAGES -> throw Refused.unsupported(null, "Anthropic's Messages API");
             };
         } catch (Refused refused) {
             return refused.error().answer(vertx, listener);

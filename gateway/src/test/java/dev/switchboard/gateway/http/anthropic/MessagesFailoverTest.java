@@ -1,0 +1,196 @@
+package dev.switchboard.gateway.http.anthropic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+
+import dev.switchboard.gateway.testing.AnthropicSdkTransport;
+import dev.switchboard.gateway.testing.Http;
+import dev.switchboard.gateway.testing.MessagesFailoverTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * /v1/messages through the attempt pipeline: a failing target (Anthropic's 529 overload, a 429, a 500, no
+ * connection) hands over to the next one before anything reaches the client, whether the next one is an Anthropic
+ * target (the request relayed untranslated) or an OpenAI one (translated both ways), streaming and not.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = MessagesFailoverTestResource.class, restrictToAnnotatedClass = true)
+class MessagesFailoverTest {
+
+    @TestHTTPResource("/v1/messages")
+    URL messages;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    private static String request(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":50,\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
+    }
+
+    private HttpResponse<String> post(String model, boolean stream) throws Exception {
+        return Http.post(messages.toURI(), request(model, stream), "anthropic-version", "2023-01-01",
+                "anthropic-beta", "token-efficient-tools-2025-02-19");
+    }
+
+    /** The message a /v1/messages answer carries: the JSON message, or the one its event stream builds. */
+    private static JsonObject message(HttpResponse<String> response, boolean stream) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        if (!stream) {
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+            return new JsonObject(response.body());
+        }
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        List<String> names = new ArrayList<>();
+        JsonObject message = null;
+        StringBuilder text = new StringBuilder();
+        for (String event : response.body().split("\n\n")) {
+            String[] lines = event.split("\n");
+            names.add(lines[0].substring("event: ".length()));
+            JsonObject data = new JsonObject(lines[1].substring("data: ".length()));
+            if (data.getString("type").equals("message_start")) {
+                message = data.getJsonObject("message");
+            } else if (data.getString("type").equals("content_block_delta")) {
+                text.append(data.getJsonObject("delta").getString("text"));
+            }
+        }
+        assertThat(names).as(response.body()).doesNotContain("error").startsWith("message_start").endsWith("message_stop");
+        return message.put("content", List.of(new JsonObject().put("type", "text").put("text", text.toString())));
+    }
+
+    private static String text(JsonObject message) {
+        return message.getJsonArray("content").getJsonObject(0).getString("text");
+    }
+
+    private static void servedBy(HttpResponse<String> response, String provider, int attempts) {
+        assertThat(response.headers().firstValue("x-switchboard-provider")).hasValue(provider);
+        assertThat(response.headers().firstValue("x-switchboard-attempts")).hasValue(Integer.toString(attempts));
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void anOverloadedAnthropicTargetHandsOverToTheNextAnthropicTarget(boolean stream) throws Exception {
+        HttpResponse<String> response = post("overloaded-then-claude", stream);
+
+        JsonObject message = message(response, stream);
+        servedBy(response, "anthropic-backup", 2);
+        assertThat(message.getString("model")).isEqualTo("overloaded-then-claude");
+        assertThat(text(message)).isEqualTo("echo: hi there");
+        // Both attempts went untranslated, with the client's version headers.
+        var received = MessagesFailoverTestResource.anthropic().received();
+        var failed = received.get(received.size() - 2);
+        var served = received.get(received.size() - 1);
+        assertThat(failed.body().getString("model")).isEqualTo("overloaded");
+        assertThat(served.body()).isEqualTo(new JsonObject(request("claude-sim", stream)));
+        for (var attempt : List.of(failed, served)) {
+            assertThat(attempt.version()).isEqualTo("2023-01-01");
+            assertThat(attempt.beta()).isEqualTo("token-efficient-tools-2025-02-19");
+        }
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void aMixedGroupServesTranslatedWhenItsAnthropicTargetIsOverloaded(boolean stream) throws Exception {
+        HttpResponse<String> response = post("overloaded-then-gpt", stream);
+
+        JsonObject message = message(response, stream);
+        servedBy(response, "openai", 2);
+        assertThat(message.getString("type")).isEqualTo("message");
+        assertThat(message.getString("model")).isEqualTo("overloaded-then-gpt");
+        assertThat(text(message)).isEqualTo("echo: hi there");
+        JsonObject sent = MessagesFailoverTestResource.openAi().last().body();
+        assertThat(sent.getString("model")).isEqualTo("upstream-gpt");
+        assertThat(sent.getJsonArray("messages").getJsonObject(0)).isEqualTo(new JsonObject("{\"role\":\"user\",\"content\":\"hi there\"}"));
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void aMixedGroupServesUntranslatedWhenItsOpenAiTargetFails(boolean stream) throws Exception {
+        HttpResponse<String> response = post("failing-gpt-then-claude", stream);
+
+        JsonObject message = message(response, stream);
+        servedBy(response, "anthropic-backup", 2);
+        assertThat(message.getString("model")).isEqualTo("failing-gpt-then-claude");
+        assertThat(text(message)).isEqualTo("echo: hi there");
+        assertThat(MessagesFailoverTestResource.openAi().last().body().getString("model")).isEqualTo("fail-500");
+        var served = MessagesFailoverTestResource.anthropic().last();
+        assertThat(served.body()).isEqualTo(new JsonObject(request("claude-sim", stream)));
+        assertThat(served.version()).isEqualTo("2023-01-01");
+    }
+
+    @Test
+    void rateLimitedKeysCoolDownWhileTheNextTargetServes() throws Exception {
+        // Both keys meet the 429 in turn, then the OpenAI target serves.
+        HttpResponse<String> first = post("limited-then-gpt", false);
+        assertThat(text(message(first, false))).isEqualTo("echo: hi there");
+        servedBy(first, "openai", 3);
+
+        // Both keys cool down for the limited model (Retry-After: 7): it is skipped without a call.
+        int calls = MessagesFailoverTestResource.anthropic().received().size();
+        HttpResponse<String> second = post("limited-then-gpt", true);
+        assertThat(text(message(second, true))).isEqualTo("echo: hi there");
+        servedBy(second, "openai", 1);
+        assertThat(MessagesFailoverTestResource.anthropic().received()).hasSize(calls);
+    }
+
+    @Test
+    void aFallbackModelServesWhenTheRequestedOneCannot() throws Exception {
+        HttpResponse<String> response = post("overloaded-with-fallback", false);
+
+        JsonObject message = message(response, false);
+        servedBy(response, "openai", 2);
+        assertThat(response.headers().firstValue("x-switchboard-fallback")).hasValue("gpt");
+        assertThat(message.getString("model")).isEqualTo("overloaded-with-fallback");
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void whenEveryTargetFailsTheLastFailureComesInAnthropicsEnvelope(boolean stream) throws Exception {
+        HttpResponse<String> response = post("all-down", stream);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        servedBy(response, "openai-down", 2);
+        JsonObject body = new JsonObject(response.body());
+        assertThat(body.getString("type")).isEqualTo("error");
+        assertThat(body.getJsonObject("error").getString("type")).isEqualTo("api_error");
+        assertThat(body.getJsonObject("error").getString("message")).contains("openai-down").doesNotContain("127.0.0.1");
+    }
+
+    @Test
+    void theAnthropicSdkStreamsThroughAFailover() {
+        AnthropicClient client = AnthropicSdkTransport.client(root.toString(), "unused");
+        try {
+            MessageAccumulator accumulator = MessageAccumulator.create();
+            MessageCreateParams params = MessageCreateParams.builder().model("overloaded-then-gpt").maxTokens(100)
+                    .addUserMessage("hello failover").build();
+            try (StreamResponse<RawMessageStreamEvent> events = client.messages().createStreaming(params)) {
+                events.stream().forEach(accumulator::accumulate);
+            }
+            Message message = accumulator.message();
+            assertThat(message.model().asString()).isEqualTo("overloaded-then-gpt");
+            assertThat(message.content()).singleElement().satisfies(block -> assertThat(block.asText().text()).isEqualTo("echo: hello failover"));
+            assertThat(message.usage().outputTokens()).isPositive();
+        } finally {
+            client.close();
+        }
+    }
+}
