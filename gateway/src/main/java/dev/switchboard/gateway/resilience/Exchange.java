@@ -58,6 +58,8 @@ final class Exchange {
     private boolean unservable;
     /** The shortest wait until a provider that refused by its own limits has room again; MAX_VALUE when none did. */
     private long providerLimitedMs = Long.MAX_VALUE;
+    /** The provider, and which of its limits, that refused last: named in the 429 when nothing else was tried. */
+    private String providerLimited;
 
     Exchange(AttemptPipeline pipeline, RequestPlan plan, ClientReply reply, RequestRecord record) {
         this.pipeline = pipeline;
@@ -144,6 +146,7 @@ final class Exchange {
         if (!grant.granted()) {
             // The provider's account is at one of its limits: skip it like an unavailable target.
             providerLimitedMs = Math.min(providerLimitedMs, Math.max(1, grant.retryAfterMs()));
+            providerLimited = "provider " + provider.name() + " is at its " + grant.limit() + " limit";
             return false;
         }
         if (!state.breaker().tryAcquire()) {
@@ -293,9 +296,10 @@ final class Exchange {
             fail(ExchangeError.upstream(501, "provider_type_unsupported",
                     "Provider type " + provider.type() + " is not supported by this gateway build yet.", null));
         } else if (rateLimitedWait != Long.MAX_VALUE && rateLimitedWait <= breakerWait) {
+            String why = providerLimited != null && providerLimitedMs <= keyWait ? providerLimited
+                    : "its provider keys cool down after 429s";
             fail(new ExchangeError(429, "rate_limit_error", "upstream_rate_limited",
-                    "Every target of model " + plan.route().name()
-                            + " is rate limited (its provider keys cool down after 429s, or its provider is at its own limits); retry later.",
+                    "Every target of model " + plan.route().name() + " is rate limited (" + why + "); retry later.",
                     seconds(rateLimitedWait), null));
         } else if (quarantined && breakerWait == Long.MAX_VALUE) {
             // Only refused keys are left: the same answer the client got when the provider refused them.
