@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.upstream;
 
-import dev.switchboard.gateway.upstream.UpstreamHttpCall.IdleWatch;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -64,6 +63,6 @@ public final class OpenAiUpstream implements Upstream {
         if (request.apiKey() != null) {
             addressing.authorize(options, request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, client, options, request.body(), request.timeouts(), IdleWatch.CHUNK_GAP, listener);
+        return UpstreamHttpCall.start(vertx, client, options, request.body(), request.timeouts(), listener);
     }
 }

@@ -20,20 +20,8 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class UpstreamHttpCall implements UpstreamCall {
 
-    /** How a response that stops sending data is noticed. */
-    public enum IdleWatch {
-        /** A timer on the gap between chunks, so a response paused by the client's backpressure is not stalled. */
-        CHUNK_GAP,
-        /**
-         * The request's own idle timeout in Vert.x, which also runs while the head is awaited and while the
-         * response is paused. The Anthropic and Gemini adapters were built on it and keep it until changed on purpose.
-         */
-        CONNECTION
-    }
-
     private final Vertx vertx;
     private final Timeouts timeouts;
-    private final IdleWatch idleWatch;
     private final UpstreamListener listener;
     private final long totalTimer;
     private long firstByteTimer = -1;
@@ -44,10 +32,9 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private boolean finished;
     private boolean paused;
 
-    private UpstreamHttpCall(Vertx vertx, Timeouts timeouts, IdleWatch idleWatch, UpstreamListener listener) {
+    private UpstreamHttpCall(Vertx vertx, Timeouts timeouts, UpstreamListener listener) {
         this.vertx = vertx;
         this.timeouts = timeouts;
-        this.idleWatch = idleWatch;
         this.listener = listener;
         this.totalTimer = vertx.setTimer(timeouts.totalMs(),
                 id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
@@ -68,15 +55,14 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     /**
      * Sends {@code body} with {@code options} (method, URL, headers; the timeouts are set here) and reports the
-     * answer to {@code listener}.
+     * answer to {@code listener}. The idle timeout is our own timer on the gap between chunks, not the
+     * transport's idle timeout, which would also run while the head is awaited (the first-byte timeout's job)
+     * and while the client's backpressure pauses the response.
      */
     public static UpstreamCall start(Vertx vertx, HttpClient client, RequestOptions options, Buffer body, Timeouts timeouts,
-            IdleWatch idleWatch, UpstreamListener listener) {
+            UpstreamListener listener) {
         options.setConnectTimeout(timeouts.connectMs());
-        if (idleWatch == IdleWatch.CONNECTION) {
-            options.setIdleTimeout(timeouts.idleMs());
-        }
-        UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, idleWatch, listener);
+        UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, listener);
         client.request(options).onComplete(ar -> call.connected(ar, body));
         return call;
     }
@@ -115,9 +101,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
         }
         response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
         lastDataNanos = System.nanoTime();
-        if (idleWatch == IdleWatch.CHUNK_GAP) {
-            watchIdle(timeouts.idleMs());
-        }
+        watchIdle(timeouts.idleMs());
         response.handler(chunk -> {
             if (!finished) {
                 lastDataNanos = System.nanoTime();
@@ -154,10 +138,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     private UpstreamFailure classify(Throwable cause, String what) {
         if (cause.getClass().getSimpleName().contains("Timeout")) {
-            // Under CONNECTION the transport's only timeout after connecting is the idle one: say so as CHUNK_GAP would.
-            return new UpstreamFailure(Kind.TIMEOUT, idleWatch == IdleWatch.CONNECTION
-                    ? "no data for " + timeouts.idleMs() + " ms"
-                    : what + ": " + cause.getMessage());
+            return new UpstreamFailure(Kind.TIMEOUT, what + ": " + cause.getMessage());
         }
         return new UpstreamFailure(response == null ? Kind.CONNECT : Kind.BROKEN, what + ": " + cause.getMessage());
     }

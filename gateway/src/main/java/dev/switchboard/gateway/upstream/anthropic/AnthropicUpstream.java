@@ -5,7 +5,6 @@ import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamHttpCall;
-import dev.switchboard.gateway.upstream.UpstreamHttpCall.IdleWatch;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import dev.switchboard.routing.UpstreamProvider;
@@ -72,7 +71,7 @@ public final class AnthropicUpstream implements Upstream {
         if (request.apiKey() != null) {
             options.putHeader("x-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, client, options, body, request.provider().timeouts(), IdleWatch.CONNECTION, listener);
+        return UpstreamHttpCall.start(vertx, client, options, body, request.timeouts(), listener);
     }
 
     /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */

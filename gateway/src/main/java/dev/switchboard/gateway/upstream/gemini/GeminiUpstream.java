@@ -7,7 +7,6 @@ import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamHttpCall;
-import dev.switchboard.gateway.upstream.UpstreamHttpCall.IdleWatch;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import dev.switchboard.routing.UpstreamProvider;
@@ -85,7 +84,7 @@ public final class GeminiUpstream implements Upstream {
         if (request.apiKey() != null) {
             options.putHeader("x-goog-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, client, options, body, request.provider().timeouts(), IdleWatch.CONNECTION, relay);
+        return UpstreamHttpCall.start(vertx, client, options, body, request.timeouts(), relay);
     }
 
     /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */
