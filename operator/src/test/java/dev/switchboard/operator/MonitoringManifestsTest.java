@@ -44,7 +44,7 @@ class MonitoringManifestsTest {
         for (String line : Files.readAllLines(ROOT.resolve("operator/src/test/resources/monitoring/gateway-metrics.txt"))) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 String[] parts = line.trim().split("\\s+");
-                metrics.put(parts[0], Set.of(parts[1].split(",")));
+                metrics.put(parts[0], parts.length > 1 ? Set.of(parts[1].split(",")) : Set.of());
             }
         }
         return metrics;
@@ -147,7 +147,8 @@ class MonitoringManifestsTest {
             }
         }
         assertThat(alerts).contains("SwitchboardGatewayHighErrorRate", "SwitchboardModelUnavailable", "SwitchboardRoutingReloadFailed",
-                "SwitchboardGatewayHighLatencyP99", "SwitchboardOperatorDown");
+                "SwitchboardGatewayHighLatencyP99", "SwitchboardOperatorDown", "SwitchboardCircuitBreakerOpen", "SwitchboardModelAllBreakersOpen",
+                "SwitchboardBudgetNearlySpent", "SwitchboardBudgetSpent", "SwitchboardRedisDown");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,8 +18,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import dev.switchboard.gateway.testing.GatewayTestResource;
 import dev.switchboard.gateway.testing.Http;
+import dev.switchboard.gateway.testing.MonitoringTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,10 +28,10 @@ import io.quarkus.test.junit.QuarkusTest;
  * The monitoring manifests (manifests/monitoring: alerts and the Grafana dashboard) rely on the gateway
  * metrics listed in operator/src/test/resources/monitoring/gateway-metrics.txt, where the operator's
  * MonitoringManifestsTest checks that they use nothing else. Here the gateway must export each of them,
- * with every label listed, on /q/metrics.
+ * with every label listed, on /q/metrics, on a table with what they watch switched on ({@link MonitoringTestResource}).
  */
 @QuarkusTest
-@QuarkusTestResource(GatewayTestResource.class)
+@QuarkusTestResource(value = MonitoringTestResource.class, restrictToAnnotatedClass = true)
 class MonitoringMetricsTest {
 
     static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? \\S+");
@@ -41,14 +42,31 @@ class MonitoringMetricsTest {
 
     @Test
     void everyMetricTheMonitoringUsesIsExportedWithItsLabels() throws IOException {
-        // A plain and a streamed completion (requests, latency, first token, tokens) and an upstream 500
-        // (upstream errors); the table loaded at start counted a reload and set the config info.
+        // A plain and a streamed completion (requests, latency, first token, tokens, attempts, cost, budget), an
+        // upstream 500 (upstream errors), a model whose target fails over to its fallback, and a client over its
+        // one request a minute; the table loaded at start counted a reload, set the config info and registered the
+        // breaker, key and Redis gauges.
         URI chat = URI.create(root.toString()).resolve("/v1/chat/completions");
-        Http.post(chat, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}");
-        Http.post(chat, "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}");
-        Http.post(chat, "{\"model\":\"fail-500\",\"messages\":[]}");
+        String budgeted = "Bearer " + MonitoringTestResource.BUDGETED_KEY;
+        assertThat(Http.post(chat, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}",
+                "authorization", budgeted).statusCode()).isEqualTo(200);
+        assertThat(Http.post(chat, "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}",
+                "authorization", budgeted).statusCode()).isEqualTo(200);
+        assertThat(Http.post(chat, "{\"model\":\"fail-500\",\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}",
+                "authorization", budgeted).statusCode()).isGreaterThanOrEqualTo(500);
+        assertThat(Http.post(chat, "{\"model\":\"fail-then-gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}",
+                "authorization", budgeted).statusCode()).isEqualTo(200);
+        // Three at once inside at most two minute windows: one of them is over the limit.
+        List<Integer> limited = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            limited.add(Http.post(chat, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}",
+                    "authorization", "Bearer " + MonitoringTestResource.LIMITED_KEY).statusCode());
+        }
+        assertThat(limited).contains(429);
 
-        Map<String, Set<String>> exported = labelsByMetric(Http.get(URI.create(root.toString()).resolve("/q/metrics")).body());
+        String metrics = Http.get(URI.create(root.toString()).resolve("/q/metrics")).body();
+        assertThat(metrics).doesNotContain(MonitoringTestResource.BUDGETED_KEY, MonitoringTestResource.LIMITED_KEY);
+        Map<String, Set<String>> exported = labelsByMetric(metrics);
 
         Map<String, Set<String>> relied = reliedOn();
         assertThat(relied).isNotEmpty();
@@ -84,7 +102,7 @@ class MonitoringMetricsTest {
         for (String line : Files.readAllLines(list)) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 String[] parts = line.trim().split("\\s+");
-                metrics.put(parts[0], Set.copyOf(List.of(parts[1].split(","))));
+                metrics.put(parts[0], parts.length > 1 ? Set.of(parts[1].split(",")) : Set.of());
             }
         }
         return metrics;

@@ -4,6 +4,8 @@ import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamHttpCall;
+import dev.switchboard.gateway.upstream.UpstreamHttpCall.IdleWatch;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import dev.switchboard.routing.UpstreamProvider;
@@ -11,6 +13,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -42,7 +45,7 @@ public final class AnthropicUpstream implements Upstream {
     @Override
     public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
         if (request.operation() == Operation.MESSAGES) {
-            return AnthropicExchange.start(vertx, client, request, request.body(), messagesUrl(request.provider()), listener);
+            return call(request, request.body(), listener);
         }
         if (request.operation() != Operation.CHAT) {
             return refuse(listener, new TranslationRefused(null,
@@ -57,7 +60,19 @@ public final class AnthropicUpstream implements Upstream {
             return refuse(listener, new TranslationRefused(null, "The request body is not a JSON object."));
         }
         TranslatingListener translating = new TranslatingListener(listener, translation, System.currentTimeMillis() / 1000);
-        return AnthropicExchange.start(vertx, client, request, translation.body().toBuffer(), messagesUrl(request.provider()), translating);
+        return call(request, translation.body().toBuffer(), translating);
+    }
+
+    /** `POST /v1/messages` with `x-api-key` and `anthropic-version`, under the provider's own timeouts. */
+    private UpstreamCall call(UpstreamRequest request, Buffer body, UpstreamListener listener) {
+        RequestOptions options = UpstreamHttpCall.jsonPost(messagesUrl(request.provider()), request)
+                .putHeader("anthropic-version", API_VERSION);
+        // Provider headers may add anthropic-beta flags or override the version.
+        request.provider().headers().forEach(options::putHeader);
+        if (request.apiKey() != null) {
+            options.putHeader("x-api-key", request.apiKey());
+        }
+        return UpstreamHttpCall.start(vertx, client, options, body, request.provider().timeouts(), IdleWatch.CONNECTION, listener);
     }
 
     /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */

@@ -6,20 +6,15 @@ import java.nio.charset.StandardCharsets;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
-import dev.switchboard.gateway.upstream.UpstreamFailure;
-import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
+import dev.switchboard.gateway.upstream.UpstreamHttpCall;
+import dev.switchboard.gateway.upstream.UpstreamHttpCall.IdleWatch;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import dev.switchboard.routing.UpstreamProvider;
-import dev.switchboard.routing.UpstreamProvider.Timeouts;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +23,7 @@ import io.vertx.core.json.JsonObject;
  * Google Gemini (the Generative Language API, `v1beta`): OpenAI chat and completions become `generateContent` /
  * `streamGenerateContent?alt=sse`, embeddings `batchEmbedContents`. The key travels in `x-goog-api-key`, never in
  * the URL (URLs end up in logs). What Gemini cannot be asked faithfully is refused before any call with 400
- * `unsupported_feature`. Timeouts, cancellation and backpressure behave as for OpenAI upstreams.
+ * `unsupported_feature`. The HTTP call (timeouts, cancellation, backpressure) is an {@link UpstreamHttpCall}.
  */
 public final class GeminiUpstream implements Upstream {
 
@@ -61,7 +56,6 @@ public final class GeminiUpstream implements Upstream {
 
     @Override
     public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
-        Exchange exchange = new Exchange(listener, request.provider().timeouts());
         JsonObject openAi;
         String model;
         Buffer body;
@@ -75,172 +69,47 @@ public final class GeminiUpstream implements Upstream {
                 case MESSAGES -> throw Untranslatable.unsupported(null, "Anthropic's Messages API");
             };
         } catch (Untranslatable e) {
-            exchange.refuse(e.envelope());
-            return exchange;
+            return refuse(listener, e.envelope());
         } catch (DecodeException | ClassCastException e) {
-            exchange.refuse(Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").envelope());
-            return exchange;
+            return refuse(listener, Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").envelope());
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
         boolean includeUsage = Boolean.TRUE.equals(streamOptions.getValue("include_usage"));
         boolean base64 = "base64".equals(openAi.getValue("encoding_format"));
         long created = System.currentTimeMillis() / 1000;
-        exchange.relay = new GeminiRelay(listener, request.operation(), request.stream(), includeUsage, base64, model,
+        GeminiRelay relay = new GeminiRelay(listener, request.operation(), request.stream(), includeUsage, base64, model,
                 request.requestId(), created);
 
-        Timeouts timeouts = request.provider().timeouts();
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(url(request.provider(), model, request.operation(), request.stream()))
-                .setConnectTimeout(timeouts.connectMs())
-                .setIdleTimeout(timeouts.idleMs())
-                .putHeader("content-type", "application/json")
-                .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
-                .putHeader("x-request-id", request.requestId());
+        RequestOptions options = UpstreamHttpCall.jsonPost(url(request.provider(), model, request.operation(), request.stream()), request);
         request.provider().headers().forEach(options::putHeader);
         if (request.apiKey() != null) {
             options.putHeader("x-goog-api-key", request.apiKey());
         }
-        exchange.startTimers();
-        client.request(options).onComplete(ar -> exchange.connected(ar, body));
-        return exchange;
+        return UpstreamHttpCall.start(vertx, client, options, body, request.provider().timeouts(), IdleWatch.CONNECTION, relay);
     }
 
-    /** One call's state, on the caller's event loop; the same timeout and cancel rules as OpenAiUpstream. */
-    private final class Exchange implements UpstreamCall {
-
-        private final UpstreamListener listener;
-        private final Timeouts timeouts;
-        private GeminiRelay relay;
-        private long totalTimer = -1;
-        private long firstByteTimer = -1;
-        private HttpClientRequest request;
-        private HttpClientResponse response;
-        private boolean finished;
-        private boolean paused;
-
-        Exchange(UpstreamListener listener, Timeouts timeouts) {
-            this.listener = listener;
-            this.timeouts = timeouts;
-        }
-
-        /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */
-        void refuse(JsonObject envelope) {
-            finished = true;
-            vertx.runOnContext(v -> {
-                listener.onHead(400, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
-                listener.onChunk(envelope.toBuffer());
-                listener.onEnd();
-            });
-        }
-
-        void startTimers() {
-            totalTimer = vertx.setTimer(timeouts.totalMs(),
-                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
-        }
-
-        void connected(AsyncResult<HttpClientRequest> ar, Buffer body) {
-            if (finished) {
-                if (ar.succeeded()) {
-                    ar.result().reset();
-                }
-                return;
+    /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */
+    private UpstreamCall refuse(UpstreamListener listener, JsonObject envelope) {
+        vertx.runOnContext(v -> {
+            listener.onHead(400, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
+            listener.onChunk(envelope.toBuffer());
+            listener.onEnd();
+        });
+        return new UpstreamCall() {
+            @Override
+            public void cancel() {
+                // Nothing was sent upstream, so there is nothing to stop.
             }
-            if (ar.failed()) {
-                fail(new UpstreamFailure(Kind.CONNECT, "cannot connect to upstream: " + ar.cause().getMessage()));
-                return;
-            }
-            request = ar.result();
-            firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
-                    id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no response within " + timeouts.firstByteMs() + " ms")));
-            request.send(body).onComplete(rar -> {
-                if (finished) {
-                    return;
-                }
-                if (rar.failed()) {
-                    fail(classify(rar.cause(), "upstream request failed"));
-                    return;
-                }
-                started(rar.result());
-            });
-        }
 
-        private void started(HttpClientResponse upstream) {
-            vertx.cancelTimer(firstByteTimer);
-            response = upstream;
-            if (paused) {
-                response.pause();
+            @Override
+            public void pause() {
+                // One small buffered answer: nothing to hold back.
             }
-            response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
-            response.handler(chunk -> {
-                if (!finished) {
-                    relay.onChunk(chunk);
-                }
-            });
-            response.endHandler(v -> {
-                if (!finished) {
-                    finished = true;
-                    vertx.cancelTimer(totalTimer);
-                    relay.onEnd();
-                }
-            });
-            relay.onHead(upstream.statusCode(), upstream.headers());
-        }
 
-        private UpstreamFailure classify(Throwable cause, String what) {
-            if (cause.getClass().getSimpleName().contains("Timeout")) {
-                return new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms");
+            @Override
+            public void resume() {
+                // See pause().
             }
-            return new UpstreamFailure(response == null ? Kind.CONNECT : Kind.BROKEN, what + ": " + cause.getMessage());
-        }
-
-        private void abort(UpstreamFailure failure) {
-            if (finished) {
-                return;
-            }
-            fail(failure);
-            if (request != null) {
-                request.reset();
-            }
-        }
-
-        private void fail(UpstreamFailure failure) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            vertx.cancelTimer(totalTimer);
-            vertx.cancelTimer(firstByteTimer);
-            relay.onFailure(failure);
-        }
-
-        @Override
-        public void cancel() {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            vertx.cancelTimer(totalTimer);
-            vertx.cancelTimer(firstByteTimer);
-            if (request != null) {
-                request.reset();
-            }
-        }
-
-        @Override
-        public void pause() {
-            paused = true;
-            if (response != null) {
-                response.pause();
-            }
-        }
-
-        @Override
-        public void resume() {
-            paused = false;
-            if (response != null) {
-                response.resume();
-            }
-        }
+        };
     }
 }
