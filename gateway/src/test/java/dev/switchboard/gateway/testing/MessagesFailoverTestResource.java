@@ -17,8 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * An {@link AnthropicSimulator} and an {@link OpenAiSimulator} behind a gateway that fails over on every retry
  * condition, for /v1/messages through the attempt pipeline: Priority groups whose first target fails (529, 429, 500,
- * unreachable) and whose next one is an Anthropic (passthrough) or an OpenAI (translated) target. Breakers never
- * open here, so every request meets its failing target first.
+ * unreachable) and whose next one is an Anthropic (passthrough) or an OpenAI (translated) target, and an OpenAI
+ * provider declared unable to take images. Breakers never open here, so every request meets its failing target first.
  */
 public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -61,7 +61,9 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 new UpstreamProvider("anthropic-backup", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("anthropic-down", "Anthropic", "http://127.0.0.1:1", null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
-                new UpstreamProvider("openai-down", "OpenAI", "http://127.0.0.1:1/v1", null, Map.of(), timeouts, null, null, keys, null));
+                new UpstreamProvider("openai-down", "OpenAI", "http://127.0.0.1:1/v1", null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("openai-text-only", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null,
+                        new UpstreamProvider.Capabilities(List.of("Images"), Map.of())));
         List<ModelRoute> models = List.of(
                 priority("overloaded-then-claude", List.of(), first("anthropic", "overloaded"), second("anthropic-backup", "claude-sim")),
                 priority("overloaded-then-gpt", List.of(), first("anthropic", "overloaded"), second("openai", "upstream-gpt")),
@@ -69,7 +71,9 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 priority("limited-then-gpt", List.of(), first("anthropic", "rate-limited"), second("openai", "upstream-gpt")),
                 priority("all-down", List.of(), first("anthropic-down", "claude-sim"), second("openai-down", "upstream-gpt")),
                 priority("overloaded-with-fallback", List.of("gpt"), first("anthropic", "overloaded")),
-                priority("gpt", List.of(), first("openai", "upstream-gpt")));
+                priority("gpt", List.of(), first("openai", "upstream-gpt")),
+                priority("text-only", List.of(), first("openai-text-only", "upstream-gpt")),
+                priority("text-only-then-claude", List.of(), first("openai-text-only", "upstream-gpt"), second("anthropic-backup", "claude-sim")));
         PolicySettings settings = new PolicySettings("Priority", new PolicySettings.Retry(0, 10, 50, PolicySettings.RETRY_CONDITIONS),
                 new PolicySettings.CircuitBreaker(1_000, null, 60_000, 30_000, 1), 30_000, TestTables.MAX_BODY_BYTES);
         return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "messages-failover"), settings, null,

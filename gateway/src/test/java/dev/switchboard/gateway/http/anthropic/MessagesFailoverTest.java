@@ -175,6 +175,28 @@ class MessagesFailoverTest {
         assertThat(body.getJsonObject("error").getString("message")).contains("openai-down").doesNotContain("127.0.0.1");
     }
 
+    private static final String IMAGE_REQUEST = "{\"model\":\"%s\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":["
+            + "{\"type\":\"text\",\"text\":\"what is it\"},"
+            + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}]}]}";
+
+    @Test
+    void targetsDeclaredUnableToTakeTheRequestAreSkipped() throws Exception {
+        int calls = MessagesFailoverTestResource.openAi().received().size();
+        HttpResponse<String> served = Http.post(messages.toURI(), IMAGE_REQUEST.formatted("text-only-then-claude"));
+
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        servedBy(served, "anthropic-backup", 1);
+        assertThat(MessagesFailoverTestResource.anthropic().last().body().getJsonArray("messages").encode()).contains("\"image\"");
+
+        HttpResponse<String> refused = Http.post(messages.toURI(), IMAGE_REQUEST.formatted("text-only"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(refused.body());
+        assertThat(error.getString("type")).isEqualTo("error");
+        assertThat(error.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(error.getJsonObject("error").getString("message")).contains("text-only");
+        assertThat(MessagesFailoverTestResource.openAi().received()).as("no call to the text-only provider").hasSize(calls);
+    }
+
     @Test
     void theAnthropicSdkStreamsThroughAFailover() {
         AnthropicClient client = AnthropicSdkTransport.client(root.toString(), "unused");
