@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -113,6 +114,17 @@ public class AccessMetrics {
         if (gauge != null) {
             registry.remove(gauge);
         }
+    }
+
+    /**
+     * The injected registry outlives this bean (Quarkus's global composite, kept across test and dev-mode
+     * restarts), and these gauges only weakly reference what they read: left behind, they would report NaN
+     * under the next application's identical gauges.
+     */
+    @PreDestroy
+    void removeGauges() {
+        redisRemoved();
+        registry.find("switchboard.budget.used.ratio").meters().forEach(registry::remove);
     }
 
     private static String tag(String value, String fallback) {
