@@ -329,6 +329,20 @@ class AccessControlTest {
     }
 
     @Test
+    void aProviderAtItsLimitIsSkippedForTheNextTarget() {
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            responses.add(chat("all", "limited-then-open"));
+        }
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(200, 200, 200);
+        assertThat(responses).extracting(r -> r.headers().firstValue("x-switchboard-provider").orElse(null))
+                .containsExactly("sim-one-per-minute", "sim-openai", "sim-openai");
+        assertThat(responses.get(2).headers().firstValue("x-switchboard-attempts")).as("the limited provider is not called").hasValue("1");
+        assertThat(metrics()).contains("switchboard_provider_rate_limited_total{limit=\"requests\",provider=\"sim-one-per-minute\"}");
+    }
+
+    @Test
     void adminEndpointsNeedTheAdminKeyAndShowTableAndUsage() {
         for (String[] headers : List.of(new String[0], new String[] { "authorization", "Bearer wrong" },
                 new String[] { "authorization", "Bearer " + KEYS.get("all") })) {

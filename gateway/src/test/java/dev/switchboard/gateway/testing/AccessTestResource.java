@@ -90,12 +90,18 @@ public class AccessTestResource implements QuarkusTestResourceLifecycleManager {
         List<UpstreamProvider> providers = List.of(
                 new UpstreamProvider("sim-openai", "OpenAI", simulator.baseUrl(), null, null, timeouts, null, prices, providerKeys, null),
                 new UpstreamProvider("sim-limited", "OpenAI", simulator.baseUrl(), null, null, timeouts,
-                        new UpstreamProvider.Limits(3, null, null), null, providerKeys, null));
+                        new UpstreamProvider.Limits(3, null, null), null, providerKeys, null),
+                new UpstreamProvider("sim-one-per-minute", "OpenAI", simulator.baseUrl(), null, null, timeouts,
+                        new UpstreamProvider.Limits(1, null, null), null, providerKeys, null));
         List<ModelRoute> models = List.of(
                 new ModelRoute("gpt-4o", List.of("gpt-4o-latest"), "Weighted", List.of(TestTables.target("sim-openai", "upstream-gpt-4o")), List.of(), null),
                 TestTables.route("claude", "Weighted", TestTables.target("sim-openai", "upstream-claude")),
                 TestTables.route("slow", "Weighted", TestTables.target("sim-openai", "slow-1000")),
-                TestTables.route("provider-limited", "Weighted", TestTables.target("sim-limited", "upstream-limited")));
+                TestTables.route("provider-limited", "Weighted", TestTables.target("sim-limited", "upstream-limited")),
+                // Its preferred target's account allows one request a minute; the second tier takes the rest.
+                new ModelRoute("limited-then-open", List.of(), "Priority", List.of(
+                        new ModelRoute.Target("sim-one-per-minute", "upstream-preferred", 1, 0),
+                        new ModelRoute.Target("sim-openai", "upstream-spill", 1, 1)), List.of(), null));
         TestTables.write(new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "access"), TestTables.settings(),
                 access, providers, models), root.resolve("routing"));
     }
