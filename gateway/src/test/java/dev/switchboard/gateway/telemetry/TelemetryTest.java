@@ -162,7 +162,10 @@ class TelemetryTest {
         assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"input\",model=\"gpt-4o\"");
         assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"output\",model=\"gpt-4o\"");
         assertThat(metrics).containsPattern("switchboard_upstream_errors_total\\{kind=\"http_5xx\",provider=\"sim-openai\"} [1-9]");
-        assertThat(metrics).containsPattern("switchboard_reloads_total\\{result=\"success\"} [1-9]");
+        // The table was loaded at start; its count is not asserted here: in the test JVM the registry outlives each
+        // Quarkus app, and an app that starts after another may count its first load before its Prometheus registry
+        // is attached. HotReloadTest counts reloads on a table it swaps itself.
+        assertThat(metrics).contains("switchboard_reloads_total{result=\"success\"}");
         assertThat(metrics).contains("switchboard_config_info{hash=\"" + state.current().hash() + "\"} 1.0");
         assertThat(metrics).doesNotContain("sk-test");
     }
