@@ -2,7 +2,6 @@ package dev.switchboard.gateway.upstream;
 
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 
 /**
@@ -36,16 +35,16 @@ public final class OpenAiUpstream implements Upstream {
     };
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final UpstreamClients clients;
     private final Addressing addressing;
 
-    public OpenAiUpstream(Vertx vertx, HttpClient client) {
-        this(vertx, client, OPENAI);
+    public OpenAiUpstream(Vertx vertx, UpstreamClients clients) {
+        this(vertx, clients, OPENAI);
     }
 
-    public OpenAiUpstream(Vertx vertx, HttpClient client, Addressing addressing) {
+    public OpenAiUpstream(Vertx vertx, UpstreamClients clients, Addressing addressing) {
         this.vertx = vertx;
-        this.client = client;
+        this.clients = clients;
         this.addressing = addressing;
     }
 
@@ -63,6 +62,6 @@ public final class OpenAiUpstream implements Upstream {
         if (request.apiKey() != null) {
             addressing.authorize(options, request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, client, options, request.body(), request.timeouts(), listener);
+        return UpstreamHttpCall.start(vertx, clients, options, request.body(), request.timeouts(), listener);
     }
 }

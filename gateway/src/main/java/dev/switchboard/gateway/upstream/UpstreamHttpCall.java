@@ -5,14 +5,13 @@ import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * One HTTP call to a provider over the shared pooled client, made the same way by every HTTP adapter: connect,
+ * One HTTP call to a provider over the pooled client of the caller's event loop, made the same way by every HTTP adapter: connect,
  * first-byte, idle and total timeouts, cancellation, backpressure, transport errors mapped to
  * {@link UpstreamFailure} kinds, and exactly one end or failure reported. The adapter decides where the call goes
  * and what it carries (the options and body) and what the answer means (its listener, often a translating one).
@@ -59,11 +58,11 @@ public final class UpstreamHttpCall implements UpstreamCall {
      * transport's idle timeout, which would also run while the head is awaited (the first-byte timeout's job)
      * and while the client's backpressure pauses the response.
      */
-    public static UpstreamCall start(Vertx vertx, HttpClient client, RequestOptions options, Buffer body, Timeouts timeouts,
+    public static UpstreamCall start(Vertx vertx, UpstreamClients clients, RequestOptions options, Buffer body, Timeouts timeouts,
             UpstreamListener listener) {
         options.setConnectTimeout(timeouts.connectMs());
         UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, listener);
-        client.request(options).onComplete(ar -> call.connected(ar, body));
+        clients.current().request(options).onComplete(ar -> call.connected(ar, body));
         return call;
     }
 

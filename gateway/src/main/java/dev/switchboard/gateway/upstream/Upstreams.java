@@ -8,7 +8,6 @@ import dev.switchboard.gateway.upstream.gemini.GeminiUpstream;
 import dev.switchboard.gateway.upstream.anthropic.AnthropicUpstream;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -17,7 +16,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** The adapter for each provider type. Anthropic and Gemini adapters arrive with the provider-adapter work. */
+/** The adapter for each provider type; the HTTP ones share the per-event-loop clients. */
 @Singleton
 public class Upstreams {
 
@@ -30,7 +29,7 @@ public class Upstreams {
     @ConfigProperty(name = "switchboard.upstream.keep-alive-timeout-seconds", defaultValue = "60")
     int keepAliveTimeoutSeconds;
 
-    private HttpClient client;
+    private UpstreamClients clients;
     private OpenAiUpstream openAi;
     private SimulatedUpstream simulated;
     private OllamaUpstream ollama;
@@ -47,18 +46,18 @@ public class Upstreams {
                 .setTcpNoDelay(true)
                 .setTryUseCompression(false)
                 .setVerifyHost(true);
-        client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
-        openAi = new OpenAiUpstream(vertx, client);
+        clients = new UpstreamClients(vertx, options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
+        openAi = new OpenAiUpstream(vertx, clients);
         simulated = new SimulatedUpstream(vertx);
-        ollama = new OllamaUpstream(vertx, client);
-        azure = new AzureOpenAiUpstream(vertx, client);
-        gemini = new GeminiUpstream(vertx, client);
-        anthropic = new AnthropicUpstream(vertx, client);
+        ollama = new OllamaUpstream(vertx, clients);
+        azure = new AzureOpenAiUpstream(vertx, clients);
+        gemini = new GeminiUpstream(vertx, clients);
+        anthropic = new AnthropicUpstream(vertx, clients);
     }
 
     @PreDestroy
     void stop() {
-        client.close();
+        clients.close();
     }
 
     /** The adapter for a provider type, or null when this build has none. */

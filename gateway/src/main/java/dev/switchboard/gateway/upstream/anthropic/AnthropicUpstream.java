@@ -3,6 +3,7 @@ package dev.switchboard.gateway.upstream.anthropic;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamClients;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamHttpCall;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -11,7 +12,6 @@ import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -26,11 +26,11 @@ public final class AnthropicUpstream implements Upstream {
     public static final String API_VERSION = "2023-06-01";
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final UpstreamClients clients;
 
-    public AnthropicUpstream(Vertx vertx, HttpClient client) {
+    public AnthropicUpstream(Vertx vertx, UpstreamClients clients) {
         this.vertx = vertx;
-        this.client = client;
+        this.clients = clients;
     }
 
     /** The endpoint is the API root (https://api.anthropic.com); one already ending in /v1 is taken as is. */
@@ -71,7 +71,7 @@ public final class AnthropicUpstream implements Upstream {
         if (request.apiKey() != null) {
             options.putHeader("x-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, client, options, body, request.timeouts(), listener);
+        return UpstreamHttpCall.start(vertx, clients, options, body, request.timeouts(), listener);
     }
 
     /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */

@@ -3,10 +3,10 @@ package dev.switchboard.gateway.upstream.azure;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamClients;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 
 /**
  * Azure OpenAI: OpenAI's wire format at deployment URLs ({@link AzureAddressing}) with Azure's errors put into
@@ -16,8 +16,8 @@ public final class AzureOpenAiUpstream implements Upstream {
 
     private final OpenAiUpstream transport;
 
-    public AzureOpenAiUpstream(Vertx vertx, HttpClient client) {
-        this.transport = new OpenAiUpstream(vertx, client, new AzureAddressing());
+    public AzureOpenAiUpstream(Vertx vertx, UpstreamClients clients) {
+        this.transport = new OpenAiUpstream(vertx, clients, new AzureAddressing());
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamClients;
 import dev.switchboard.gateway.upstream.UpstreamHttpCall;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
@@ -13,7 +14,6 @@ import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -27,11 +27,11 @@ import io.vertx.core.json.JsonObject;
 public final class GeminiUpstream implements Upstream {
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final UpstreamClients clients;
 
-    public GeminiUpstream(Vertx vertx, HttpClient client) {
+    public GeminiUpstream(Vertx vertx, UpstreamClients clients) {
         this.vertx = vertx;
-        this.client = client;
+        this.clients = clients;
     }
 
     /** `{endpoint}/v1beta/models/{model}:{method}`; a model given as `models/x` or `tunedModels/x` is used as is. */
@@ -84,7 +84,7 @@ public final class GeminiUpstream implements Upstream {
         if (request.apiKey() != null) {
             options.putHeader("x-goog-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, client, options, body, request.timeouts(), relay);
+        return UpstreamHttpCall.start(vertx, clients, options, body, request.timeouts(), relay);
     }
 
     /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */

@@ -4,10 +4,10 @@ import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamClients;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -36,9 +36,9 @@ public final class OllamaUpstream implements Upstream {
     private final Vertx vertx;
     private final OpenAiUpstream transport;
 
-    public OllamaUpstream(Vertx vertx, HttpClient client) {
+    public OllamaUpstream(Vertx vertx, UpstreamClients clients) {
         this.vertx = vertx;
-        this.transport = new OpenAiUpstream(vertx, client, ADDRESSING);
+        this.transport = new OpenAiUpstream(vertx, clients, ADDRESSING);
     }
 
     /** An endpoint written for Ollama's OpenAI-compatible API (ending in /v1) still means the same server. */
