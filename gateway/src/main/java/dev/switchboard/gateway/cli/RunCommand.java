@@ -32,6 +32,10 @@ final class RunCommand implements Callable<Integer> {
         System.setProperty("switchboard.local.dir", directory.toAbsolutePath().toString());
         System.setProperty("quarkus.http.port", Integer.toString(port));
         System.setProperty("quarkus.http.host", host);
+        // No Service endpoints to drain from on a workstation: Ctrl-C should not wait out the pod's shutdown delay.
+        if (System.getProperty("quarkus.shutdown.delay") == null && System.getenv("QUARKUS_SHUTDOWN_DELAY") == null) {
+            System.setProperty("quarkus.shutdown.delay", "0s");
+        }
         Quarkus.run();
         return 0;
     }

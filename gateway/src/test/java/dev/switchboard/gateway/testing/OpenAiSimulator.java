@@ -35,6 +35,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <li>{@code truncated-stream}: streams two chunks and ends the response without {@code [DONE]};</li>
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
+ * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
  * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
  * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
@@ -43,6 +44,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * open are counted, so tests can check that the gateway leaves none hanging.
  */
 public final class OpenAiSimulator implements AutoCloseable {
+
+    /** How many chunks a {@code drip-<ms>} stream carries. */
+    public static final int DRIP_CHUNKS = 10;
 
     /** What the simulator received. */
     public record Received(String path, String authorization, String team, JsonObject body) {
@@ -136,6 +140,10 @@ public final class OpenAiSimulator implements AutoCloseable {
     private void answer(RoutingContext ctx, boolean chat) {
         JsonObject body = record(ctx).body();
         String model = behaviour(body);
+        if (model.startsWith("drip-")) {
+            drip(ctx.response(), body, chat, Long.parseLong(model.substring(5)));
+            return;
+        }
         if (model.startsWith("slow-")) {
             vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, chat));
             return;
@@ -300,6 +308,25 @@ public final class OpenAiSimulator implements AutoCloseable {
             response.write(sse(usageChunk));
         }
         response.end("data: [DONE]\n\n");
+    }
+
+    /** A complete stream of {@link #DRIP_CHUNKS} chunks spread over {@code millis}, then {@code [DONE]}. */
+    private void drip(HttpServerResponse response, JsonObject body, boolean chat, long millis) {
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        response.write(sse(chunk(body, chat, "drip 1", true)));
+        int[] sent = { 1 };
+        vertx.setPeriodic(Math.max(1, millis / (DRIP_CHUNKS - 1)), id -> {
+            if (response.closed()) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            sent[0]++;
+            response.write(sse(chunk(body, chat, " drip " + sent[0], false)));
+            if (sent[0] == DRIP_CHUNKS) {
+                vertx.cancelTimer(id);
+                response.end("data: [DONE]\n\n");
+            }
+        });
     }
 
     private void endless(RoutingContext ctx, JsonObject body, boolean chat) {

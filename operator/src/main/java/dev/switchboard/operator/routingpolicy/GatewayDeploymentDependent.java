@@ -49,6 +49,11 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
     static final String CONTAINER = "gateway";
     static final Map<String, String> DEFAULT_REQUESTS = Map.of("cpu", "250m", "memory", "256Mi");
     static final Map<String, String> DEFAULT_LIMITS = Map.of("memory", "512Mi");
+    /**
+     * Above the gateway's own shutdown: 5 s still serving while the pod leaves the Service endpoints, then up to
+     * 30 s for in-flight requests and streams (quarkus.shutdown.delay and .timeout in the gateway).
+     */
+    static final long TERMINATION_GRACE_SECONDS = 45;
 
     private final OperatorConfig config;
     private final PolicyCompilations compilations;
@@ -149,6 +154,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         return new PodSpecBuilder()
                 .withServiceAccountName(GatewayNames.gateway(policy))
                 .withAutomountServiceAccountToken(false)
+                .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
                 .withEnableServiceLinks(false)
                 .withNewSecurityContext()
                 .withRunAsNonRoot(true)
