@@ -11,12 +11,20 @@ ensure_wrk() {
 
 # load NAME URL BODY [AUTH]: RATE requests/s over CONNECTIONS connections for DURATION; raw output in $out/NAME.txt,
 # one summary line on stdout. SERVICE_MS (default 2) is subtracted from each connection's mean gap so the
-# achieved rate lands near RATE.
+# achieved rate lands near RATE. The line ends with the CPU time the hypervisor took from this machine during
+# the case (steal, as a share of all CPU time): on a shared virtual machine it, not the code, can decide a p99.
 load() {
-  local name="$1" url="$2" body="$3" auth="${4:-}"
+  local name="$1" url="$2" body="$3" auth="${4:-}" steal_before
+  steal_before=$(steal_ticks)
   BENCH_RATE="$RATE" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_SERVICE_MS="${SERVICE_MS:-2}" BENCH_BODY="$body" BENCH_AUTH="$auth" \
     wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency -s "$root/bench/wrk/poisson.lua" "$url" >"$out/$name.txt"
+  echo "Steal ticks: $(( $(steal_ticks) - steal_before )) of $(( $(getconf CLK_TCK) * $(nproc) )) per second" >>"$out/$name.txt"
   summarise "$name" "$out/$name.txt"
+}
+
+# The machine-wide steal counter of /proc/stat, in clock ticks.
+steal_ticks() {
+  awk '/^cpu / {print $9}' /proc/stat
 }
 
 # warm NAME URL BODY [AUTH] SECONDS: the same load, output discarded (JIT warm-up).
@@ -38,10 +46,11 @@ summarise() {
     /^ +50% / {p50 = ms($2)}
     /^ +90% / {p90 = ms($2)}
     /^ +99% / {p99 = ms($2)}
-    /requests in/ {total = $1}
+    /requests in/ {total = $1; took = $4; sub(/,$/, "", took); seconds = ms(took) / 1000}
     /Non-2xx or 3xx responses:/ {errors += $5}
     /Socket errors:/ {gsub(",", ""); errors += $4 + $6 + $8 + $10}
     /^Requests\/sec:/ {rps = $2}
-    END {printf "%-22s %8.1f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  errors %d of %d\n", name, rps, p50, p90, p99, errors, total}
+    /^Steal ticks:/ {steal = (seconds > 0) ? 100 * $3 / ($5 * seconds) : 0}
+    END {printf "%-22s %8.1f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  errors %d of %d  steal %4.1f%%\n", name, rps, p50, p90, p99, errors, total, steal}
   ' "$2"
 }
