@@ -27,6 +27,21 @@ steal_ticks() {
   awk '/^cpu / {print $9}' /proc/stat
 }
 
+# CPU time (user + system) PID has used so far, in clock ticks. The command name in /proc/PID/stat is in
+# parentheses and may hold spaces, so fields are counted from its closing parenthesis.
+process_ticks() {
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+# load_with_cpu NAME URL BODY [AUTH] PID: load, then the CPU time PID spent per request during it.
+load_with_cpu() {
+  local before line requests
+  before=$(process_ticks "$5")
+  line=$(load "$1" "$2" "$3" "$4")
+  requests=$(awk '/requests in/ {print $1}' "$out/$1.txt")
+  echo "$line  cpu $(( ($(process_ticks "$5") - before) * 1000000 / $(getconf CLK_TCK) / requests )) us/req"
+}
+
 # warm NAME URL BODY [AUTH] SECONDS: the same load, output discarded (JIT warm-up).
 warm() {
   local saved="$DURATION"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Gateway overhead benchmark: the OpenAI simulator in its own process, the gateway in front of it (local mode
 # on bench/resources), and wrk at a fixed request rate with Poisson arrivals (bench/wrk/poisson.lua), first
-# straight at the simulator, then through the gateway. Prints throughput, latency percentiles and errors per
-# case, and the gateway's resident memory.
+# straight at the simulator, then through the gateway. Prints throughput, latency percentiles, errors and CPU
+# steal per case, the gateway's CPU time per request, and its resident memory.
 #
 #   bench/run.sh            # 1000 requests/s for 30 s per case
 #   RATE=500 DURATION=10s WARMUP=30 bench/run.sh   (WARMUP in seconds; SKIP_BUILD=1 reuses the last build)
@@ -75,7 +75,7 @@ warm direct-plain "$direct" "$plain" "" 10s
 
 echo "rate $RATE req/s (Poisson arrivals), $CONNECTIONS connections, $DURATION per case"
 load direct-plain "$direct" "$plain"
-load gateway-plain "$gateway" "${plain/bench-upstream/bench}"
+load_with_cpu gateway-plain "$gateway" "${plain/bench-upstream/bench}" "" "$gateway_pid"
 load direct-stream "$direct" "$stream"
-load gateway-stream "$gateway" "${stream/bench-upstream/bench}"
+load_with_cpu gateway-stream "$gateway" "${stream/bench-upstream/bench}" "" "$gateway_pid"
 echo "gateway resident memory: $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB"

@@ -13,8 +13,8 @@ import io.vertx.core.http.PoolOptions;
  * The pooled keep-alive HTTP clients to providers: one per event loop, so a call always rides a connection owned by
  * the event loop that serves the client's request. With one client shared by all event loops, Vert.x hands out any
  * idle connection, and the answer then arrives on another event loop and is passed back as a task: a thread wake-up
- * per request that cost about half the gateway's CPU at 1,000 requests/s (docs/benchmarks.md). A call started off
- * an event loop (none is on the request path today) uses a separate shared client.
+ * per request that cost about 40 % of the gateway's CPU at 1,000 requests/s (docs/benchmarks.md). A call started
+ * off an event loop uses a separate shared client.
  */
 public final class UpstreamClients {
 

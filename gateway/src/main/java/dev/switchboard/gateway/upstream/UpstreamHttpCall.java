@@ -11,8 +11,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * One HTTP call to a provider over the pooled client of the caller's event loop, made the same way by every HTTP adapter: connect,
- * first-byte, idle and total timeouts, cancellation, backpressure, transport errors mapped to
+ * One HTTP call to a provider over the pooled client of the caller's event loop, made the same way by every HTTP
+ * adapter: connect, first-byte, idle and total timeouts, cancellation, backpressure, transport errors mapped to
  * {@link UpstreamFailure} kinds, and exactly one end or failure reported. The adapter decides where the call goes
  * and what it carries (the options and body) and what the answer means (its listener, often a translating one).
  * Every callback runs on the caller's event loop, so plain fields suffice.
