@@ -5,7 +5,8 @@
 # steal per case, the gateway's CPU time per request, and its resident memory.
 #
 #   bench/run.sh            # 1000 requests/s for 30 s per case
-#   RATE=500 DURATION=10s WARMUP=30 bench/run.sh   (WARMUP in seconds; SKIP_BUILD=1 reuses the last build)
+#   RATE=500 DURATION=10s WARMUP=30 ROUNDS=3 bench/run.sh
+#   (WARMUP in seconds; ROUNDS repeats the four cases; SKIP_BUILD=1 reuses the last build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -74,8 +75,13 @@ warm gateway-stream "$gateway" "${stream/bench-upstream/bench}" "" 30s
 warm direct-plain "$direct" "$plain" "" 10s
 
 echo "rate $RATE req/s (Poisson arrivals), $CONNECTIONS connections, $DURATION per case"
-load direct-plain "$direct" "$plain"
-load_with_cpu gateway-plain "$gateway" "${plain/bench-upstream/bench}" "" "$gateway_pid"
-load direct-stream "$direct" "$stream"
-load_with_cpu gateway-stream "$gateway" "${stream/bench-upstream/bench}" "" "$gateway_pid"
+# Each round measures direct then gateway back to back, so both see the same machine; more rounds show how
+# much of a p99 is the gateway and how much the host's steal.
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  [ "${ROUNDS:-1}" -eq 1 ] || echo "round $round"
+  load direct-plain "$direct" "$plain"
+  load_with_cpu gateway-plain "$gateway" "${plain/bench-upstream/bench}" "" "$gateway_pid"
+  load direct-stream "$direct" "$stream"
+  load_with_cpu gateway-stream "$gateway" "${stream/bench-upstream/bench}" "" "$gateway_pid"
+done
 echo "gateway resident memory: $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB"
