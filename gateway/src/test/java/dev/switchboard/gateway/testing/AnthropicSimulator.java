@@ -3,20 +3,14 @@ package dev.switchboard.gateway.testing;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking Anthropic's Messages API (`POST /v1/messages`, JSON and SSE), for tests
@@ -39,60 +33,21 @@ import io.vertx.ext.web.handler.BodyHandler;
  * answering), {@code cached-*} (reports cache reads).
  * Streams follow the documented event sequence, tool inputs arrive as input_json_delta fragments.
  */
-public final class AnthropicSimulator implements AutoCloseable {
+public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator.Received> {
 
     /** What the simulator received. */
     public record Received(String path, String apiKey, String version, String beta, JsonObject body) {
     }
 
-    private final Vertx vertx;
-    private final HttpServer server;
-    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private final AtomicInteger cancelledStreams = new AtomicInteger();
 
-    private AnthropicSimulator(Vertx vertx, HttpServer server) {
-        this.vertx = vertx;
-        this.server = server;
+    private AnthropicSimulator() {
     }
 
     public static AnthropicSimulator start(int port) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        AnthropicSimulator[] self = new AnthropicSimulator[1];
-        router.route().handler(BodyHandler.create());
-        router.post("/v1/messages").handler(ctx -> self[0].messages(ctx));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)).requestHandler(router);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        self[0] = new AnthropicSimulator(vertx, server);
-        return self[0];
-    }
-
-    public int port() {
-        return server.actualPort();
-    }
-
-    /** The API root, as a Provider's endpoint names it (the simulator serves /v1/messages below it). */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
-    }
-
-    public List<Received> received() {
-        return List.copyOf(received);
-    }
-
-    public Received last() {
-        return received.peekLast();
-    }
-
-    /** Streams whose client connection closed before the simulator finished them. */
-    public int cancelledStreams() {
-        return cancelledStreams.get();
-    }
-
-    @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        AnthropicSimulator simulator = new AnthropicSimulator();
+        simulator.listen(port, router -> router.post("/v1/messages").handler(simulator::messages));
+        return simulator;
     }
 
     private void messages(RoutingContext ctx) {
@@ -124,7 +79,7 @@ public final class AnthropicSimulator implements AutoCloseable {
             error(response, 400, "invalid_request_error", "There was an error parsing the body of your request.");
             return;
         }
-        received.add(new Received(ctx.request().path(), apiKey, version, ctx.request().getHeader("anthropic-beta"), body));
+        remember(new Received(ctx.request().path(), apiKey, version, ctx.request().getHeader("anthropic-beta"), body));
         try {
             AnthropicRequestRules.validate(body);
         } catch (AnthropicRequestRules.Invalid e) {
@@ -394,7 +349,7 @@ public final class AnthropicSimulator implements AutoCloseable {
         long[] timer = new long[1];
         response.closeHandler(v -> {
             vertx.cancelTimer(timer[0]);
-            cancelledStreams.incrementAndGet();
+            streamCancelled();
         });
         timer[0] = vertx.setPeriodic(50, id -> {
             if (!response.closed()) {
@@ -424,14 +379,6 @@ public final class AnthropicSimulator implements AutoCloseable {
     /** Runs the simulator in its own process: {@code AnthropicSimulator [port]}. */
     public static void main(String[] args) throws Exception {
         AnthropicSimulator simulator = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
-        System.out.println("Anthropic simulator listening on " + simulator.baseUrl());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                simulator.close();
-            } catch (Exception e) {
-                // Exiting anyway.
-            }
-        }));
-        Thread.currentThread().join();
+        serveUntilKilled(simulator, "Anthropic simulator listening on " + simulator.baseUrl());
     }
 }

@@ -3,18 +3,11 @@ package dev.switchboard.gateway.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking Azure OpenAI's data-plane API:
@@ -30,7 +23,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * {@code innererror}), {@code fail-500}, {@code overloaded} (503). With tools and a user turn last it calls the
  * first tool (the first two when the prompt says "parallel"), streaming the arguments in two fragments.
  */
-public final class AzureOpenAiSimulator implements AutoCloseable {
+public final class AzureOpenAiSimulator extends SimulatorServer<AzureOpenAiSimulator.Received> {
 
     /** What the simulator received. */
     public record Received(String path, String apiVersion, String apiKey, JsonObject body) {
@@ -45,52 +38,24 @@ public final class AzureOpenAiSimulator implements AutoCloseable {
             .put("sexual", new JsonObject().put("filtered", false).put("severity", "safe"))
             .put("violence", new JsonObject().put("filtered", false).put("severity", "safe"));
 
-    private final Vertx vertx;
-    private final HttpServer server;
     private final String apiKey;
     private final Set<String> deployments;
-    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
 
-    private AzureOpenAiSimulator(Vertx vertx, HttpServer server, String apiKey, Set<String> deployments) {
-        this.vertx = vertx;
-        this.server = server;
+    private AzureOpenAiSimulator(String apiKey, Set<String> deployments) {
         this.apiKey = apiKey;
         this.deployments = deployments;
     }
 
     /** Serves the given deployments (plus the behaviour deployments) to callers holding apiKey. */
     public static AzureOpenAiSimulator start(int port, String apiKey, Set<String> deployments) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        AzureOpenAiSimulator[] self = new AzureOpenAiSimulator[1];
-        router.route().handler(BodyHandler.create());
-        router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> self[0].handle(ctx, "chat"));
-        router.post("/openai/deployments/:deployment/completions").handler(ctx -> self[0].handle(ctx, "completions"));
-        router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> self[0].handle(ctx, "embeddings"));
-        router.route().last().handler(ctx -> azureError(ctx.response(), 404, "404", "Resource not found"));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
-                .requestHandler(router);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        self[0] = new AzureOpenAiSimulator(vertx, server, apiKey, Set.copyOf(deployments));
-        return self[0];
-    }
-
-    /** The resource endpoint, as in https://my-resource.openai.azure.com. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + server.actualPort();
-    }
-
-    public List<Received> received() {
-        return List.copyOf(received);
-    }
-
-    public Received last() {
-        return received.peekLast();
-    }
-
-    @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        AzureOpenAiSimulator simulator = new AzureOpenAiSimulator(apiKey, Set.copyOf(deployments));
+        simulator.listen(port, router -> {
+            router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> simulator.handle(ctx, "chat"));
+            router.post("/openai/deployments/:deployment/completions").handler(ctx -> simulator.handle(ctx, "completions"));
+            router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> simulator.handle(ctx, "embeddings"));
+            router.route().last().handler(ctx -> azureError(ctx.response(), 404, "404", "Resource not found"));
+        });
+        return simulator;
     }
 
     private static final class Invalid extends RuntimeException {
@@ -124,7 +89,7 @@ public final class AzureOpenAiSimulator implements AutoCloseable {
         } catch (RuntimeException e) {
             body = null;
         }
-        received.add(new Received(ctx.request().path(), version, ctx.request().getHeader("api-key"), body));
+        remember(new Received(ctx.request().path(), version, ctx.request().getHeader("api-key"), body));
         if (version == null || !API_VERSIONS.contains(version)) {
             azureError(response, 404, "404", "Resource not found");
             return;
@@ -463,14 +428,6 @@ public final class AzureOpenAiSimulator implements AutoCloseable {
         String key = args.length > 1 ? args[1] : "azure-sim-key";
         Set<String> deployments = args.length > 2 ? Set.of(java.util.Arrays.copyOfRange(args, 2, args.length)) : Set.of("gpt-4o");
         AzureOpenAiSimulator simulator = start(port, key, deployments);
-        System.out.println("Azure OpenAI simulator listening on " + simulator.baseUrl() + " (deployments " + deployments + ")");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                simulator.close();
-            } catch (Exception e) {
-                // Exiting anyway.
-            }
-        }));
-        Thread.currentThread().join();
+        serveUntilKilled(simulator, "Azure OpenAI simulator listening on " + simulator.baseUrl() + " (deployments " + deployments + ")");
     }
 }

@@ -6,22 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the Gemini API (v1beta `generateContent`, `streamGenerateContent?alt=sse`,
@@ -44,7 +36,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * answers "result: " and the responses; else "echo: " and the last user text plus a note per media part, as JSON
  * when JSON output was asked. stopSequences and maxOutputTokens are honoured.
  */
-public final class GeminiSimulator implements AutoCloseable {
+public final class GeminiSimulator extends SimulatorServer<GeminiSimulator.Received> {
 
     /** What the simulator received: the model and method from the path, the query, the key header, the body. */
     public record Received(String model, String method, String query, String apiKey, JsonObject body) {
@@ -63,52 +55,22 @@ public final class GeminiSimulator implements AutoCloseable {
             "anyOf", "propertyOrdering", "default", "items", "minimum", "maximum");
     private static final Set<String> SCHEMA_TYPES = Set.of("TYPE_UNSPECIFIED", "STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL");
 
-    private final Vertx vertx;
-    private final HttpServer server;
     private final String apiKey;
-    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger cancelledStreams = new AtomicInteger();
 
-    private GeminiSimulator(Vertx vertx, HttpServer server, String apiKey) {
-        this.vertx = vertx;
-        this.server = server;
+    private GeminiSimulator(String apiKey) {
         this.apiKey = apiKey;
     }
 
     /** Starts on a free port (0) or the given one; only apiKey is accepted. */
     public static GeminiSimulator start(int port, String apiKey) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        GeminiSimulator[] self = new GeminiSimulator[1];
-        router.route().handler(BodyHandler.create());
-        router.post().handler(ctx -> self[0].handle(ctx));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port)).requestHandler(router);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        self[0] = new GeminiSimulator(vertx, server, apiKey);
-        return self[0];
+        GeminiSimulator simulator = new GeminiSimulator(apiKey);
+        simulator.listen(port, router -> router.post().handler(simulator::handle));
+        return simulator;
     }
 
     /** The endpoint to configure on a Provider (the adapter appends /v1beta). */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.actualPort();
-    }
-
-    public List<Received> received() {
-        return List.copyOf(received);
-    }
-
-    public Received last() {
-        return received.peekLast();
-    }
-
-    /** Streams whose client connection closed before the simulator finished them. */
-    public int cancelledStreams() {
-        return cancelledStreams.get();
-    }
-
-    @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return baseUrl();
     }
 
     /** A request the real API would reject with 400 INVALID_ARGUMENT. */
@@ -133,7 +95,7 @@ public final class GeminiSimulator implements AutoCloseable {
         } catch (DecodeException | ClassCastException e) {
             body = null;
         }
-        received.add(new Received(model, method, ctx.request().query(), key, body));
+        remember(new Received(model, method, ctx.request().query(), key, body));
         if (key == null) {
             error(ctx.response(), 403, "PERMISSION_DENIED",
                     "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", null);
@@ -490,7 +452,7 @@ public final class GeminiSimulator implements AutoCloseable {
         long[] timer = new long[1];
         response.closeHandler(v -> {
             vertx.cancelTimer(timer[0]);
-            cancelledStreams.incrementAndGet();
+            streamCancelled();
         });
         JsonObject tick = new JsonObject().put("candidates", new JsonArray().add(candidate(List.of(new JsonObject().put("text", "tick ")), null, 0)));
         timer[0] = vertx.setPeriodic(50, id -> {

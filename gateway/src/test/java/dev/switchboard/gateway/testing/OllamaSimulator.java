@@ -5,19 +5,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking Ollama's native API: {@code /api/chat} and {@code /api/generate}
@@ -33,7 +25,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * (two lines, then the connection drops), {@code stream-error} (an error line mid-stream), {@code endless-stream}
  * (a line every 50 ms until the client goes away).
  */
-public final class OllamaSimulator implements AutoCloseable {
+public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Received> {
 
     /** What the simulator received. */
     public record Received(String path, String authorization, JsonObject body) {
@@ -53,51 +45,17 @@ public final class OllamaSimulator implements AutoCloseable {
     private static final Set<String> BOOLEAN_OPTIONS = Set.of("penalize_newline", "numa", "low_vram", "vocab_only", "use_mmap",
             "use_mlock");
 
-    private final Vertx vertx;
-    private final HttpServer server;
-    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger cancelledStreams = new AtomicInteger();
-
-    private OllamaSimulator(Vertx vertx, HttpServer server) {
-        this.vertx = vertx;
-        this.server = server;
+    private OllamaSimulator() {
     }
 
     public static OllamaSimulator start(int port) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        OllamaSimulator[] self = new OllamaSimulator[1];
-        router.route().handler(BodyHandler.create());
-        router.post("/api/chat").handler(ctx -> self[0].handle(ctx, true));
-        router.post("/api/generate").handler(ctx -> self[0].handle(ctx, false));
-        router.post("/api/embed").handler(ctx -> self[0].embed(ctx));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
-                .requestHandler(router);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        self[0] = new OllamaSimulator(vertx, server);
-        return self[0];
-    }
-
-    /** The endpoint as a Provider names it (no path). */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + server.actualPort();
-    }
-
-    public List<Received> received() {
-        return List.copyOf(received);
-    }
-
-    public Received last() {
-        return received.peekLast();
-    }
-
-    public int cancelledStreams() {
-        return cancelledStreams.get();
-    }
-
-    @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        OllamaSimulator simulator = new OllamaSimulator();
+        simulator.listen(port, router -> {
+            router.post("/api/chat").handler(ctx -> simulator.handle(ctx, true));
+            router.post("/api/generate").handler(ctx -> simulator.handle(ctx, false));
+            router.post("/api/embed").handler(simulator::embed);
+        });
+        return simulator;
     }
 
     /** Thrown by validation: Ollama answers 400 with {"error": message}. */
@@ -119,7 +77,7 @@ public final class OllamaSimulator implements AutoCloseable {
         if (body == null) {
             throw new BadRequest("missing request body");
         }
-        received.add(new Received(ctx.request().path(), ctx.request().getHeader("authorization"), body));
+        remember(new Received(ctx.request().path(), ctx.request().getHeader("authorization"), body));
         return body;
     }
 
@@ -443,7 +401,7 @@ public final class OllamaSimulator implements AutoCloseable {
         long[] timer = new long[1];
         response.closeHandler(v -> {
             vertx.cancelTimer(timer[0]);
-            cancelledStreams.incrementAndGet();
+            streamCancelled();
         });
         timer[0] = vertx.setPeriodic(50, id -> {
             if (!response.closed()) {
@@ -490,14 +448,6 @@ public final class OllamaSimulator implements AutoCloseable {
     /** Runs the simulator in its own process: {@code OllamaSimulator [port]}. */
     public static void main(String[] args) throws Exception {
         OllamaSimulator simulator = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
-        System.out.println("Ollama simulator listening on " + simulator.baseUrl());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                simulator.close();
-            } catch (Exception e) {
-                // Exiting anyway.
-            }
-        }));
-        Thread.currentThread().join();
+        serveUntilKilled(simulator, "Ollama simulator listening on " + simulator.baseUrl());
     }
 }

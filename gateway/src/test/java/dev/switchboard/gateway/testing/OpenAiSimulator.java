@@ -1,19 +1,11 @@
 package dev.switchboard.gateway.testing;
 
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A real HTTP server on 127.0.0.1 speaking the OpenAI wire format (JSON and SSE), for tests and benchmarks.
@@ -43,7 +35,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * own circuit breaker) with the same behaviour. Every request is recorded for assertions, and requests still
  * open are counted, so tests can check that the gateway leaves none hanging.
  */
-public final class OpenAiSimulator implements AutoCloseable {
+public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Received> {
 
     /** How many chunks a {@code drip-<ms>} stream carries. */
     public static final int DRIP_CHUNKS = 10;
@@ -52,81 +44,30 @@ public final class OpenAiSimulator implements AutoCloseable {
     public record Received(String path, String authorization, String team, JsonObject body) {
     }
 
-    private final Vertx vertx;
-    private final HttpServer server;
-    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger cancelledStreams = new AtomicInteger();
-    private final AtomicInteger openRequests = new AtomicInteger();
-
-    private OpenAiSimulator(Vertx vertx, HttpServer server) {
-        this.vertx = vertx;
-        this.server = server;
+    private OpenAiSimulator() {
     }
 
     public static OpenAiSimulator start(int port) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        OpenAiSimulator[] self = new OpenAiSimulator[1];
-        router.route().handler(ctx -> {
-            self[0].openRequests.incrementAndGet();
-            boolean[] counted = new boolean[1];
-            Runnable closed = () -> {
-                if (!counted[0]) {
-                    counted[0] = true;
-                    self[0].openRequests.decrementAndGet();
-                }
-            };
-            ctx.response().endHandler(v -> closed.run());
-            ctx.response().closeHandler(v -> closed.run());
-            ctx.next();
+        OpenAiSimulator simulator = new OpenAiSimulator();
+        simulator.listen(port, router -> {
+            router.post("/v1/chat/completions").handler(ctx -> simulator.answer(ctx, true));
+            router.post("/v1/completions").handler(ctx -> simulator.answer(ctx, false));
+            router.post("/v1/embeddings").handler(simulator::embeddings);
         });
-        router.route().handler(BodyHandler.create());
-        router.post("/v1/chat/completions").handler(ctx -> self[0].answer(ctx, true));
-        router.post("/v1/completions").handler(ctx -> self[0].answer(ctx, false));
-        router.post("/v1/embeddings").handler(ctx -> self[0].embeddings(ctx));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
-                .requestHandler(router);
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        self[0] = new OpenAiSimulator(vertx, server);
-        return self[0];
+        return simulator;
     }
 
-    public int port() {
-        return server.actualPort();
-    }
-
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1";
-    }
-
-    public List<Received> received() {
-        return List.copyOf(received);
-    }
-
-    public Received last() {
-        return received.peekLast();
-    }
-
-    /** Requests that have neither been answered completely nor lost their connection. */
-    public int openRequests() {
-        return openRequests.get();
-    }
-
-    /** Streams whose client connection closed before the simulator finished them. */
-    public int cancelledStreams() {
-        return cancelledStreams.get();
-    }
-
+    /** OpenAI's API root, as clients and Providers name it, includes /v1. */
     @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    public String baseUrl() {
+        return super.baseUrl() + "/v1";
     }
 
     private Received record(RoutingContext ctx) {
         JsonObject body = ctx.body().asJsonObject();
         Received r = new Received(ctx.request().path(), ctx.request().getHeader("authorization"),
                 ctx.request().getHeader("x-team"), body);
-        received.add(r);
+        remember(r);
         return r;
     }
 
@@ -335,7 +276,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         long[] timer = new long[1];
         response.closeHandler(v -> {
             vertx.cancelTimer(timer[0]);
-            cancelledStreams.incrementAndGet();
+            streamCancelled();
         });
         timer[0] = vertx.setPeriodic(50, id -> {
             if (!response.closed()) {
@@ -365,14 +306,6 @@ public final class OpenAiSimulator implements AutoCloseable {
     /** Runs the simulator in its own process: {@code OpenAiSimulator [port]}. */
     public static void main(String[] args) throws Exception {
         OpenAiSimulator simulator = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
-        System.out.println("OpenAI simulator listening on " + simulator.baseUrl());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                simulator.close();
-            } catch (Exception e) {
-                // Exiting anyway.
-            }
-        }));
-        Thread.currentThread().join();
+        serveUntilKilled(simulator, "OpenAI simulator listening on " + simulator.baseUrl());
     }
 }
