@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,8 +61,8 @@ class UpstreamClientsTest {
         }, new DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         Context first = loops.get(0);
         Context second = loops.get(1);
-        Thread firstLoop = on(first, c -> Future.succeededFuture(Thread.currentThread()));
-        Thread secondLoop = on(second, c -> Future.succeededFuture(Thread.currentThread()));
+        Thread firstLoop = on(first, () -> Future.succeededFuture(Thread.currentThread()));
+        Thread secondLoop = on(second, () -> Future.succeededFuture(Thread.currentThread()));
         assertThat(firstLoop).isNotSameAs(secondLoop);
 
         String firstPort = on(first, this::callServer);
@@ -71,9 +71,9 @@ class UpstreamClientsTest {
 
         assertThat(secondPort).as("the second event loop opens its own connection").isNotEqualTo(firstPort);
         assertThat(firstAgain).as("the first event loop reuses its kept-alive connection").isEqualTo(firstPort);
-        HttpClient firstClient = on(first, c -> Future.succeededFuture(clients.current()));
-        HttpClient firstClientAgain = on(first, c -> Future.succeededFuture(clients.current()));
-        HttpClient secondClient = on(second, c -> Future.succeededFuture(clients.current()));
+        HttpClient firstClient = on(first, () -> Future.succeededFuture(clients.current()));
+        HttpClient firstClientAgain = on(first, () -> Future.succeededFuture(clients.current()));
+        HttpClient secondClient = on(second, () -> Future.succeededFuture(clients.current()));
         assertThat(firstClientAgain).isSameAs(firstClient);
         assertThat(secondClient).isNotSameAs(firstClient);
     }
@@ -84,7 +84,7 @@ class UpstreamClientsTest {
         assertThat(clients.current()).isSameAs(shared);
     }
 
-    private Future<String> callServer(Context context) {
+    private Future<String> callServer() {
         return clients.current()
                 .request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(server.actualPort()).setURI("/"))
                 .compose(request -> request.send())
@@ -92,9 +92,9 @@ class UpstreamClientsTest {
                 .map(body -> body.toString());
     }
 
-    private static <T> T on(Context context, Function<Context, Future<T>> action) throws Exception {
+    private static <T> T on(Context context, Supplier<Future<T>> action) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
-        context.runOnContext(v -> action.apply(context).onComplete(ar -> {
+        context.runOnContext(v -> action.get().onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(ar.result());
             } else {
