@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.anthropic;
 
+import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -76,32 +77,8 @@ public final class AnthropicUpstream implements Upstream {
 
     /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */
     private UpstreamCall refuse(UpstreamListener listener, TranslationRefused refusal) {
-        JsonObject envelope = new JsonObject().put("error", new JsonObject().put("message", refusal.getMessage())
-                .put("type", "invalid_request_error").put("param", refusal.param()).put("code", "unsupported_feature"));
-        boolean[] cancelled = { false };
-        vertx.runOnContext(v -> {
-            if (!cancelled[0]) {
-                listener.onHead(400, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
-                listener.onChunk(envelope.toBuffer());
-                listener.onEnd();
-            }
-        });
-        return new UpstreamCall() {
-            @Override
-            public void cancel() {
-                cancelled[0] = true;
-            }
-
-            @Override
-            public void pause() {
-                // One small buffered answer: nothing to hold back.
-            }
-
-            @Override
-            public void resume() {
-                // See pause().
-            }
-        };
+        return new ErrorEnvelope(400, "invalid_request_error", "unsupported_feature", refusal.param(), refusal.getMessage())
+                .answer(vertx, listener);
     }
 
     /** Turns Anthropic's answer into what an OpenAI server would have sent. */
