@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.upstream;
 
+import java.util.concurrent.TimeoutException;
+
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.AsyncResult;
@@ -12,18 +14,20 @@ import io.vertx.core.http.RequestOptions;
 
 /**
  * One HTTP call to a provider over the pooled client of the caller's event loop, made the same way by every HTTP
- * adapter: connect, first-byte, idle and total timeouts, cancellation, backpressure, transport errors mapped to
- * {@link UpstreamFailure} kinds, and exactly one end or failure reported. The adapter decides where the call goes
- * and what it carries (the options and body) and what the answer means (its listener, often a translating one).
- * Every callback runs on the caller's event loop, so plain fields suffice.
+ * adapter: the wait for a pooled connection, connect, first-byte, idle and total timeouts, cancellation,
+ * backpressure, transport errors mapped to {@link UpstreamFailure} kinds, and exactly one end or failure reported.
+ * The adapter decides where the call goes and what it carries (the options and body) and what the answer means
+ * (its listener, often a translating one). Every callback runs on the caller's event loop, so plain fields suffice.
  */
 public final class UpstreamHttpCall implements UpstreamCall {
 
     private final Vertx vertx;
     private final Timeouts timeouts;
     private final UpstreamListener listener;
+    private final PoolWaits.Provider pool;
+    private final long waitStartNanos;
     private final long totalTimer;
-    private long firstByteTimer = -1;
+    private final long firstByteTimer;
     private long idleTimer = -1;
     private long lastDataNanos;
     private HttpClientRequest request;
@@ -31,12 +35,15 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private boolean finished;
     private boolean paused;
 
-    private UpstreamHttpCall(Vertx vertx, Timeouts timeouts, UpstreamListener listener) {
+    private UpstreamHttpCall(Vertx vertx, Timeouts timeouts, UpstreamListener listener, PoolWaits.Provider pool) {
         this.vertx = vertx;
         this.timeouts = timeouts;
         this.listener = listener;
+        this.pool = pool;
+        this.waitStartNanos = pool.started();
         this.totalTimer = vertx.setTimer(timeouts.totalMs(),
                 id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
+        this.firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> abort(noFirstByte()));
     }
 
     /**
@@ -53,33 +60,43 @@ public final class UpstreamHttpCall implements UpstreamCall {
     }
 
     /**
-     * Sends {@code body} with {@code options} (method, URL, headers; the timeouts are set here) and reports the
-     * answer to {@code listener}. The idle timeout is our own timer on the gap between chunks, not the
-     * transport's idle timeout, which would also run while the head is awaited (the first-byte timeout's job)
-     * and while the client's backpressure pauses the response.
+     * Sends {@code body} with {@code options} (method, URL, headers; the timeouts are set here) for {@code request}
+     * (its provider and the timeouts to apply) and reports the answer to {@code listener}.
+     * <p>
+     * Waiting for a connection is not a failed connect: when every connection of the pool is busy the call waits
+     * in the pool's queue, and that wait counts against its first-byte timeout (which runs from the start of the
+     * call and is already cut to the request's deadline), never against the connect timeout. The connect timeout
+     * bounds the TCP connect alone: it is the client's (see {@link UpstreamClients}). The idle timeout is our own
+     * timer on the gap between chunks, not the transport's idle timeout, which would also run while the head is
+     * awaited (the first-byte timeout's job) and while the client's backpressure pauses the response.
      */
-    public static UpstreamCall start(Vertx vertx, UpstreamClients clients, RequestOptions options, Buffer body, Timeouts timeouts,
+    public static UpstreamCall start(Vertx vertx, UpstreamClients clients, RequestOptions options, Buffer body, UpstreamRequest request,
             UpstreamListener listener) {
-        options.setConnectTimeout(timeouts.connectMs());
-        UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, listener);
-        clients.current().request(options).onComplete(ar -> call.connected(ar, body));
+        Timeouts timeouts = request.timeouts();
+        // Vert.x fails a request that has no connection after its "connect timeout", counted from the start of
+        // the wait for the pool: the same bound as our first-byte timer, so Vert.x drops the waiter when we do.
+        options.setConnectTimeout(timeouts.firstByteMs());
+        UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, listener, clients.waits().of(request.provider().name()));
+        int connectMs = (int) Math.min(Integer.MAX_VALUE, request.provider().timeouts().connectMs());
+        clients.current(connectMs).request(options).onComplete(ar -> call.connected(ar, body));
         return call;
     }
 
     private void connected(AsyncResult<HttpClientRequest> ar, Buffer body) {
+        pool.ended(waitStartNanos);
         if (finished) {
             if (ar.succeeded()) {
+                // Nothing was written yet: resetting gives the connection back to the pool without closing it.
                 ar.result().reset();
             }
             return;
         }
         if (ar.failed()) {
-            fail(new UpstreamFailure(Kind.CONNECT, "cannot connect to upstream: " + ar.cause().getMessage()));
+            fail(ar.cause() instanceof TimeoutException ? noFirstByte()
+                    : new UpstreamFailure(Kind.CONNECT, "cannot connect to upstream: " + ar.cause().getMessage()));
             return;
         }
         request = ar.result();
-        firstByteTimer = vertx.setTimer(timeouts.firstByteMs(),
-                id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no response within " + timeouts.firstByteMs() + " ms")));
         request.send(body).onComplete(rar -> {
             if (finished) {
                 return;
@@ -133,6 +150,15 @@ public final class UpstreamHttpCall implements UpstreamCall {
                 abort(new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms"));
             }
         });
+    }
+
+    /** The first-byte timeout, saying so when the call was still waiting for a connection. */
+    private UpstreamFailure noFirstByte() {
+        String message = "no response within " + timeouts.firstByteMs() + " ms";
+        if (request == null) {
+            message += " (still waiting for a connection; calls to this provider waiting: " + pool.waiting() + ")";
+        }
+        return new UpstreamFailure(Kind.TIMEOUT, message);
     }
 
     private UpstreamFailure classify(Throwable cause, String what) {

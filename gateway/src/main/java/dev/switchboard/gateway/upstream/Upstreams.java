@@ -7,10 +7,10 @@ import dev.switchboard.gateway.upstream.ollama.OllamaUpstream;
 import dev.switchboard.gateway.upstream.gemini.GeminiUpstream;
 import dev.switchboard.gateway.upstream.anthropic.AnthropicUpstream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -23,7 +23,15 @@ public class Upstreams {
     @Inject
     Vertx vertx;
 
-    @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "256")
+    @Inject
+    MeterRegistry registry;
+
+    /**
+     * Per replica, shared out over the event loops. An HTTP/1.1 stream holds its connection to the end, so this is
+     * the number of concurrent calls to one host before calls queue (bounded by their first-byte timeout); the
+     * default leaves room for 5,000 concurrent streams per replica with event loops unevenly loaded.
+     */
+    @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "10000")
     int maxConnectionsPerHost;
 
     @ConfigProperty(name = "switchboard.upstream.keep-alive-timeout-seconds", defaultValue = "60")
@@ -46,7 +54,7 @@ public class Upstreams {
                 .setTcpNoDelay(true)
                 .setTryUseCompression(false)
                 .setVerifyHost(true);
-        clients = new UpstreamClients(vertx, options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
+        clients = new UpstreamClients(vertx, options, maxConnectionsPerHost, new PoolWaits(registry));
         openAi = new OpenAiUpstream(vertx, clients);
         simulated = new SimulatedUpstream(vertx);
         ollama = new OllamaUpstream(vertx, clients);

@@ -72,7 +72,7 @@ public final class AnthropicUpstream implements Upstream {
         if (request.apiKey() != null) {
             options.putHeader("x-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, clients, options, body, request.timeouts(), listener);
+        return UpstreamHttpCall.start(vertx, clients, options, body, request, listener);
     }
 
     /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */

@@ -84,7 +84,7 @@ public final class GeminiUpstream implements Upstream {
         if (request.apiKey() != null) {
             options.putHeader("x-goog-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, clients, options, body, request.timeouts(), relay);
+        return UpstreamHttpCall.start(vertx, clients, options, body, request, relay);
     }
 
     /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */
