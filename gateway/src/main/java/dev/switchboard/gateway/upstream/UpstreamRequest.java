@@ -11,8 +11,11 @@ import io.vertx.core.buffer.Buffer;
 public record UpstreamRequest(UpstreamProvider provider, String apiKey, Operation operation, Buffer body,
         boolean stream, String requestId, Timeouts timeouts) {
 
-    /** A call with the provider's own timeouts. */
-    public UpstreamRequest(UpstreamProvider provider, String apiKey, Operation operation, Buffer body, boolean stream, String requestId) {
-        this(provider, apiKey, operation, body, stream, requestId, provider.timeouts());
+    /**
+     * The same call with another body (a translating adapter's): everything else is kept, the deadline-cut
+     * timeouts above all, which a request rebuilt from the provider would lose.
+     */
+    public UpstreamRequest withBody(Buffer translated) {
+        return new UpstreamRequest(provider, apiKey, operation, translated, stream, requestId, timeouts);
     }
 }

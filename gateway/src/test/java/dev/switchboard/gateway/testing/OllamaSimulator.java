@@ -23,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
  * {@code tool <tool_name> said: <content>}; with {@code format} it answers JSON. Behaviour by model name:
  * {@code missing-model} (404, not pulled), {@code busy} (503, queue full), {@code fail-500}, {@code break-stream}
  * (two lines, then the connection drops), {@code stream-error} (an error line mid-stream), {@code endless-stream}
- * (a line every 50 ms until the client goes away).
+ * (a line every 50 ms until the client goes away), {@code stall} (never answers).
  */
 public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Received> {
 
@@ -106,6 +106,9 @@ public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Recei
                 case "break-stream" -> breakStream(ctx, chat);
                 case "stream-error" -> streamError(response, chat);
                 case "endless-stream" -> endless(ctx, model, chat);
+                case "stall" -> {
+                    // Holds the request until the caller gives up and closes the connection.
+                }
                 default -> {
                     if (stream) {
                         stream(response, model, reply, chat);

@@ -16,7 +16,8 @@ class OpenAiUpstreamTest {
     }
 
     private static UpstreamRequest request(String endpoint, Operation operation) {
-        return new UpstreamRequest(provider("OpenAI", endpoint), "sk-1", operation, Buffer.buffer("{}"), false, "r");
+        UpstreamProvider provider = provider("OpenAI", endpoint);
+        return new UpstreamRequest(provider, "sk-1", operation, Buffer.buffer("{}"), false, "r", provider.timeouts());
     }
 
     @Test

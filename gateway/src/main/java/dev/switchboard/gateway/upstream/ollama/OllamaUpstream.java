@@ -76,7 +76,6 @@ public final class OllamaUpstream implements Upstream {
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
         OllamaListener translating = new OllamaListener(listener, request.operation(), request.requestId(), request.stream(),
                 Boolean.TRUE.equals(streamOptions.getValue("include_usage")), "base64".equals(openAi.getValue("encoding_format")));
-        return transport.send(new UpstreamRequest(request.provider(), request.apiKey(), request.operation(), ollama.toBuffer(),
-                request.stream(), request.requestId()), translating);
+        return transport.send(request.withBody(ollama.toBuffer()), translating);
     }
 }

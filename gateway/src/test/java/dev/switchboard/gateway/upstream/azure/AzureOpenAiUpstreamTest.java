@@ -18,7 +18,7 @@ class AzureOpenAiUpstreamTest {
     private static UpstreamRequest request(String body, Operation operation) {
         UpstreamProvider provider = new UpstreamProvider("azure", "AzureOpenAI", "https://res.openai.azure.com/", "2024-10-21", null,
                 new Timeouts(1, 1, 1, 1), null, null, null, null);
-        return new UpstreamRequest(provider, "k", operation, Buffer.buffer(body), false, "r");
+        return new UpstreamRequest(provider, "k", operation, Buffer.buffer(body), false, "r", provider.timeouts());
     }
 
     @Test
