@@ -11,7 +11,6 @@ import dev.switchboard.gateway.upstream.UpstreamHttpCall;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import dev.switchboard.routing.UpstreamProvider;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.RequestOptions;
@@ -68,9 +67,9 @@ public final class GeminiUpstream implements Upstream {
                 case MESSAGES -> throw Untranslatable.unsupported(null, "Anthropic's Messages API");
             };
         } catch (Untranslatable e) {
-            return refuse(listener, e.envelope());
+            return e.error().answer(vertx, listener);
         } catch (DecodeException | ClassCastException e) {
-            return refuse(listener, Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").envelope());
+            return Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").error().answer(vertx, listener);
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
         boolean includeUsage = Boolean.TRUE.equals(streamOptions.getValue("include_usage"));
@@ -85,30 +84,5 @@ public final class GeminiUpstream implements Upstream {
             options.putHeader("x-goog-api-key", request.apiKey());
         }
         return UpstreamHttpCall.start(vertx, clients, options, body, request, relay);
-    }
-
-    /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */
-    private UpstreamCall refuse(UpstreamListener listener, JsonObject envelope) {
-        vertx.runOnContext(v -> {
-            listener.onHead(400, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
-            listener.onChunk(envelope.toBuffer());
-            listener.onEnd();
-        });
-        return new UpstreamCall() {
-            @Override
-            public void cancel() {
-                // Nothing was sent upstream, so there is nothing to stop.
-            }
-
-            @Override
-            public void pause() {
-                // One small buffered answer: nothing to hold back.
-            }
-
-            @Override
-            public void resume() {
-                // See pause().
-            }
-        };
     }
 }

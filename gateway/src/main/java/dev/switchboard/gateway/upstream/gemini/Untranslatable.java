@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.upstream.gemini;
 
 import dev.switchboard.gateway.capability.CapabilityCheck;
-import io.vertx.core.json.JsonObject;
+import dev.switchboard.gateway.upstream.ErrorEnvelope;
 
 /**
  * A request the Gemini API cannot be given faithfully. It becomes a 400 in the OpenAI format, so nothing the
@@ -31,11 +31,8 @@ final class Untranslatable extends Exception {
         return new Untranslatable(param, null, message);
     }
 
-    JsonObject envelope() {
-        return new JsonObject().put("error", new JsonObject()
-                .put("message", getMessage())
-                .put("type", "invalid_request_error")
-                .put("param", param)
-                .put("code", code));
+    /** The 400 the client gets, as an adapter answers it. */
+    ErrorEnvelope error() {
+        return new ErrorEnvelope(400, "invalid_request_error", code, param, getMessage());
     }
 }

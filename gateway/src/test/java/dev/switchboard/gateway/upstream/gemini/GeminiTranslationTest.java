@@ -128,8 +128,8 @@ class GeminiTranslationTest {
         assertThatThrownBy(() -> GeminiSchemas.convert(json(schema), "tools[0].function.parameters"))
                 .isInstanceOfSatisfying(Untranslatable.class, e -> {
                     assertThat(e.getMessage()).contains(named);
-                    assertThat(e.envelope().getJsonObject("error").getString("code")).isEqualTo("unsupported_feature");
-                    assertThat(e.envelope().getJsonObject("error").getString("param")).isEqualTo("tools[0].function.parameters");
+                    assertThat(e.error().code()).isEqualTo("unsupported_feature");
+                    assertThat(e.error().param()).isEqualTo("tools[0].function.parameters");
                 });
     }
 
@@ -174,7 +174,7 @@ class GeminiTranslationTest {
         JsonObject request = json(extra).put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x")));
 
         assertThatThrownBy(() -> GeminiRequests.chat(request, false)).isInstanceOfSatisfying(Untranslatable.class,
-                e -> assertThat(e.envelope().getJsonObject("error").getString("param")).isEqualTo(param));
+                e -> assertThat(e.error().param()).isEqualTo(param));
     }
 
     @Test
