@@ -71,4 +71,26 @@ class RetryPolicyTest {
                 .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
         assertThat(RetryAfter.millis(inAMinute)).isBetween(55_000L, 60_000L);
     }
+
+    @Test
+    void retryAfterReadsTheObsoleteHttpDateFormsToo() {
+        java.time.ZonedDateTime inAMinute = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60);
+        String rfc850 = java.time.format.DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH).format(inAMinute);
+        String asctime = java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ENGLISH).format(inAMinute);
+
+        assertThat(RetryAfter.millis(rfc850)).as(rfc850).isBetween(55_000L, 60_000L);
+        assertThat(RetryAfter.millis(asctime)).as(asctime).isBetween(55_000L, 60_000L);
+    }
+
+    @Test
+    void retryAfterDatesAsRfc9110WritesThem() {
+        java.time.Instant minuteBefore = java.time.Instant.parse("1994-11-06T08:48:37Z");
+
+        assertThat(RetryAfter.millis("Sun, 06 Nov 1994 08:49:37 GMT", minuteBefore)).isEqualTo(60_000);
+        assertThat(RetryAfter.millis("Sunday, 06-Nov-94 08:49:37 GMT", minuteBefore)).isEqualTo(60_000);
+        assertThat(RetryAfter.millis("Sun Nov  6 08:49:37 1994", minuteBefore)).isEqualTo(60_000);
+        assertThat(RetryAfter.millis("Sun Nov 6 08:49:37 1994", minuteBefore)).as("one space before the day").isEqualTo(60_000);
+        assertThat(RetryAfter.millis("Sun Nov  6 08:47:37 1994", minuteBefore)).as("in the past").isZero();
+        assertThat(RetryAfter.millis("Monday, 06-Nov-94 08:49:37 GMT", minuteBefore)).as("the wrong weekday").isZero();
+    }
 }
