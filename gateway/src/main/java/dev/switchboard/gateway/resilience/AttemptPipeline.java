@@ -26,7 +26,7 @@ import jakarta.inject.Singleton;
 /**
  * Serves a request from the first healthy target that answers, within one deadline: targets of the requested
  * model in strategy order, then those of its fallback models, skipping targets refused locally (open breaker,
- * no usable key, no adapter). Failures of the configured retry classes move on to the next target; when all
+ * a 503's Retry-After still running, no usable key, no adapter). Failures of the configured retry classes move on to the next target; when all
  * were tried, another round starts after a backoff while the retry budget and the deadline allow. Nothing
  * reaches the client before a response is known to be good: buffered JSON is checked whole, a stream is
  * committed with its first chunk. See {@link Exchange}.
@@ -106,12 +106,17 @@ public class AttemptPipeline {
         if (state == null || !state.breaker().available()) {
             return Refusal.BREAKER_OPEN;
         }
+        if (state.millisUntilAvailable() > 0) {
+            return Refusal.RETRY_AFTER;
+        }
         KeyPool pool = health.keys(provider.name());
         return pool == null || !pool.usable(target.model()) ? Refusal.NO_KEY : null;
     }
 
     enum Refusal {
-        UNSUPPORTED, BREAKER_OPEN, NO_KEY
+        UNSUPPORTED, BREAKER_OPEN, NO_KEY,
+        /** The target answered 503 with Retry-After, and that time has not passed. */
+        RETRY_AFTER
     }
 
     /** What the strategies see for one request: only targets that can serve it and are not refused right now. */

@@ -223,7 +223,10 @@ final class Exchange {
         giveUp();
     }
 
-    /** The soonest any target of the chain can be tried again: 0 if one can now; open breakers are not waited for. */
+    /**
+     * The soonest any target of the chain can be tried again: 0 if one can now; keys cooling down after 429s and
+     * targets that answered 503 with Retry-After are waited for, open breakers are not.
+     */
     private long millisUntilAnyAvailable() {
         long best = Long.MAX_VALUE;
         for (ModelRoute route : chain) {
@@ -237,6 +240,8 @@ final class Exchange {
                 }
                 if (refusal == Refusal.NO_KEY) {
                     best = Math.min(best, pipeline.health.keys(target.provider()).millisUntilUsable(target.model()));
+                } else if (refusal == Refusal.RETRY_AFTER) {
+                    best = Math.min(best, pipeline.health.target(target).millisUntilAvailable());
                 }
             }
         }
@@ -257,7 +262,8 @@ final class Exchange {
 
     /**
      * No target could even be tried. Keys cooling down after 429s make it a 429 with the time until the first key
-     * is back; open breakers make it a 503 with the time until the first breaker lets a probe through.
+     * is back; open breakers, and targets that answered 503 with Retry-After, make it a 503 with the time until the
+     * first breaker lets a probe through or the first Retry-After has passed.
      */
     private void refuseAll() {
         long keyWait = Long.MAX_VALUE;
@@ -281,7 +287,9 @@ final class Exchange {
                     keyWait = Math.min(keyWait, wait);
                 } else {
                     TargetState state = pipeline.health.target(target);
-                    breakerWait = Math.min(breakerWait, state == null ? Long.MAX_VALUE : state.breaker().millisUntilProbe());
+                    long wait = state == null ? Long.MAX_VALUE
+                            : refusal == Refusal.RETRY_AFTER ? state.millisUntilAvailable() : state.breaker().millisUntilProbe();
+                    breakerWait = Math.min(breakerWait, wait);
                 }
             }
         }
@@ -308,7 +316,8 @@ final class Exchange {
         } else {
             fail(new ExchangeError(503, "service_unavailable", "no_healthy_target",
                     "No healthy target for model " + plan.route().name()
-                            + ": every circuit breaker is open or every provider key was refused by its provider.",
+                            + ": every circuit breaker is open, or every target answered 503 with a Retry-After that has not"
+                            + " passed, or every provider key was refused by its provider.",
                     breakerWait == Long.MAX_VALUE ? null : seconds(breakerWait), null));
         }
     }
@@ -564,6 +573,8 @@ final class Exchange {
             switch (outcome) {
                 case SUCCESS -> pool.succeeded(key);
                 case RATE_LIMITED -> pool.rateLimited(key, target.model(), RetryAfter.millis(headers == null ? null : headers.get("retry-after")));
+                // The target as a whole asked for time: honoured like a 429's, for every key.
+                case SERVER_ERROR -> state.unavailableFor(status == 503 ? RetryAfter.millis(headers.get("retry-after")) : 0);
                 case AUTH_FAILED -> pool.refused(key, status == 403 ? target.model() : null);
                 default -> {
                 }

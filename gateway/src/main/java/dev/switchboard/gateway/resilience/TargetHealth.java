@@ -75,7 +75,7 @@ public class TargetHealth {
                         existing.breaker().configure(settings);
                         return existing;
                     }
-                    return new TargetState(k.provider(), k.upstreamModel(), new CircuitBreaker(settings, clock));
+                    return new TargetState(k.provider(), k.upstreamModel(), new CircuitBreaker(settings, clock), clock);
                 });
                 GaugeId gaugeId = new GaugeId(route.name(), id);
                 Gauge gauge = breakerGauges.remove(gaugeId);
@@ -158,6 +158,9 @@ public class TargetHealth {
                     }
                     if (breaker.millisUntilProbe() > 0) {
                         entry.put("probeInMs", breaker.millisUntilProbe());
+                    }
+                    if (t.millisUntilAvailable() > 0) {
+                        entry.put("retryAfterMs", t.millisUntilAvailable());
                     }
                     targetList.add(entry);
                 });

@@ -1,5 +1,9 @@
 package dev.switchboard.gateway.testing;
 
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.http.HttpServerResponse;
@@ -19,6 +23,10 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code endless-stream}: one chunk every 50 ms for ten minutes, to observe cancellation;</li>
  * <li>{@code rate-limited-bare}: a 429 without Retry-After;</li>
  * <li>{@code fail-503}: a 503 overloaded error;</li>
+ * <li>{@code unavailable-retry-after}: a 503 with {@code Retry-After: 30};</li>
+ * <li>{@code rate-limited-rfc850}, {@code rate-limited-asctime}: a 429 whose {@code Retry-After} is the date 30 s
+ * ahead in the obsolete HTTP-date forms (RFC 850 {@code Thursday, 03-Dec-26 10:04:37 GMT}, asctime
+ * {@code Thu Dec  3 10:04:37 2026});</li>
  * <li>{@code bad-request}: a 400 invalid_request_error (a client error no other target would answer differently);</li>
  * <li>{@code reject-key-a}: a 401 for {@link TestTables#KEY_A}, the normal answer for any other key;</li>
  * <li>{@code reset}: reads the request, then closes the connection without answering;</li>
@@ -39,6 +47,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
 
     /** How many chunks a {@code drip-<ms>} stream carries. */
     public static final int DRIP_CHUNKS = 10;
+    /** The wait the {@code unavailable-retry-after} and {@code rate-limited-<date form>} answers ask for. */
+    public static final long RETRY_AFTER_SECONDS = 30;
 
     /** What the simulator received. */
     public record Received(String path, String authorization, String team, JsonObject body) {
@@ -98,6 +108,16 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         switch (model) {
             case "rate-limited-bare" -> error(response, 429, "rate_limit_exceeded", "Rate limit reached for requests.");
             case "fail-503" -> error(response, 503, "overloaded", "The upstream is overloaded.");
+            case "unavailable-retry-after" -> {
+                response.putHeader("retry-after", Long.toString(RETRY_AFTER_SECONDS));
+                error(response, 503, "overloaded", "The upstream is overloaded.");
+            }
+            case "rate-limited-rfc850", "rate-limited-asctime" -> {
+                String pattern = model.endsWith("rfc850") ? "EEEE, dd-MMM-yy HH:mm:ss 'GMT'" : "EEE MMM ppd HH:mm:ss yyyy";
+                response.putHeader("retry-after", DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH)
+                        .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(RETRY_AFTER_SECONDS)));
+                error(response, 429, "rate_limit_exceeded", "Rate limit reached for requests.");
+            }
             case "bad-request" -> error(response, 400, "invalid_value", "The request is not valid for this model.");
             case "reject-key-a" -> {
                 if (("Bearer " + TestTables.KEY_A).equals(ctx.request().getHeader("authorization"))) {
