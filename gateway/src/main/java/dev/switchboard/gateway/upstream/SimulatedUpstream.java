@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Simulation;
+import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +18,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * The in-process `Simulated` provider: answers in the OpenAI wire format (JSON and SSE) with deterministic
  * content, a configurable time to first byte, a token rate and injected failures, without any network. It
- * produces the same bytes an OpenAI upstream would, so the gateway handles both through one code path.
+ * produces the same bytes an OpenAI upstream would, so the gateway handles both through one code path. It is as
+ * strict as OpenAI about the request ({@link OpenAiRequestRules}: a typed 400 for what OpenAI refuses) and keeps
+ * to the call's first-byte, idle and total timeouts as an HTTP call does, with the same failures.
  */
 public final class SimulatedUpstream implements Upstream {
 
@@ -52,8 +55,12 @@ public final class SimulatedUpstream implements Upstream {
     @Override
     public UpstreamCall send(UpstreamRequest upstream, UpstreamListener listener) {
         Call request = new Call(upstream, new JsonObject(upstream.body()));
+        ErrorEnvelope refused = OpenAiRequestRules.check(upstream.operation(), request.body());
+        if (refused != null) {
+            return refused.answer(vertx, listener);
+        }
         Simulation simulation = request.provider().simulation();
-        Playback playback = new Playback(listener);
+        Playback playback = new Playback(listener, upstream.timeouts());
         long n = requestCounts.computeIfAbsent(request.provider().name(), k -> new AtomicLong()).getAndIncrement();
         playback.after(simulation.latencyMs(), () -> {
             if (failsAt(simulation.failureRate(), n)) {
@@ -152,41 +159,80 @@ public final class SimulatedUpstream implements Upstream {
                 .put("usage", new JsonObject().put("prompt_tokens", promptTokens).put("total_tokens", promptTokens));
     }
 
-    /** One simulated response being played back on timers; cancel stops the timers. */
+    /**
+     * One simulated response being played back on timers, under the call's timeouts: no head within the first-byte
+     * timeout, a gap between chunks as long as the idle timeout, or no end within the total timeout fail the call
+     * with a {@link Kind#TIMEOUT}, worded as {@link UpstreamHttpCall} words them. Cancel stops every timer.
+     */
     private final class Playback implements UpstreamCall {
 
         private final UpstreamListener listener;
+        private final Timeouts timeouts;
+        private final long firstByteTimer;
+        private final long totalTimer;
         private long timer = -1;
-        private boolean cancelled;
+        private boolean over;
 
-        Playback(UpstreamListener listener) {
+        Playback(UpstreamListener listener, Timeouts timeouts) {
             this.listener = listener;
+            this.timeouts = timeouts;
+            this.firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> timeout("no response within " + timeouts.firstByteMs() + " ms"));
+            this.totalTimer = vertx.setTimer(timeouts.totalMs(), id -> timeout("no complete response within " + timeouts.totalMs() + " ms"));
         }
 
         void after(long delayMs, Runnable action) {
             if (delayMs <= 0) {
                 vertx.runOnContext(v -> {
-                    if (!cancelled) {
+                    if (!over) {
                         action.run();
                     }
                 });
                 return;
             }
             timer = vertx.setTimer(delayMs, id -> {
-                if (!cancelled) {
+                if (!over) {
                     action.run();
                 }
             });
         }
 
-        void json(JsonObject body) {
-            listener.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
-            listener.onChunk(body.toBuffer());
+        /** The next chunk of a stream after {@code delayMs}, unless that gap is the idle timeout's to end. */
+        void next(long delayMs, Runnable action) {
+            if (delayMs >= timeouts.idleMs()) {
+                after(timeouts.idleMs(), () -> timeout("no data for " + timeouts.idleMs() + " ms"));
+            } else {
+                after(delayMs, action);
+            }
+        }
+
+        private void head(int status, MultiMap headers) {
+            vertx.cancelTimer(firstByteTimer);
+            listener.onHead(status, headers);
+        }
+
+        private void end() {
+            over = true;
+            vertx.cancelTimer(totalTimer);
             listener.onEnd();
+        }
+
+        private void timeout(String message) {
+            if (over) {
+                return;
+            }
+            cancel();
+            listener.onFailure(new UpstreamFailure(Kind.TIMEOUT, message));
+        }
+
+        void json(JsonObject body) {
+            head(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
+            listener.onChunk(body.toBuffer());
+            end();
         }
 
         void fail(int status, Call request) {
             if (status < 400) {
+                cancel();
                 listener.onFailure(new UpstreamFailure(Kind.BROKEN, "simulated connection failure"));
                 return;
             }
@@ -199,13 +245,13 @@ public final class SimulatedUpstream implements Upstream {
             if (status == 429) {
                 headers.add("retry-after", "1");
             }
-            listener.onHead(status, headers);
+            head(status, headers);
             listener.onChunk(error.toBuffer());
-            listener.onEnd();
+            end();
         }
 
         void stream(Call request, List<String> tokens, int tokensPerSecond) {
-            listener.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
+            head(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
             long interval = tokensPerSecond <= 0 ? 0 : Math.max(1, 1000L / tokensPerSecond);
             emit(request, tokens, 0, interval);
         }
@@ -213,7 +259,7 @@ public final class SimulatedUpstream implements Upstream {
         private void emit(Call request, List<String> tokens, int index, long intervalMs) {
             if (index < tokens.size()) {
                 event(chunk(request, delta(request, tokens.get(index), null, index == 0)));
-                after(intervalMs, () -> emit(request, tokens, index + 1, intervalMs));
+                next(intervalMs, () -> emit(request, tokens, index + 1, intervalMs));
                 return;
             }
             event(chunk(request, delta(request, null, "stop", false)));
@@ -222,7 +268,7 @@ public final class SimulatedUpstream implements Upstream {
                 event(chunk(request, null).put("usage", usage(request, tokens.size())));
             }
             listener.onChunk(Buffer.buffer("data: [DONE]\n\n"));
-            listener.onEnd();
+            end();
         }
 
         private void event(JsonObject data) {
@@ -231,8 +277,10 @@ public final class SimulatedUpstream implements Upstream {
 
         @Override
         public void cancel() {
-            cancelled = true;
+            over = true;
             vertx.cancelTimer(timer);
+            vertx.cancelTimer(firstByteTimer);
+            vertx.cancelTimer(totalTimer);
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 
 /** Local mode: CR YAML in a directory, compiled by the shared compiler, served and recompiled on every edit. */
@@ -82,6 +84,48 @@ class LocalModeTest {
         SecretFile key = table.table().provider("echo-upstream").credentials().get(0);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(key.path())))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(key.path()).getParent()))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void theSimulatedProvidersRefuseWhatOpenAiRefuses() {
+        HttpResponse<String> notAnArray = chat("{\"model\":\"gpt-4o\",\"messages\":\"hello\"}");
+        HttpResponse<String> badRole = chat("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"robot\",\"content\":\"hi\"}]}");
+        HttpResponse<String> unknown = chat("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temprature\":1}");
+        HttpResponse<String> outOfRange = chat("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":3}");
+        HttpResponse<String> noInput = Http.post(uri("/v1/embeddings"), "{\"model\":\"text-embedding-3-small\"}");
+
+        assertRefused(notAnArray, "messages", "invalid_type");
+        assertThat(Http.error(notAnArray).getString("message")).isEqualTo("Invalid type for 'messages': expected an array, but got a string instead.");
+        assertRefused(badRole, "messages[0].role", "invalid_value");
+        assertRefused(unknown, null, null);
+        assertThat(Http.error(unknown).getString("message")).isEqualTo("Unrecognized request argument supplied: temprature");
+        assertRefused(outOfRange, "temperature", "decimal_above_max_value");
+        assertRefused(noInput, "input", "missing_required_parameter");
+    }
+
+    @Test
+    void theSimulatedProvidersKeepToTheirTimeouts() {
+        HttpResponse<String> late = chat("{\"model\":\"late\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        HttpResponse<String> halting = chat("{\"model\":\"halting\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(late.statusCode()).isEqualTo(504);
+        assertThat(Http.error(late).getString("code")).isEqualTo("upstream_timeout");
+        assertThat(Http.error(late).getString("message")).contains("no response within 300 ms");
+        // The stream started, so it ends with an error event instead of its [DONE].
+        assertThat(halting.statusCode()).isEqualTo(200);
+        assertThat(halting.body()).contains("no data for 300 ms").doesNotContain("[DONE]");
+    }
+
+    private HttpResponse<String> chat(String body) {
+        return Http.post(uri("/v1/chat/completions"), body);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, String param, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonObject error = Http.error(response);
+        assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+        assertThat(error.getString("param")).isEqualTo(param);
+        assertThat(error.getString("code")).isEqualTo(code);
     }
 
     @Test

@@ -9,7 +9,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A copy of the repository's samples/local, plus a Provider that calls an {@link OpenAiSimulator} with a key
- * from a Secret YAML, served in local mode (switchboard.local.dir), as `switchboard run -f` does.
+ * from a Secret YAML and two Simulated providers slower than their own timeouts, served in local mode
+ * (switchboard.local.dir), as `switchboard run -f` does.
  */
 public class LocalModeTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -64,6 +65,44 @@ public class LocalModeTestResource implements QuarkusTestResourceLifecycleManage
                       targets:
                       - {provider: echo-upstream, model: upstream-echo}
                     """.formatted(simulator.baseUrl(), LOCAL_KEY));
+            Files.writeString(sourceDir.resolve("impatient.yaml"), """
+                    # Simulated providers slower than their own timeouts: one before its first byte, one between chunks.
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: Provider
+                    metadata:
+                      name: sim-late
+                    spec:
+                      type: Simulated
+                      simulation: {latency: 5s}
+                      timeouts: {firstByte: 300ms}
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: Provider
+                    metadata:
+                      name: sim-halting
+                    spec:
+                      type: Simulated
+                      simulation: {tokensPerSecond: 1}
+                      timeouts: {idle: 300ms}
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: ModelGroup
+                    metadata:
+                      name: late
+                    spec:
+                      model: late
+                      targets:
+                      - {provider: sim-late, model: sim-late}
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: ModelGroup
+                    metadata:
+                      name: halting
+                    spec:
+                      model: halting
+                      targets:
+                      - {provider: sim-halting, model: sim-halting}
+                    """);
             return Map.of("switchboard.local.dir", sourceDir.toString(), "switchboard.reload.poll-interval-ms", "200");
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the local resources", e);
