@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Concurrent-streams benchmark: the OpenAI simulator in its own process, the gateway in front of it (local mode on
+# bench/streams, default settings), and StreamLoad (from the test sources, a third process) opening COUNTS
+# concurrent streaming requests, each on its own connection, started at RAMP_RATE per second. Every stream lasts
+# 30 s (the simulator's drip-30000), so all of a case's streams are open at once. Each count is measured straight
+# at the simulator, then through the gateway. Prints per case: whole streams, errors (by kind), streams open at
+# once, time to first byte p50/p99 (gateway/direct as ratios), CPU steal; and the gateway's peak resident memory
+# and open files. The simulator, the gateway and the load generator are three JVMs.
+#
+#   bench/streams.sh                                   # 2,000 and 5,000 streams, started at 250/s
+#   COUNTS="500 2000" RAMP_RATE=500 WARMUP_STREAMS=500 ROUNDS=2 SKIP_BUILD=1 bench/streams.sh
+#   (ROUNDS repeats the direct/gateway pairs; WARMUP_STREAMS, default 1000, warms both paths up first)
+#
+# The gateway runs with -Xmx384m: what -XX:MaxRAMPercentage=75 (the image's setting) gives under the operator's
+# default memory limit of 512Mi, the figure to hold its peak resident memory against. Each process stays under
+# the open-file limit: at 5,000 streams the gateway holds about 10,000 sockets (clients and upstream).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+COUNTS="${COUNTS:-2000 5000}"
+RAMP_RATE="${RAMP_RATE:-250}"
+SIM_PORT=18201
+GW_PORT=18200
+out="$root/bench/results"
+mkdir -p "$out"
+
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+
+need=$(( $(echo "$COUNTS" | tr ' ' '\n' | sort -n | tail -1) * 2 + 1000 ))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
+  echo "bench: the open-file limit ($(ulimit -n)) is below the $need the gateway needs for the largest case" >&2
+  exit 1
+fi
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "bench: building" >&2
+  # package, not install: the reactor builds api first, and nothing is written to the local repository.
+  ./mvnw -B -q -pl gateway -am package -DskipTests
+fi
+# The simulator and the load generator run from the test classes, so their classpath is needed even when the
+# build is skipped.
+if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/streams-classpath.txt" ]; then
+  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$out/streams-classpath.txt"
+fi
+test_cp="gateway/target/test-classes:$(cat "$out/streams-classpath.txt")"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 143' INT TERM
+
+java -Xmx512m -cp "$test_cp" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" >"$out/streams-simulator.log" 2>&1 &
+pids+=($!)
+java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/streams -p "$GW_PORT" >"$out/streams-gateway.log" 2>&1 &
+gateway_pid=$!
+pids+=($gateway_pid)
+
+for _ in $(seq 1 120); do
+  if curl -fs -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready"; then break; fi
+  sleep 0.5
+done
+curl -fs -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready" || { echo "bench: the gateway did not come up" >&2; exit 1; }
+for _ in $(seq 1 120); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
+  if [ "$code" = "404" ]; then break; fi
+  sleep 0.5
+done
+
+direct="http://127.0.0.1:$SIM_PORT/v1/chat/completions"
+gateway="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+
+# One StreamLoad process runs every case in turn (cases in on its standard input, results out), so its JIT is
+# warm after the warm-up cases.
+coproc LOAD { exec java -Xmx512m -cp "$test_cp" dev.switchboard.gateway.testing.StreamLoad 2>"$out/streams-load.err"; }
+pids+=($LOAD_PID)
+
+# streams NAME URL MODEL COUNT [PID]: one case; StreamLoad's output in $out/streams-NAME.txt, its summary line
+# with the case's CPU steal on stdout. With PID, the most files that process held open during the case too.
+streams() {
+  local name="$1" url="$2" model="$3" count="$4" pid="${5:-}" steal_before start seconds sampler line files_file
+  files_file="$out/streams-$name.files"
+  echo 0 >"$files_file"
+  if [ -n "$pid" ]; then
+    # Samples the open files of PID every half second; the most seen is kept.
+    ( most=0; while kill -0 "$pid" 2>/dev/null; do
+        n=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+        if [ "$n" -gt "$most" ]; then most=$n; echo "$most" >"$files_file"; fi
+        sleep 0.5
+      done ) &
+    sampler=$!
+  fi
+  steal_before=$(steal_ticks)
+  start=$(date +%s.%N)
+  echo "$url $model $count $(( count * 1000 / RAMP_RATE ))" >&"${LOAD[1]}"
+  : >"$out/streams-$name.txt"
+  while IFS= read -r line <&"${LOAD[0]}"; do
+    [ "$line" = done ] && break
+    echo "$line" >>"$out/streams-$name.txt"
+  done
+  seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  if [ -n "$pid" ]; then kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; fi
+  awk -v name="$name" -v steal="$(( $(steal_ticks) - steal_before ))" -v tck="$(getconf CLK_TCK)" -v cpus="$(nproc)" \
+      -v seconds="$seconds" -v files="$(cat "$files_file")" '
+    NR == 1 {
+      printf "%-16s whole %5d of %5d  errors %5d  open at once %5d  ttfb p50 %8.2f ms  p99 %8.2f ms  steal %4.1f%%",
+        name, $4, $2, $6, $8, $10, $12, 100 * steal / (tck * cpus * seconds)
+      if (files > 0) printf "  open files %d", files
+      printf "\n"
+    }
+    NR > 1 {print "                 " $0}' "$out/streams-$name.txt"
+}
+
+# ratio NAME-A NAME-B FIELD: FIELD of A's summary over B's.
+ratio() {
+  awk -v f="$3" 'NR == 1 {print $f}' "$out/streams-$1.txt" >"$out/streams-ratio.a"
+  awk -v f="$3" 'NR == 1 {print $f}' "$out/streams-$2.txt" >"$out/streams-ratio.b"
+  awk 'NR == FNR {a = $1; next} {if ($1 > 0) printf "%.2f", a / $1; else printf "n/a"}' "$out/streams-ratio.a" "$out/streams-ratio.b"
+}
+
+peak_rss_mb() {
+  awk '/^VmHWM:/ {printf "%d", $2 / 1024}' "/proc/$1/status"
+}
+
+echo "bench: gateway up, resident memory $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB; warming up" >&2
+streams warmup-gateway "$gateway" streams "${WARMUP_STREAMS:-1000}" >/dev/null
+streams warmup-direct "$direct" drip-30000 "${WARMUP_STREAMS:-1000}" >/dev/null
+
+echo "concurrent streams of 30 s, started at $RAMP_RATE/s, each on its own connection; gateway: -Xmx384m, default settings;" \
+  "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+# Each pair measures direct then gateway back to back, so both see the same machine.
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  [ "${ROUNDS:-1}" -eq 1 ] || echo "round $round"
+  for count in $COUNTS; do
+    streams "direct-$count" "$direct" drip-30000 "$count"
+    streams "gateway-$count" "$gateway" streams "$count" "$gateway_pid"
+    echo "  gateway/direct ttfb p50 x$(ratio "gateway-$count" "direct-$count" 10), p99 x$(ratio "gateway-$count" "direct-$count" 12);" \
+      "gateway peak resident memory so far: $(peak_rss_mb "$gateway_pid") MB"
+  done
+done
