@@ -149,20 +149,21 @@ final class Exchange {
             providerLimited = "provider " + provider.name() + " is at its " + grant.limit() + " limit";
             return false;
         }
-        if (!state.breaker().tryAcquire()) {
+        CircuitBreaker.Permit permit = state.breaker().tryAcquire();
+        if (permit == null) {
             release(grant, provider, target);
             return false;
         }
         KeyPool.Key key = pool.acquire(target.model());
         if (key == null) {
-            state.breaker().release();
+            permit.release();
             release(grant, provider, target);
             return false;
         }
         AttemptRequest outgoing = plan.body().forAttempt(provider, target);
         if (outgoing == null) {
             // This target cannot take this request (e.g. an operation its provider type lacks): not its fault.
-            state.breaker().release();
+            permit.release();
             release(grant, provider, target);
             unservable = true;
             return false;
@@ -176,7 +177,7 @@ final class Exchange {
         record.upstreamModel = target.model();
         record.attempts = attempts;
         record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
-        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, pool, key, grant.permit());
+        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, permit, pool, key, grant.permit());
         current = attempt;
         state.started();
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
@@ -375,6 +376,7 @@ final class Exchange {
         final UpstreamProvider provider;
         final Operation operation;
         final TargetState state;
+        final CircuitBreaker.Permit breakerPermit;
         final KeyPool pool;
         final KeyPool.Key key;
         /** The provider-limits permit; settled with the usage when this attempt's answer is delivered, else at once. */
@@ -390,8 +392,9 @@ final class Exchange {
         boolean settled;
         boolean firstByteSeen;
 
-        Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state, KeyPool pool,
-                KeyPool.Key key, Permit providerPermit) {
+        Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state,
+                CircuitBreaker.Permit breakerPermit, KeyPool pool, KeyPool.Key key, Permit providerPermit) {
+            this.breakerPermit = breakerPermit;
             this.route = route;
             this.providerPermit = providerPermit;
             this.target = target;
@@ -554,12 +557,12 @@ final class Exchange {
                 pipeline.gatewayMetrics.upstreamError(provider.name(), errorKind(outcome));
             }
             if (outcome.targetFailure()) {
-                state.breaker().recordFailure();
+                breakerPermit.failure();
             } else if (outcome == Outcome.SUCCESS || outcome == Outcome.CLIENT_ERROR) {
-                state.breaker().recordSuccess();
+                breakerPermit.success();
             } else {
                 // A rate-limited or refused key says nothing about the target itself.
-                state.breaker().release();
+                breakerPermit.release();
             }
             switch (outcome) {
                 case SUCCESS -> pool.succeeded(key);
@@ -619,7 +622,7 @@ final class Exchange {
             if (!settled) {
                 settled = true;
                 state.ended();
-                state.breaker().release();
+                breakerPermit.release();
             }
         }
     }

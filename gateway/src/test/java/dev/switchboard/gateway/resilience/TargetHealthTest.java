@@ -53,8 +53,7 @@ class TargetHealthTest {
         Target b = new Target("b", "x", 1, 0);
         health.sync(table(Map.of("/k1", "key-one", "/k2", "key-two"), a, b));
         for (int i = 0; i < TestTables.settings().circuitBreaker().consecutiveFailures(); i++) {
-            health.target(a).breaker().tryAcquire();
-            health.target(a).breaker().recordFailure();
+            health.target(a).breaker().tryAcquire().failure();
         }
         KeyPool pool = health.keys("a");
         KeyPool.Key refused = pool.keys().stream().filter(k -> k.value().equals("key-one")).findFirst().orElseThrow();
