@@ -73,6 +73,26 @@ class TargetHealthTest {
     }
 
     @Test
+    void aRequestOnAnOlderTableDoesNotRollTheRegistryBack() {
+        Target a = new Target("a", "x", 1, 0);
+        Target b = new Target("b", "x", 1, 0);
+        ActiveTable older = table(Map.of("/k1", "key-one", "/k2", "key-two"), a);
+        ActiveTable newer = table(Map.of("/k1", "key-one", "/k3", "key-three"), a, b);
+        health.sync(newer);
+        for (int i = 0; i < TestTables.settings().circuitBreaker().consecutiveFailures(); i++) {
+            health.target(b).breaker().tryAcquire().failure();
+        }
+
+        health.sync(older);
+
+        assertThat(health.target(b)).as("the newer table's target keeps its state").isNotNull();
+        assertThat(health.target(b).breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(health.keys("a").keys()).as("the rotated-out key stays out").extracting(KeyPool.Key::value)
+                .containsExactlyInAnyOrder("key-one", "key-three");
+        assertThat(health.snapshot().getString("hash")).isEqualTo(newer.hash());
+    }
+
+    @Test
     void theSnapshotShowsStatesAndFingerprintsButNoKeyValues() {
         Target a = new Target("a", "x", 1, 0);
         health.sync(table(Map.of("/k1", "sk-secret-value"), a));
