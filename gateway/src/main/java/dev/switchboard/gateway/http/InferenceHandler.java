@@ -13,7 +13,6 @@ import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.RequestPlan;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
@@ -38,8 +37,6 @@ public class InferenceHandler {
     AttemptPipeline pipeline;
     @Inject
     Telemetry telemetry;
-    @Inject
-    GatewayMetrics metrics;
     @Inject
     AccessControl access;
 
@@ -118,7 +115,7 @@ public class InferenceHandler {
             // Ask for usage anyway so tokens are accounted; the relay hides it from this client again.
             body.requestUsage();
         }
-        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
+        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, model, clientWantsUsage);
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
                 features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())));
         pipeline.serve(plan, exchange, record);

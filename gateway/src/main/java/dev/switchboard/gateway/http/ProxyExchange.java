@@ -7,7 +7,6 @@ import org.jboss.logging.Logger;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -35,7 +34,6 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private final HttpServerResponse response;
     private final RequestRecord record;
     private final Telemetry telemetry;
-    private final GatewayMetrics metrics;
     private final String publicModel;
     private final boolean clientWantsUsage;
     private UpstreamCall call;
@@ -47,13 +45,11 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private boolean doneSeen;
     private boolean finished;
 
-    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
-            String publicModel, boolean clientWantsUsage) {
+    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage) {
         this.ctx = ctx;
         this.response = ctx.response();
         this.record = record;
         this.telemetry = telemetry;
-        this.metrics = metrics;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
     }
@@ -194,7 +190,6 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         if (json.error) {
             record.errorCode = "upstream_stream_error";
-            metrics.upstreamError(record.provider, "stream_error");
             write(event.otherFields(), data);
             return;
         }

@@ -28,6 +28,10 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
  * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
+ * <li>{@code keepalive-then-error}: streamed, two keep-alive comments (as OpenAI-compatible routers send while a
+ * model warms up), then an error event and the end, before any content; not streamed, a normal answer;</li>
+ * <li>{@code keepalive-stall}: streamed, a keep-alive comment every 100 ms and never any content; not streamed, a
+ * normal answer;</li>
  * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
  * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
@@ -136,6 +140,29 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
                 vertx.setTimer(50, id -> ctx.request().connection().close());
             }
             case "endless-stream" -> endless(ctx, body, chat);
+            case "keepalive-then-error" -> {
+                if (!Boolean.TRUE.equals(body.getValue("stream"))) {
+                    answerNormally(response, body, chat);
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(": keep-alive\n\n");
+                vertx.setTimer(20, id -> {
+                    response.write(": keep-alive\n\n");
+                    response.end(sse(new JsonObject().put("error", new JsonObject()
+                            .put("message", "The server had an error while processing your request.")
+                            .put("type", "server_error").putNull("param").putNull("code"))));
+                });
+            }
+            case "keepalive-stall" -> {
+                if (!Boolean.TRUE.equals(body.getValue("stream"))) {
+                    answerNormally(response, body, chat);
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                long timer = vertx.setPeriodic(0, 100, id -> response.write(": keep-alive\n\n"));
+                response.closeHandler(v -> vertx.cancelTimer(timer));
+            }
             default -> answerNormally(response, body, chat);
         }
     }
