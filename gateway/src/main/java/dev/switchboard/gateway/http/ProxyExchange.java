@@ -9,6 +9,7 @@ import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -37,6 +38,9 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private final String publicModel;
     private final boolean clientWantsUsage;
     private UpstreamCall call;
+    /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
+    private Runnable stopExchange = () -> {
+    };
     private SseParser sse;
     private Buffer buffered;
     private Buffer outgoing;
@@ -56,6 +60,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
 
     @Override
     public void onClientGone(Runnable action) {
+        stopExchange = action;
         response.closeHandler(v -> {
             if (!finished) {
                 // The client went away: the pipeline stops the upstream so it stops generating tokens nobody reads.
@@ -70,7 +75,8 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     public UpstreamListener deliver(Served served, UpstreamCall upstreamCall) {
         this.call = upstreamCall;
         served.headers(response::putHeader);
-        return this;
+        // An answer this reply cannot relay ends the exchange with the gateway's error at once, not at the deadline.
+        return new TranslationGuard(this, this).stopping(stopExchange);
     }
 
     @Override
@@ -151,13 +157,17 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
         if (sse == null) {
-            fail(ApiError.upstream(502, "upstream_broken",
-                    "The connection to provider " + record.provider + " broke before the response was complete."));
+            fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
+                    : ApiError.upstream(502, "upstream_broken",
+                            "The connection to provider " + record.provider + " broke before the response was complete."));
             return;
         }
-        String message = failure.kind() == UpstreamFailure.Kind.TIMEOUT
-                ? "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + "."
-                : "The stream from provider " + record.provider + " broke before it was complete.";
+        String message = switch (failure.kind()) {
+            case TIMEOUT -> "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + ".";
+            case INVALID -> "The stream from provider " + record.provider + " could not be read.";
+            default -> "The stream from provider " + record.provider + " broke before it was complete.";
+        };
         streamError("stream_interrupted", message);
         flush();
         response.end();

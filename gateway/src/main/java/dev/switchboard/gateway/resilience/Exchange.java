@@ -686,6 +686,8 @@ final class Exchange {
             return switch (outcome) {
                 case TIMEOUT -> ExchangeError.upstream(504, "upstream_timeout", "Provider " + name + ": " + failure.message() + ".", served);
                 case CONNECT_FAILURE -> ExchangeError.upstream(502, "upstream_connect", "Provider " + name + " could not be reached.", served);
+                case INVALID_RESPONSE -> ExchangeError.upstream(502, "upstream_invalid_response",
+                        "Provider " + name + " returned a response that could not be read.", served);
                 default -> ExchangeError.upstream(502, "upstream_broken",
                         "The connection to provider " + name + " broke before the response was complete.", served);
             };

@@ -30,7 +30,9 @@ import io.vertx.ext.web.RoutingContext;
  * {@code too-large} (413), {@code fail-500} (500), {@code stream-error} (an `error` event mid-stream; 529 when not
  * streaming), {@code overloaded-stream} (a 200 stream whose first event is an `overloaded_error`, as Anthropic sends
  * it when the overload comes after the response started; 529 when not streaming), {@code overloaded-after-start}
- * (the same error after `message_start` and a `ping`), {@code break-stream} (drops the connection mid-stream), {@code endless-stream} (a text delta every 50 ms
+ * (the same error after `message_start` and a `ping`), {@code malformed-content} (a 200 message whose `content` is a
+ * string, or a stream whose `message_start` carries a string as its message), {@code break-stream} (drops the
+ * connection mid-stream), {@code endless-stream} (a text delta every 50 ms
  * until the client goes away, counted in {@link #cancelledStreams()}), {@code slow-<ms>} (waits that long before
  * answering), {@code cached-*} (reports cache reads).
  * Streams follow the documented event sequence, tool inputs arrive as input_json_delta fragments.
@@ -125,6 +127,16 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
                     overloadedStream(ctx, body, model.equals("overloaded-after-start"));
                 } else {
                     error(response, 529, "overloaded_error", "Overloaded");
+                }
+            }
+            case "malformed-content" -> {
+                if (stream) {
+                    StringBuilder out = new StringBuilder();
+                    event(out, "message_start", new JsonObject().put("type", "message_start").put("message", "not an object"));
+                    response.setChunked(true).putHeader("content-type", "text/event-stream").end(out.toString());
+                } else {
+                    response.putHeader("content-type", "application/json")
+                            .end(message(body, answer(body)).put("content", "not a list of blocks").encode());
                 }
             }
             case "break-stream" -> stream(ctx, body, false, true);

@@ -61,6 +61,7 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 new UpstreamProvider("anthropic-backup", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("anthropic-down", "Anthropic", "http://127.0.0.1:1", null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("anthropic-midstream", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("anthropic-malformed", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-down", "OpenAI", "http://127.0.0.1:1/v1", null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-text-only", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null,
@@ -77,7 +78,10 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 priority("text-only-then-claude", List.of(), first("openai-text-only", "upstream-gpt"), second("anthropic-backup", "claude-sim")),
                 priority("stream-overloaded-then-claude", List.of(), first("anthropic", "overloaded-stream"), second("anthropic-backup", "claude-sim")),
                 priority("started-overloaded-then-gpt", List.of(), first("anthropic", "overloaded-after-start"), second("openai", "upstream-gpt")),
-                priority("midstream-error", List.of(), first("anthropic-midstream", "stream-error")));
+                priority("midstream-error", List.of(), first("anthropic-midstream", "stream-error")),
+                priority("malformed-claude", List.of(), first("anthropic-malformed", "malformed-content")),
+                priority("malformed-then-gpt", List.of(), first("anthropic-malformed", "malformed-content"), second("openai", "upstream-gpt")),
+                priority("malformed-delta-gpt", List.of(), first("openai", "malformed-delta")));
         PolicySettings settings = new PolicySettings("Priority", new PolicySettings.Retry(0, 10, 50, PolicySettings.RETRY_CONDITIONS),
                 new PolicySettings.CircuitBreaker(1_000, null, 60_000, 30_000, 1), 30_000, TestTables.MAX_BODY_BYTES);
         return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "messages-failover"), settings, null,

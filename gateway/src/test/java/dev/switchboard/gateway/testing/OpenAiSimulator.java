@@ -30,6 +30,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
  * <li>{@code keepalive-then-error}: streamed, two keep-alive comments (as OpenAI-compatible routers send while a
  * model warms up), then an error event and the end, before any content; not streamed, a normal answer;</li>
+ * <li>{@code malformed-delta}: streamed, a first chunk whose {@code delta} is a string, then a normal stream; not
+ * streamed, a normal answer;</li>
  * <li>{@code keepalive-stall}: streamed, a keep-alive comment every 100 ms and never any content; not streamed, a
  * normal answer;</li>
  * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
@@ -154,6 +156,14 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
                             .put("type", "server_error").putNull("param").putNull("code"))));
                 });
             }
+            case "malformed-delta" -> {
+                if (Boolean.TRUE.equals(body.getValue("stream"))) {
+                    JsonObject malformed = chunk(body, chat, "", true);
+                    malformed.getJsonArray("choices").getJsonObject(0).put("delta", "not an object");
+                    response.setChunked(true).putHeader("content-type", "text/event-stream").write(sse(malformed));
+                }
+                answerNormally(response, body, chat);
+            }
             case "keepalive-stall" -> {
                 if (!Boolean.TRUE.equals(body.getValue("stream"))) {
                     answerNormally(response, body, chat);
@@ -246,7 +256,9 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     }
 
     private static void stream(HttpServerResponse response, JsonObject body, boolean chat) {
-        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        if (!response.headWritten()) {
+            response.setChunked(true).putHeader("content-type", "text/event-stream");
+        }
         String tool = chat ? toolToCall(body) : null;
         if (tool != null) {
             JsonObject call = new JsonObject().put("index", 0).put("id", "call_1").put("type", "function")
