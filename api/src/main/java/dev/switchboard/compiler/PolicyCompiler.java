@@ -164,9 +164,21 @@ final class PolicyCompiler {
             problems.error("spec.access.redis.keyPrefix", ProblemReason.InvalidValue, "not a usable key prefix: " + prefix);
             return null;
         }
+        SecretFile caCert = null;
+        if (redis.caCertRef() != null) {
+            if (!redis.endpoint().startsWith("rediss://")) {
+                problems.error("spec.access.redis.caCertRef", ProblemReason.UnsupportedCombination,
+                        "caCertRef needs a TLS endpoint (rediss://host:port); the endpoint is plain redis");
+                return null;
+            }
+            if (!SecretReferences.check(problems, "spec.access.redis.caCertRef", secrets, redis.caCertRef().name(), redis.caCertRef().key())) {
+                return null;
+            }
+            caCert = SecretReferences.file(secretRoot, redis.caCertRef().name(), redis.caCertRef().key());
+        }
         String mode = redis.onUnavailable() != null ? redis.onUnavailable().name() : AccessRules.FAIL_OPEN;
         long timeout = problems.positiveMillis("spec.access.redis.timeout", redis.timeout(), DEFAULT_REDIS_TIMEOUT);
-        return new AccessRules.RedisStore(redisUrl(redis.endpoint()), password, mode, prefix, timeout);
+        return new AccessRules.RedisStore(redisUrl(redis.endpoint()), password, mode, prefix, timeout, caCert);
     }
 
     /** host:port and redis://host become one canonical form, so equal settings give equal tables. */

@@ -45,12 +45,21 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
 
     /**
      * The shared counter store. `url` is always `redis://` or `rediss://` with host, port and database, and never
-     * holds credentials; the password is read from `password`.
+     * holds credentials; the password is read from `password`. `caCert` (rediss:// only) is the PEM file of the CA
+     * that signed the server's certificate; without it the JVM's trust store decides.
      */
-    public record RedisStore(String url, SecretFile password, String onUnavailable, String keyPrefix, long timeoutMs) {
+    public record RedisStore(String url, SecretFile password, String onUnavailable, String keyPrefix, long timeoutMs, SecretFile caCert) {
+
+        public RedisStore(String url, SecretFile password, String onUnavailable, String keyPrefix, long timeoutMs) {
+            this(url, password, onUnavailable, keyPrefix, timeoutMs, null);
+        }
+
+        public boolean tls() {
+            return url != null && url.startsWith("rediss://");
+        }
     }
 
-    /** Every secret file the access rules name: client keys, the admin key, the Redis password. */
+    /** Every secret file the access rules name: client keys, the admin key, the Redis password and CA certificate. */
     public Set<SecretFile> secretFiles() {
         Set<SecretFile> files = new LinkedHashSet<>();
         clients.stream().map(ClientRule::key).filter(k -> k != null).forEach(files::add);
@@ -59,6 +68,9 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
         }
         if (redis != null && redis.password() != null) {
             files.add(redis.password());
+        }
+        if (redis != null && redis.caCert() != null) {
+            files.add(redis.caCert());
         }
         return files;
     }
@@ -99,6 +111,9 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
             }
             if (redis.password() != null && redis.password().path() == null) {
                 errors.add("access.redis.password: key file missing");
+            }
+            if (redis.caCert() != null && (redis.caCert().path() == null || !redis.tls())) {
+                errors.add("access.redis.caCert: needs a file path and a rediss:// URL");
             }
         }
         return errors;

@@ -43,6 +43,24 @@ class GovernanceCompileTest {
     }
 
     @Test
+    void aRedisCaCertificateIsASecretFileOfATlsEndpointOnly() {
+        Compilation tls = compile("{mode: Open, redis: {endpoint: 'rediss://cache:6380', caCertRef: {name: redis-ca, key: ca.crt}}}",
+                "secret:redis-ca", "ca.crt");
+        SecretFile ca = new SecretFile("redis-ca", "ca.crt", "/etc/switchboard/secrets/redis-ca/ca.crt");
+        assertThat(tls.problems()).isEmpty();
+        assertThat(tls.table().access().redis().caCert()).isEqualTo(ca);
+        assertThat(tls.table().access().secretFiles()).containsExactly(ca);
+
+        Compilation plain = compile("{mode: Open, redis: {endpoint: 'cache:6379', caCertRef: {name: redis-ca, key: ca.crt}}}",
+                "secret:redis-ca", "ca.crt");
+        assertThat(plain.table().access().redis()).isNull();
+        assertThat(plain.problems()).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("spec.access.redis.caCertRef");
+            assertThat(p.reason()).isEqualTo(ProblemReason.UnsupportedCombination);
+        });
+    }
+
+    @Test
     void endpointsWithCredentialsAndMissingSecretsAreRefused() {
         Compilation withPassword = compile("{mode: Open, redis: {endpoint: 'redis://user:hunter2@cache:6379'}}");
         assertThat(withPassword.table().access().redis()).isNull();

@@ -106,7 +106,8 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Secret key holding the Redis password (AUTH), if the server requires one.") SecretKeyRef passwordRef,
             @Default("FailOpen") @JsonPropertyDescription("What the gateway does while Redis cannot be reached: FailOpen (default) keeps serving with per-replica counters; FailClosed rejects requests with 503 and reports the pod not ready.") RedisUnavailableMode onUnavailable,
             @Pattern(Patterns.REDIS_KEY_PREFIX) @JsonPropertyDescription("Prefix of every Redis key the gateway writes; defaults to switchboard:<namespace>:<policy>, so policies sharing one Redis keep separate counters.") String keyPrefix,
-            @Pattern(Patterns.DURATION) @Default("250ms") @JsonPropertyDescription("Longest wait for a Redis answer before the request is handled as if Redis were unavailable.") String timeout) {
+            @Pattern(Patterns.DURATION) @Default("250ms") @JsonPropertyDescription("Longest wait for a Redis answer before the request is handled as if Redis were unavailable.") String timeout,
+            @JsonPropertyDescription("Secret key holding the PEM certificate(s) of the CA that signed the Redis server's certificate, for a rediss:// endpoint whose certificate no public CA signs (a cluster-internal CA). Without it the JVM's trust store is used. The server's host name is verified either way.") SecretKeyRef caCertRef) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -297,7 +297,7 @@ class AccessControlTest {
     void aSecondReplicaSharingRedisDrawsFromTheSameLimit() throws Exception {
         Vertx vertx = Vertx.vertx();
         RedisCounters otherReplica = new RedisCounters(vertx, "redis://" + AccessTestResource.redis().endpoint() + "/0",
-                AccessTestResource.REDIS_PASSWORD, AccessTestResource.KEY_PREFIX, 2000);
+                AccessTestResource.REDIS_PASSWORD, null, AccessTestResource.KEY_PREFIX, 2000);
         try {
             Quota shared = new Quota("c:shared", 12, 0, 0, 0, 0, "-", "-");
             for (int i = 0; i < 5; i++) {

@@ -12,24 +12,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server (the Debian package, installed by .ci/redis.sh when missing) as a child process on a free
- * port of 127.0.0.1, without persistence. {@link #stop} kills it (to test "Redis down"), {@link #start} brings it
+ * port of 127.0.0.1, without persistence, speaking plain RESP or TLS only. {@link #stop} kills it (to test "Redis down"), {@link #start} brings it
  * back on the same port, empty. The JVM's exit kills it too.
  */
 public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final String password;
+    private final TestCertificates.Server tls;
     private Process process;
 
-    private RedisServer(int port, String password) {
+    private RedisServer(int port, String password, TestCertificates.Server tls) {
         this.port = port;
         this.password = password;
+        this.tls = tls;
     }
 
     /** Starts a server; with a password, clients must AUTH. */
     public static RedisServer start(String password) {
+        return start(password, null);
+    }
+
+    /** Starts a server that speaks TLS only (no plain port), presenting the given certificate. */
+    public static RedisServer start(String password, TestCertificates.Server tls) {
         ensureInstalled();
-        RedisServer server = new RedisServer(freePort(), password);
+        RedisServer server = new RedisServer(freePort(), password, tls);
         server.start();
         return server;
     }
@@ -48,6 +55,10 @@ public final class RedisServer implements AutoCloseable {
         }
         List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+        if (tls != null) {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file", tls.certificate().toString(),
+                    "--tls-key-file", tls.key().toString(), "--tls-auth-clients", "no"));
+        }
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
