@@ -61,6 +61,18 @@ class GovernanceCompileTest {
     }
 
     @Test
+    void forwardedClientHeadersAreOneSpellingAndNeverTheGatewaysOwn() {
+        Compilation c = compile("{mode: Open, forwardHeaders: [Anthropic-Beta, anthropic-version, anthropic-beta, Authorization, x-api-key, "
+                + "Content-Length, x-switchboard-provider]}");
+
+        assertThat(c.table().access().forwardHeaders()).containsExactly("anthropic-beta", "anthropic-version");
+        assertThat(c.problems()).extracting(Problem::field).containsExactly("spec.access.forwardHeaders[3]", "spec.access.forwardHeaders[4]",
+                "spec.access.forwardHeaders[5]", "spec.access.forwardHeaders[6]");
+        assertThat(c.problems()).extracting(Problem::reason).containsOnly(ProblemReason.InvalidValue);
+        assertThat(compile("{mode: Open}").table().access().forwardHeaders()).isEmpty();
+    }
+
+    @Test
     void endpointsWithCredentialsAndMissingSecretsAreRefused() {
         Compilation withPassword = compile("{mode: Open, redis: {endpoint: 'redis://user:hunter2@cache:6379'}}");
         assertThat(withPassword.table().access().redis()).isNull();

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import java.util.List;
+
 import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
@@ -17,6 +19,7 @@ import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.PolicySettings;
 import io.vertx.core.buffer.Buffer;
@@ -71,7 +74,7 @@ public class InferenceHandler {
     private void route(RoutingContext ctx, Operation operation, ActiveTable table, Caller caller, RequestRecord record, Buffer raw) {
         JsonFields body;
         try {
-            body = JsonFields.scan(raw.getBytes());
+            body = JsonFields.scan(raw);
         } catch (JsonFields.Invalid e) {
             reject(ctx, record, ApiError.invalidRequest("We could not parse the JSON body of your request: " + e.getMessage(), null));
             return;
@@ -119,8 +122,11 @@ public class InferenceHandler {
             body.requestUsage();
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
+        List<String> forwarded = table.table().access() == null ? List.of() : table.table().access().forwardHeaders();
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
-                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())));
+                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation,
+                        Upstreams.speaksOpenAi(provider.type()) ? ForwardedHeaders.apply(provider, forwarded, ctx.request().headers()) : provider,
+                        body.toBufferWithModel(target.model())));
         pipeline.serve(plan, exchange, record);
     }
 

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -40,7 +41,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private final boolean clientWantsUsage;
     private UpstreamCall call;
     private SseParser sse;
-    private Buffer buffered;
+    private ChunkedBody buffered;
     private Buffer outgoing;
     private int upstreamStatus;
     private String retryAfter;
@@ -105,7 +106,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
                     .putHeader("cache-control", "no-cache")
                     .putHeader("x-accel-buffering", "no");
         } else {
-            buffered = Buffer.buffer();
+            buffered = new ChunkedBody();
         }
     }
 
@@ -122,7 +123,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
                 response.drainHandler(v -> call.resume());
             }
         } else {
-            buffered.appendBuffer(chunk);
+            buffered.append(chunk);
         }
     }
 
@@ -187,7 +188,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         JsonFields json;
         try {
-            json = JsonFields.scan(data.getBytes());
+            json = JsonFields.scan(data);
         } catch (JsonFields.Invalid e) {
             write(event.otherFields(), data);
             return;
@@ -247,7 +248,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private void relayJson() {
         JsonFields json;
         try {
-            json = JsonFields.scan(buffered.getBytes());
+            json = JsonFields.scan(buffered.buffer());
         } catch (JsonFields.Invalid e) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
             return;
@@ -274,7 +275,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         JsonObject json = null;
         try {
-            json = new JsonObject(buffered);
+            json = new JsonObject(buffered.buffer());
         } catch (DecodeException | ClassCastException e) {
             // Not JSON: wrapped below.
         }

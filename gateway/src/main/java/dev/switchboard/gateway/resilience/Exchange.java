@@ -12,6 +12,7 @@ import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -180,7 +181,7 @@ final class Exchange {
         current = attempt;
         state.started();
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
-                plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()));
+                plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()), plan.table().table().settings().responseLimit());
         attempt.call = upstream.send(request, attempt);
         return true;
     }
@@ -383,7 +384,7 @@ final class Exchange {
         UpstreamCall call;
         int status;
         MultiMap headers;
-        Buffer buffered;
+        ChunkedBody buffered;
         boolean streaming;
         UpstreamFailure failure;
         UpstreamListener out;
@@ -417,7 +418,7 @@ final class Exchange {
             String contentType = headers.get("content-type");
             streaming = plan.stream() && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream");
             if (!streaming) {
-                buffered = Buffer.buffer();
+                buffered = new ChunkedBody();
             }
         }
 
@@ -437,7 +438,7 @@ final class Exchange {
                 commit();
                 out.onChunk(chunk);
             } else {
-                buffered.appendBuffer(chunk);
+                buffered.append(chunk);
             }
         }
 
@@ -463,7 +464,7 @@ final class Exchange {
                 return;
             }
             Outcome outcome = Outcome.ofStatus(status);
-            if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered)) {
+            if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered.buffer())) {
                 outcome = Outcome.INVALID_RESPONSE;
             }
             verdict(outcome);
@@ -526,7 +527,7 @@ final class Exchange {
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
             if (buffered.length() > 0) {
-                out.onChunk(buffered);
+                out.onChunk(buffered.buffer());
             }
             out.onEnd();
         }
@@ -577,6 +578,7 @@ final class Exchange {
                 case AUTH_FAILED -> "auth";
                 case TIMEOUT -> failure != null ? "timeout" : "http_4xx";
                 case BROKEN, INVALID_RESPONSE -> outcome == Outcome.BROKEN ? "broken" : "invalid_response";
+                case TOO_LARGE -> "too_large";
                 default -> "http_" + status / 100 + "xx";
             };
         }
@@ -601,6 +603,9 @@ final class Exchange {
             return switch (outcome) {
                 case TIMEOUT -> ExchangeError.upstream(504, "upstream_timeout", "Provider " + name + ": " + failure.message() + ".", served);
                 case CONNECT_FAILURE -> ExchangeError.upstream(502, "upstream_connect", "Provider " + name + " could not be reached.", served);
+                case TOO_LARGE -> ExchangeError.upstream(502, "upstream_response_too_large", "Provider " + name + " answered with more than "
+                        + plan.table().table().settings().responseLimit()
+                        + " bytes, the limit for answers the gateway holds whole (RoutingPolicy spec.defaults.maxResponseBodyBytes).", served);
                 default -> ExchangeError.upstream(502, "upstream_broken",
                         "The connection to provider " + name + " broke before the response was complete.", served);
             };

@@ -62,6 +62,6 @@ public final class OpenAiUpstream implements Upstream {
         if (request.apiKey() != null) {
             addressing.authorize(options, request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, clients, options, request.body(), request.timeouts(), listener);
+        return UpstreamHttpCall.start(vertx, clients, options, request.body(), request, listener);
     }
 }

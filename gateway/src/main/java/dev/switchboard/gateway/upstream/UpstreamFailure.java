@@ -9,7 +9,9 @@ public record UpstreamFailure(Kind kind, String message) {
         /** Connect, first-byte, idle or total timeout. */
         TIMEOUT,
         /** The connection broke after the call was sent. */
-        BROKEN
+        BROKEN,
+        /** An answer the gateway holds whole grew beyond the policy's limit; the call was cut off. */
+        TOO_LARGE
     }
 
     public String metricTag() {

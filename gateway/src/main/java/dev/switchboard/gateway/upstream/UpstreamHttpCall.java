@@ -12,8 +12,8 @@ import io.vertx.core.http.RequestOptions;
 
 /**
  * One HTTP call to a provider over the pooled client of the caller's event loop, made the same way by every HTTP
- * adapter: connect, first-byte, idle and total timeouts, cancellation, backpressure, transport errors mapped to
- * {@link UpstreamFailure} kinds, and exactly one end or failure reported. The adapter decides where the call goes
+ * adapter: connect, first-byte, idle and total timeouts, cancellation, backpressure, the size limit of answers held
+ * whole, transport errors mapped to {@link UpstreamFailure} kinds, and exactly one end or failure reported. The adapter decides where the call goes
  * and what it carries (the options and body) and what the answer means (its listener, often a translating one).
  * Every callback runs on the caller's event loop, so plain fields suffice.
  */
@@ -21,6 +21,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     private final Vertx vertx;
     private final Timeouts timeouts;
+    private final UpstreamRequest upstreamRequest;
     private final UpstreamListener listener;
     private final long totalTimer;
     private long firstByteTimer = -1;
@@ -30,10 +31,13 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private HttpClientResponse response;
     private boolean finished;
     private boolean paused;
+    /** Bytes of the answer still allowed before it is cut off; MAX_VALUE for a stream relayed as it comes. */
+    private long allowance = Long.MAX_VALUE;
 
-    private UpstreamHttpCall(Vertx vertx, Timeouts timeouts, UpstreamListener listener) {
+    private UpstreamHttpCall(Vertx vertx, UpstreamRequest upstreamRequest, UpstreamListener listener) {
         this.vertx = vertx;
-        this.timeouts = timeouts;
+        this.timeouts = upstreamRequest.timeouts();
+        this.upstreamRequest = upstreamRequest;
         this.listener = listener;
         this.totalTimer = vertx.setTimer(timeouts.totalMs(),
                 id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
@@ -54,14 +58,15 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     /**
      * Sends {@code body} with {@code options} (method, URL, headers; the timeouts are set here) and reports the
-     * answer to {@code listener}. The idle timeout is our own timer on the gap between chunks, not the
+     * answer to {@code listener}; {@code request} is the call the adapter translated (its timeouts, whether it
+     * streams, its answer limit). The idle timeout is our own timer on the gap between chunks, not the
      * transport's idle timeout, which would also run while the head is awaited (the first-byte timeout's job)
      * and while the client's backpressure pauses the response.
      */
-    public static UpstreamCall start(Vertx vertx, UpstreamClients clients, RequestOptions options, Buffer body, Timeouts timeouts,
+    public static UpstreamCall start(Vertx vertx, UpstreamClients clients, RequestOptions options, Buffer body, UpstreamRequest request,
             UpstreamListener listener) {
-        options.setConnectTimeout(timeouts.connectMs());
-        UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, listener);
+        options.setConnectTimeout(request.timeouts().connectMs());
+        UpstreamHttpCall call = new UpstreamHttpCall(vertx, request, listener);
         clients.current().request(options).onComplete(ar -> call.connected(ar, body));
         return call;
     }
@@ -95,15 +100,29 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private void started(HttpClientResponse upstream) {
         vertx.cancelTimer(firstByteTimer);
         response = upstream;
+        response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
+        if (!relayedAsItComes(upstream)) {
+            // Someone holds this answer whole (to check it, translate it or relay it as one body): bound it, and stop
+            // reading at once when it says up front that it is larger.
+            allowance = upstreamRequest.maxResponseBytes();
+            if (declaredLength(upstream) > allowance) {
+                abort(tooLarge());
+                return;
+            }
+        }
         if (paused) {
             response.pause();
         }
-        response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
         lastDataNanos = System.nanoTime();
         watchIdle(timeouts.idleMs());
         response.handler(chunk -> {
             if (!finished) {
                 lastDataNanos = System.nanoTime();
+                allowance -= chunk.length();
+                if (allowance < 0) {
+                    abort(tooLarge());
+                    return;
+                }
                 listener.onChunk(chunk);
             }
         });
@@ -115,6 +134,28 @@ public final class UpstreamHttpCall implements UpstreamCall {
             }
         });
         listener.onHead(upstream.statusCode(), upstream.headers());
+    }
+
+    /** A successful stream the client asked for is passed on event by event and never held whole. */
+    private boolean relayedAsItComes(HttpClientResponse upstream) {
+        String contentType = upstream.getHeader("content-type");
+        return upstreamRequest.stream() && upstream.statusCode() / 100 == 2 && contentType != null
+                && (contentType.startsWith("text/event-stream") || contentType.startsWith("application/x-ndjson"));
+    }
+
+    /** The Content-Length the answer declares, or -1 without a usable one (the bytes are counted as they come anyway). */
+    private static long declaredLength(HttpClientResponse upstream) {
+        try {
+            String declared = upstream.getHeader("content-length");
+            return declared == null ? -1 : Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private UpstreamFailure tooLarge() {
+        return new UpstreamFailure(Kind.TOO_LARGE, "the answer exceeds " + upstreamRequest.maxResponseBytes()
+                + " bytes, the limit for answers the gateway holds whole");
     }
 
     /**

@@ -82,12 +82,14 @@ public abstract class MessagesRelay implements UpstreamListener {
             case TIMEOUT -> "upstream_timeout";
             case CONNECT -> "upstream_connect";
             case BROKEN -> "upstream_broken";
+            case TOO_LARGE -> "upstream_response_too_large";
         };
         fail(switch (failure.kind()) {
             case TIMEOUT -> new AnthropicError(504, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
             case CONNECT -> new AnthropicError(502, "api_error", "Provider " + record.provider + " could not be reached.");
             case BROKEN -> new AnthropicError(502, "api_error",
                     "The connection to provider " + record.provider + " broke before the response was complete.");
+            case TOO_LARGE -> new AnthropicError(502, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
         });
     }
 

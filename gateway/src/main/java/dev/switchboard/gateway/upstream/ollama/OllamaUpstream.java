@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.upstream.ollama;
 
+import dev.switchboard.gateway.json.RequestTrees;
+import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
@@ -61,7 +63,7 @@ public final class OllamaUpstream implements Upstream {
         JsonObject openAi;
         JsonObject ollama;
         try {
-            openAi = new JsonObject(request.body());
+            openAi = RequestTrees.parse(request.body());
             ollama = switch (request.operation()) {
                 case CHAT -> OllamaRequests.chat(openAi, request.stream());
                 case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
@@ -70,13 +72,14 @@ public final class OllamaUpstream implements Upstream {
             };
         } catch (Refused refused) {
             return refused.error().answer(vertx, listener);
+        } catch (RequestTrees.TooComplex e) {
+            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
         } catch (DecodeException | ClassCastException e) {
             return Refused.invalid(null, "The request body is not a JSON object.").error().answer(vertx, listener);
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
         OllamaListener translating = new OllamaListener(listener, request.operation(), request.requestId(), request.stream(),
                 Boolean.TRUE.equals(streamOptions.getValue("include_usage")), "base64".equals(openAi.getValue("encoding_format")));
-        return transport.send(new UpstreamRequest(request.provider(), request.apiKey(), request.operation(), ollama.toBuffer(),
-                request.stream(), request.requestId()), translating);
+        return transport.send(request.withBody(ollama.toBuffer()), translating);
     }
 }

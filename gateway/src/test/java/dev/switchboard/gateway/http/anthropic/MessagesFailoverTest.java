@@ -94,7 +94,7 @@ class MessagesFailoverTest {
         servedBy(response, "anthropic-backup", 2);
         assertThat(message.getString("model")).isEqualTo("overloaded-then-claude");
         assertThat(text(message)).isEqualTo("echo: hi there");
-        // Both attempts went untranslated, with the client's version headers.
+        // Both attempts went untranslated, with the client's version headers (the policy forwards them).
         var received = MessagesFailoverTestResource.anthropic().received();
         var failed = received.get(received.size() - 2);
         var served = received.get(received.size() - 1);
