@@ -41,6 +41,7 @@ class SmallHeapIT {
     private static Path log;
     private static Process gateway;
     private static URI base;
+    private static URI management;
 
     @BeforeAll
     static void start() throws Exception {
@@ -107,13 +108,15 @@ class SmallHeapIT {
                     mode: Open
                 """.formatted(simulator.baseUrl(), ANSWER_BYTES));
         int port = freePort();
+        int managementPort = freePort();
         log = sources.resolve("gateway.log");
         gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
                 "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(),
-                "run", "-f", sources.toString(), "-p", Integer.toString(port))
+                "run", "-f", sources.toString(), "-p", Integer.toString(port), "--management-port", Integer.toString(managementPort))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         base = URI.create("http://127.0.0.1:" + port);
+        management = URI.create("http://127.0.0.1:" + managementPort);
         awaitReady(Duration.ofSeconds(60));
     }
 
@@ -221,7 +224,7 @@ class SmallHeapIT {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                if (HTTP.send(HttpRequest.newBuilder(management.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

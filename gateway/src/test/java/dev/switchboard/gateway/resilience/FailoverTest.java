@@ -40,8 +40,16 @@ class FailoverTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     private URI uri(String path) {
         return URI.create(root.toString()).resolve(path);
+    }
+
+    /** Health, metrics, /q/switchboard/* and /admin/v1/* are served on the management port. */
+    private URI managementUri(String path) {
+        return URI.create(management.toString()).resolve(path);
     }
 
     static String chat(String model, boolean stream) {
@@ -72,7 +80,7 @@ class FailoverTest {
     }
 
     private JsonObject targets() {
-        return new JsonObject(Http.get(uri("/q/switchboard/targets")).body());
+        return new JsonObject(Http.get(managementUri("/q/switchboard/targets")).body());
     }
 
     @ParameterizedTest
@@ -213,7 +221,7 @@ class FailoverTest {
         assertThat(response.headers().firstValue("x-switchboard-provider")).hasValue("good");
         // Clients keep seeing the name they asked for; the header tells them a fallback answered.
         assertThat(new JsonObject(response.body()).getString("model")).isEqualTo("with-fallback");
-        assertThat(Http.get(uri("/q/metrics")).body())
+        assertThat(Http.get(managementUri("/q/metrics")).body())
                 .contains("switchboard_fallbacks_total{fallback=\"fallback-ok\",model=\"with-fallback\"}");
     }
 
@@ -234,7 +242,7 @@ class FailoverTest {
         JsonObject target = targets().getJsonArray("targets").stream().map(JsonObject.class::cast)
                 .filter(t -> t.getString("upstreamModel").equals("fail-500~breaker")).findFirst().orElseThrow();
         assertThat(target.getString("breaker")).isEqualTo("OPEN");
-        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+        assertThat(Http.get(managementUri("/q/metrics")).body()).contains(
                 "switchboard_circuit_breaker_state{model=\"breaker\",provider=\"breaking\",upstream_model=\"fail-500~breaker\"} 1.0");
     }
 
@@ -254,7 +262,7 @@ class FailoverTest {
         assertThat(view.getJsonArray("keys").stream().map(JsonObject.class::cast)
                 .filter(k -> k.getString("provider").equals("half-bad-keys") && k.getString("key").equals(fingerprint))
                 .findFirst().orElseThrow().getString("state")).isEqualTo("QUARANTINED");
-        String metrics = Http.get(uri("/q/metrics")).body();
+        String metrics = Http.get(managementUri("/q/metrics")).body();
         assertThat(metrics).contains("switchboard_upstream_key_state{key=\"" + fingerprint + "\",provider=\"half-bad-keys\"} 2.0")
                 .doesNotContain("sk-test")
                 .contains("switchboard_upstream_attempts_total{model=\"key-quarantine\",outcome=\"auth_failed\",provider=\"half-bad-keys\"}");

@@ -40,6 +40,9 @@ class MessagesEndpointTest {
     @TestHTTPResource("/v1/messages")
     URL messages;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     private static String request(String model, boolean stream, String extra) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":50,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]" + extra + "}";
@@ -237,7 +240,7 @@ class MessagesEndpointTest {
             assertThat(post(request(model, false, ""), "x-api-key", KEY).statusCode()).isEqualTo(200);
             assertThat(post(request(model, true, ""), "x-api-key", KEY).statusCode()).isEqualTo(200);
         }
-        String metrics = Http.get(URI.create(messages.toString()).resolve("/q/metrics")).body();
+        String metrics = Http.get(URI.create(management.toString()).resolve("/q/metrics")).body();
 
         assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"input\",model=\"claude\",provider=\"anthropic-main\"} [1-9]");
         assertThat(metrics).containsPattern("switchboard_tokens_total\\{direction=\"output\",model=\"claude\",provider=\"anthropic-main\"} [1-9]");
