@@ -62,7 +62,7 @@ public class InferenceHandler {
         }
         record.clientName = caller.name();
         int limit = table.table().settings().maxRequestBodyBytes();
-        BoundedBody.read(ctx.request(), limit,
+        BoundedBody.read(ctx, limit,
                 body -> route(ctx, operation, table, caller, record, body),
                 () -> {
                     ctx.response().putHeader("connection", "close");

@@ -71,7 +71,7 @@ public class MessagesHandler {
         }
         record.clientName = caller.name();
         int limit = table.table().settings().maxRequestBodyBytes();
-        BoundedBody.read(ctx.request(), limit,
+        BoundedBody.read(ctx, limit,
                 body -> route(ctx, table, caller, record, body),
                 () -> {
                     ctx.response().putHeader("connection", "close");
