@@ -3,9 +3,12 @@ package dev.switchboard.gateway.http;
 import java.util.List;
 import java.util.function.Predicate;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Denial;
 import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
@@ -15,7 +18,9 @@ import dev.switchboard.gateway.http.anthropic.MessagesToChat;
 import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
+import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.resilience.RequestPlan;
+import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -53,6 +58,12 @@ public class MessagesHandler {
     Telemetry telemetry;
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    Deprecations deprecations;
+
+    /** How long a stream whose client left after the last content is read on for the upstream's usage. */
+    @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
+    long usageDrainMs;
 
     void handle(RoutingContext ctx) {
         String requestId = RequestIds.assign(ctx);
@@ -111,13 +122,20 @@ public class MessagesHandler {
             return;
         }
         record.model = route.name();
+        Denial sunset = deprecations.check(route, model, ctx.response()::putHeader);
+        if (sunset != null) {
+            reject(ctx, record, AnthropicError.of(sunset));
+            return;
+        }
         record.stream = Boolean.TRUE.equals(body.stream);
+        record.requestBytes = raw.length();
+        FallbackChain chain = FallbackChain.of(table, route, caller::mayUse, deprecations::sunset);
         JsonObject chat = null;
-        if (hasTarget(table, route, provider -> !isAnthropic(provider))) {
+        if (hasTarget(table, chain.routes(), provider -> !isAnthropic(provider))) {
             try {
                 chat = MessagesToChat.translate(RequestTrees.parse(raw));
             } catch (TranslationRefused e) {
-                if (!hasTarget(table, route, MessagesHandler::isAnthropic)) {
+                if (!hasTarget(table, chain.routes(), MessagesHandler::isAnthropic)) {
                     reject(ctx, record, AnthropicError.invalidRequest(e.getMessage()));
                     return;
                 }
@@ -133,7 +151,7 @@ public class MessagesHandler {
         }
         // Checked on the request as the client wrote it, so a request only Anthropic targets can take is checked too.
         RequestFeatures features = RequestFeatures.ofMessages(record.stream, raw);
-        Feature unsupported = AttemptPipeline.unservable(table, route, features);
+        Feature unsupported = AttemptPipeline.unservable(table, chain.routes(), features);
         if (unsupported != null) {
             reject(ctx, record, AnthropicError.invalidRequest(
                     "The model `" + model + "` does not support " + unsupported.description() + "."));
@@ -148,13 +166,17 @@ public class MessagesHandler {
                 return;
             }
             record.clientPermit = admission.permit();
-            serve(ctx, table, route, model, record, body, translated, features, estimatedTokens);
+            serve(ctx, table, route, chain, model, record, body, translated, features, estimatedTokens);
         });
     }
 
-    private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, String model, RequestRecord record, JsonFields body,
-            JsonObject translated, RequestFeatures features, long estimatedTokens) {
-        AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model);
+    private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, FallbackChain chain, String model, RequestRecord record,
+            JsonFields body, JsonObject translated, RequestFeatures features, long estimatedTokens) {
+        record.fallbacksSkipped = chain.describeSkipped();
+        if (record.fallbacksSkipped != null) {
+            ctx.response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped);
+        }
+        AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model, usageDrainMs);
         List<String> forwarded = table.table().access() == null ? List.of() : table.table().access().forwardHeaders();
         // Each attempt gets its target's model name: spliced into the client's bytes, or set on the translation.
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId,
@@ -165,7 +187,7 @@ public class MessagesHandler {
                     }
                     return translated == null ? null
                             : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
-                });
+                }, chain.routes());
         pipeline.serve(plan, reply, record);
     }
 
@@ -173,9 +195,9 @@ public class MessagesHandler {
         return "Anthropic".equals(provider.type());
     }
 
-    /** Whether the model or one of its fallbacks has a target whose provider matches. */
-    private static boolean hasTarget(ActiveTable table, ModelRoute route, Predicate<UpstreamProvider> kind) {
-        return AttemptPipeline.chain(table, route).stream().flatMap(candidate -> candidate.targets().stream())
+    /** Whether the model or one of the fallbacks the request may reach has a target whose provider matches. */
+    private static boolean hasTarget(ActiveTable table, List<ModelRoute> chain, Predicate<UpstreamProvider> kind) {
+        return chain.stream().flatMap(candidate -> candidate.targets().stream())
                 .map(target -> table.table().provider(target.provider()))
                 .anyMatch(provider -> provider != null && kind.test(provider));
     }

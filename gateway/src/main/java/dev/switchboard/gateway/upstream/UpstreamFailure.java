@@ -10,6 +10,8 @@ public record UpstreamFailure(Kind kind, String message) {
         TIMEOUT,
         /** The connection broke after the call was sent. */
         BROKEN,
+        /** The answer came but could not be read: a body the adapter could not translate. */
+        INVALID,
         /** An answer the gateway holds whole grew beyond the policy's limit; the call was cut off. */
         TOO_LARGE
     }
