@@ -217,7 +217,7 @@ class HotReloadTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-switchboard-attempts")).hasValue("2");
         assertThat(failingCalls() - failingCalls).as("calls to the failing target").isEqualTo(1);
-        JsonObject failing = new JsonObject(Http.get(uri("/q/switchboard/targets")).body()).getJsonArray("targets").stream()
+        JsonObject failing = new JsonObject(Http.get(managementUri("/q/switchboard/targets")).body()).getJsonArray("targets").stream()
                 .map(JsonObject.class::cast).filter(t -> t.getString("upstreamModel").equals("fail-500~reload-weighted"))
                 .findFirst().orElseThrow();
         assertThat(failing.getInteger("consecutiveFailures")).as("one breaker failure per request").isEqualTo(2);

@@ -120,7 +120,7 @@ class FailoverTest {
         assertThat(stream.chunks).isEmpty();
         assertThat(stream.done).isFalse();
         assertThat(stream.error.getString("type")).isEqualTo("server_error");
-        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+        assertThat(Http.get(managementUri("/q/metrics")).body()).contains(
                 "switchboard_upstream_attempts_total{model=\"only-keepalive-error\",outcome=\"server_error\",provider=\"alone-fo-keepalive-error\"} 2.0");
     }
 
@@ -148,7 +148,7 @@ class FailoverTest {
         for (String upstreamModel : List.of("drip-4000~long-stream", "slow-4000~long-json")) {
             assertThat(target(upstreamModel).getInteger("consecutiveFailures")).as(upstreamModel).isZero();
         }
-        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+        assertThat(Http.get(managementUri("/q/metrics")).body()).contains(
                 "switchboard_upstream_attempts_total{model=\"long-json\",outcome=\"timeout\",provider=\"patient\"} 1.0");
     }
 
@@ -160,7 +160,7 @@ class FailoverTest {
 
         assertThat(response.body()).contains("partial").contains("stream_interrupted");
         assertThat(target("truncated-stream").getInteger("consecutiveFailures")).isEqualTo(before + 1);
-        assertThat(Http.get(uri("/q/metrics")).body())
+        assertThat(Http.get(managementUri("/q/metrics")).body())
                 .contains("switchboard_upstream_attempts_total{model=\"truncated-stream\",outcome=\"broken\",provider=\"streams\"}")
                 .doesNotContain("switchboard_upstream_attempts_total{model=\"truncated-stream\",outcome=\"success\"");
     }
