@@ -28,7 +28,7 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
      * client may never set them upstream, whatever the policy lists.
      */
     public static final Set<String> UNFORWARDABLE_HEADERS = Set.of("authorization", "proxy-authorization", "x-api-key", "api-key",
-            "x-goog-api-key", "cookie", "host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+            "x-goog-api-key", "ocp-apim-subscription-key", "cookie", "host", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
             "upgrade", "expect", "content-length", "content-type", "content-encoding", "accept", "accept-encoding", "x-request-id");
 
     public AccessRules {
