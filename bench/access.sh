@@ -18,6 +18,8 @@ WARMUP="${WARMUP:-60}"
 CONNECTIONS="${CONNECTIONS:-50}"
 SIM_PORT=18181
 GW_PORT=18180
+# Health and metrics are on the gateway's management port.
+MGMT_PORT=19180
 REDIS_PORT=18379
 CLIENT_KEY="sk-bench-client"
 out="$root/bench/results/access"
@@ -95,9 +97,9 @@ wait_for() {
 plain='{"model":"bench","messages":[{"role":"user","content":"hello benchmark"}]}'
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (after ${WARMUP}s warm-up)"
 for name in open keys-local keys-redis; do
-  java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/$name" -p "$GW_PORT" >"$out/gateway-$name.log" 2>&1 &
+  java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/$name" -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/gateway-$name.log" 2>&1 &
   gateway_pid=$!
-  wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
+  wait_for "http://127.0.0.1:$MGMT_PORT/q/health/ready"
   auth=""
   [ "$name" = open ] || auth="Bearer $CLIENT_KEY"
   warm "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "${WARMUP}s"

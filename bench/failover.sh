@@ -16,6 +16,8 @@ DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-50}"
 SIM_PORT=18191
 GW_PORT=18190
+# Health and metrics are on the gateway's management port.
+MGMT_PORT=19190
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -42,14 +44,14 @@ trap 'exit 143' INT TERM
 java -cp "gateway/target/test-classes:$(cat "$out/failover-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
   >"$out/failover-simulator.log" 2>&1 &
 pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/failover -p "$GW_PORT" >"$out/failover-gateway.log" 2>&1 &
+java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/failover -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/failover-gateway.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready"; then break; fi
+  if curl -fs -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready"; then break; fi
   sleep 0.5
 done
-curl -fs -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready" || { echo "bench: the gateway did not come up" >&2; exit 1; }
+curl -fs -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready" || { echo "bench: the gateway did not come up" >&2; exit 1; }
 for _ in $(seq 1 120); do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
   if [ "$code" = "404" ]; then break; fi
@@ -64,7 +66,7 @@ warm healthy "$url" "$(body healthy)" "" "${WARMUP:-60}s"
 # Open the failing target's breaker (five refused connections in a row), then warm the failover path too.
 for _ in $(seq 1 20); do curl -s -o /dev/null -d "$(body failover)" -H 'content-type: application/json' "$url"; done
 warm failover "$url" "$(body failover)" "" 5s
-state=$(curl -s "http://127.0.0.1:$GW_PORT/q/metrics" | grep '^switchboard_circuit_breaker_state{model="failover",provider="sim-down"' || true)
+state=$(curl -s "http://127.0.0.1:$MGMT_PORT/q/metrics" | grep '^switchboard_circuit_breaker_state{model="failover",provider="sim-down"' || true)
 echo "breaker: $state"
 
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case"

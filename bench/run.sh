@@ -16,6 +16,8 @@ DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-50}"
 SIM_PORT=18181
 GW_PORT=18180
+# Health and metrics are on the gateway's management port.
+MGMT_PORT=19180
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -38,7 +40,7 @@ trap 'exit 143' INT TERM
 java -cp "gateway/target/test-classes:$(cat "$out/test-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
   >"$out/simulator.log" 2>&1 &
 pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/resources -p "$GW_PORT" >"$out/gateway.log" 2>&1 &
+java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/resources -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/gateway.log" 2>&1 &
 gateway_pid=$!
 pids+=($gateway_pid)
 
@@ -50,7 +52,7 @@ wait_for() {
   echo "bench: $1 did not come up" >&2
   exit 1
 }
-wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
+wait_for "http://127.0.0.1:$MGMT_PORT/q/health/ready"
 # The simulator answers POSTs only; a 404 on GET proves it listens.
 simulator_up=""
 for _ in $(seq 1 120); do

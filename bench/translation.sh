@@ -17,6 +17,8 @@ CONNECTIONS="${CONNECTIONS:-50}"
 OPENAI_PORT=18181
 ANTHROPIC_PORT=18182
 GW_PORT=18183
+# Health and metrics are on the gateway's management port.
+MGMT_PORT=19183
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -40,7 +42,7 @@ java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$OPENAI_P
 pids+=($!)
 java -cp "$classpath" dev.switchboard.gateway.testing.AnthropicSimulator "$ANTHROPIC_PORT" >"$out/anthropic-simulator.log" 2>&1 &
 pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/translation -p "$GW_PORT" >"$out/translation-gateway.log" 2>&1 &
+java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/translation -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/translation-gateway.log" 2>&1 &
 gateway_pid=$!
 pids+=($gateway_pid)
 
@@ -53,7 +55,7 @@ wait_for() { # url expected-status log
   echo "bench: $1 did not come up; see $3" >&2
   exit 1
 }
-wait_for "http://127.0.0.1:$GW_PORT/q/health/ready" 200 "$out/translation-gateway.log"
+wait_for "http://127.0.0.1:$MGMT_PORT/q/health/ready" 200 "$out/translation-gateway.log"
 # The simulators answer POSTs only; a 404 on GET proves they listen.
 wait_for "http://127.0.0.1:$OPENAI_PORT/" 404 "$out/openai-simulator.log"
 wait_for "http://127.0.0.1:$ANTHROPIC_PORT/" 404 "$out/anthropic-simulator.log"

@@ -30,7 +30,7 @@ final class PolicyCompiler {
     }
 
     PolicySettings settings(RoutingPolicySpec spec) {
-        Defaults defaults = spec.defaults() != null ? spec.defaults() : new Defaults(null, null, null, null, null, null);
+        Defaults defaults = spec.defaults() != null ? spec.defaults() : new Defaults(null, null, null, null, null, null, null);
         Strategy strategy = defaults.strategy() != null ? defaults.strategy() : Strategy.Weighted;
 
         var retry = defaults.retry();
@@ -71,8 +71,13 @@ final class PolicyCompiler {
             problems.error("spec.defaults.maxRequestBodyBytes", ProblemReason.InvalidValue, "must be at least 1024");
             maxBody = DEFAULT_MAX_BODY;
         }
+        int maxResponse = defaults.maxResponseBodyBytes() != null ? defaults.maxResponseBodyBytes() : PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES;
+        if (maxResponse < 1024) {
+            problems.error("spec.defaults.maxResponseBodyBytes", ProblemReason.InvalidValue, "must be at least 1024");
+            maxResponse = PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES;
+        }
         return new PolicySettings(strategy.name(), new PolicySettings.Retry(attempts, base, max, on), circuitBreaker, deadline, maxBody,
-                affinity(defaults.affinity()));
+                affinity(defaults.affinity()), maxResponse);
     }
 
     private PolicySettings.Affinity affinity(RoutingPolicySpec.Affinity affinity) {
@@ -134,7 +139,29 @@ final class PolicyCompiler {
                 && SecretReferences.check(problems, "spec.access.adminKeyRef", secrets, access.adminKeyRef().name(), access.adminKeyRef().key())) {
             adminKey = SecretReferences.file(secretRoot, access.adminKeyRef().name(), access.adminKeyRef().key());
         }
-        return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix));
+        return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix),
+                forwardHeaders(access.forwardHeaders()));
+    }
+
+    /** Lower-case, sorted and distinct, so equal lists give equal tables; headers the gateway owns are refused. */
+    private List<String> forwardHeaders(List<String> declared) {
+        if (declared == null) {
+            return List.of();
+        }
+        Set<String> headers = new java.util.TreeSet<>();
+        for (int i = 0; i < declared.size(); i++) {
+            String header = declared.get(i);
+            String field = "spec.access.forwardHeaders[" + i + "]";
+            if (header == null || !header.matches(Patterns.HEADER_NAME)) {
+                problems.error(field, ProblemReason.InvalidValue, "not an HTTP header name: " + header);
+            } else if (!AccessRules.forwardable(header)) {
+                problems.error(field, ProblemReason.InvalidValue, "header " + header
+                        + " is set by the gateway or belongs to one connection (credentials, framing, request id); clients cannot forward it");
+            } else {
+                headers.add(header.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return List.copyOf(headers);
     }
 
     static final String DEFAULT_REDIS_TIMEOUT = "250ms";
@@ -164,9 +191,21 @@ final class PolicyCompiler {
             problems.error("spec.access.redis.keyPrefix", ProblemReason.InvalidValue, "not a usable key prefix: " + prefix);
             return null;
         }
+        SecretFile caCert = null;
+        if (redis.caCertRef() != null) {
+            if (!redis.endpoint().startsWith("rediss://")) {
+                problems.error("spec.access.redis.caCertRef", ProblemReason.UnsupportedCombination,
+                        "caCertRef needs a TLS endpoint (rediss://host:port); the endpoint is plain redis");
+                return null;
+            }
+            if (!SecretReferences.check(problems, "spec.access.redis.caCertRef", secrets, redis.caCertRef().name(), redis.caCertRef().key())) {
+                return null;
+            }
+            caCert = SecretReferences.file(secretRoot, redis.caCertRef().name(), redis.caCertRef().key());
+        }
         String mode = redis.onUnavailable() != null ? redis.onUnavailable().name() : AccessRules.FAIL_OPEN;
         long timeout = problems.positiveMillis("spec.access.redis.timeout", redis.timeout(), DEFAULT_REDIS_TIMEOUT);
-        return new AccessRules.RedisStore(redisUrl(redis.endpoint()), password, mode, prefix, timeout);
+        return new AccessRules.RedisStore(redisUrl(redis.endpoint()), password, mode, prefix, timeout, caCert);
     }
 
     /** host:port and redis://host become one canonical form, so equal settings give equal tables. */

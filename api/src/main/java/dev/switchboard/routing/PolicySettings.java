@@ -3,18 +3,37 @@ package dev.switchboard.routing;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Routing and resilience behaviour that applies to every model unless a model overrides it. */
+/**
+ * Routing and resilience behaviour that applies to every model unless a model overrides it. {@code maxResponseBodyBytes}
+ * bounds the upstream answers the gateway holds whole; tables written before it existed omit it, and then
+ * {@link #DEFAULT_MAX_RESPONSE_BODY_BYTES} applies.
+ */
 public record PolicySettings(
         String strategy,
         Retry retry,
         CircuitBreaker circuitBreaker,
         long deadlineMs,
         int maxRequestBodyBytes,
-        Affinity affinity) {
+        Affinity affinity,
+        Integer maxResponseBodyBytes) {
+
+    /** 32 MiB: held whole, an answer costs about its size in heap (a translated one several times that). */
+    public static final int DEFAULT_MAX_RESPONSE_BODY_BYTES = 32 * 1024 * 1024;
 
     /** Settings without session affinity. */
     public PolicySettings(String strategy, Retry retry, CircuitBreaker circuitBreaker, long deadlineMs, int maxRequestBodyBytes) {
         this(strategy, retry, circuitBreaker, deadlineMs, maxRequestBodyBytes, null);
+    }
+
+    /** Settings with the default answer limit. */
+    public PolicySettings(String strategy, Retry retry, CircuitBreaker circuitBreaker, long deadlineMs, int maxRequestBodyBytes,
+            Affinity affinity) {
+        this(strategy, retry, circuitBreaker, deadlineMs, maxRequestBodyBytes, affinity, null);
+    }
+
+    /** The largest upstream answer the gateway holds whole, in bytes. */
+    public int responseLimit() {
+        return maxResponseBodyBytes != null ? maxResponseBodyBytes : DEFAULT_MAX_RESPONSE_BODY_BYTES;
     }
 
     /** Retry classes, spelled as in RoutingPolicy.spec.defaults.retry.on. */
@@ -43,6 +62,9 @@ public record PolicySettings(
         }
         if (maxRequestBodyBytes <= 0) {
             errors.add("settings.maxRequestBodyBytes must be positive");
+        }
+        if (maxResponseBodyBytes != null && maxResponseBodyBytes <= 0) {
+            errors.add("settings.maxResponseBodyBytes must be positive");
         }
         if (retry == null || retry.attempts() < 0 || retry.backoffBaseMs() < 0 || retry.backoffMaxMs() < retry.backoffBaseMs()) {
             errors.add("settings.retry is missing or inconsistent");

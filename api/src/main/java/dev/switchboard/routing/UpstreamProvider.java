@@ -32,6 +32,11 @@ public record UpstreamProvider(
         this(name, type, endpoint, apiVersion, headers, timeouts, limits, pricing, credentials, simulation, null);
     }
 
+    /** The same provider calling with other headers (for one call: e.g. with the client headers the policy forwards). */
+    public UpstreamProvider withHeaders(Map<String, String> replaced) {
+        return new UpstreamProvider(name, type, endpoint, apiVersion, replaced, timeouts, limits, pricing, credentials, simulation, capabilities);
+    }
+
     public record Timeouts(long connectMs, long firstByteMs, long idleMs, long totalMs) {
     }
 

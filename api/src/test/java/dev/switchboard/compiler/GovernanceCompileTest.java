@@ -43,6 +43,36 @@ class GovernanceCompileTest {
     }
 
     @Test
+    void aRedisCaCertificateIsASecretFileOfATlsEndpointOnly() {
+        Compilation tls = compile("{mode: Open, redis: {endpoint: 'rediss://cache:6380', caCertRef: {name: redis-ca, key: ca.crt}}}",
+                "secret:redis-ca", "ca.crt");
+        SecretFile ca = new SecretFile("redis-ca", "ca.crt", "/etc/switchboard/secrets/redis-ca/ca.crt");
+        assertThat(tls.problems()).isEmpty();
+        assertThat(tls.table().access().redis().caCert()).isEqualTo(ca);
+        assertThat(tls.table().access().secretFiles()).containsExactly(ca);
+
+        Compilation plain = compile("{mode: Open, redis: {endpoint: 'cache:6379', caCertRef: {name: redis-ca, key: ca.crt}}}",
+                "secret:redis-ca", "ca.crt");
+        assertThat(plain.table().access().redis()).isNull();
+        assertThat(plain.problems()).anySatisfy(p -> {
+            assertThat(p.field()).isEqualTo("spec.access.redis.caCertRef");
+            assertThat(p.reason()).isEqualTo(ProblemReason.UnsupportedCombination);
+        });
+    }
+
+    @Test
+    void forwardedClientHeadersAreOneSpellingAndNeverTheGatewaysOwn() {
+        Compilation c = compile("{mode: Open, forwardHeaders: [Anthropic-Beta, anthropic-version, anthropic-beta, Authorization, x-api-key, "
+                + "Content-Length, x-switchboard-provider]}");
+
+        assertThat(c.table().access().forwardHeaders()).containsExactly("anthropic-beta", "anthropic-version");
+        assertThat(c.problems()).extracting(Problem::field).containsExactly("spec.access.forwardHeaders[3]", "spec.access.forwardHeaders[4]",
+                "spec.access.forwardHeaders[5]", "spec.access.forwardHeaders[6]");
+        assertThat(c.problems()).extracting(Problem::reason).containsOnly(ProblemReason.InvalidValue);
+        assertThat(compile("{mode: Open}").table().access().forwardHeaders()).isEmpty();
+    }
+
+    @Test
     void endpointsWithCredentialsAndMissingSecretsAreRefused() {
         Compilation withPassword = compile("{mode: Open, redis: {endpoint: 'redis://user:hunter2@cache:6379'}}");
         assertThat(withPassword.table().access().redis()).isNull();

@@ -36,7 +36,7 @@ class InstallManifestsTest {
     static final Path INSTALL = Manifests.repoRoot().resolve("manifests/install");
     static final Map<String, String> GROUP_OF_DERIVED_KIND = Map.of(
             "ConfigMap", "", "ServiceAccount", "", "Service", "", "Deployment", "apps",
-            "HorizontalPodAutoscaler", "autoscaling", "PodDisruptionBudget", "policy");
+            "HorizontalPodAutoscaler", "autoscaling", "PodDisruptionBudget", "policy", "NetworkPolicy", "networking.k8s.io");
     static final List<String> OWNED_VERBS = List.of("get", "list", "watch", "create", "update", "delete");
 
     @Test
@@ -50,7 +50,8 @@ class InstallManifestsTest {
         for (HasMetadata derived : readAll(Manifests.repoRoot().resolve("operator/src/test/resources/golden/out-samples.yaml"))) {
             String group = GROUP_OF_DERIVED_KIND.get(derived.getKind());
             assertThat(group).as("API group of derived kind " + derived.getKind()).isNotNull();
-            String resource = derived.getKind().toLowerCase() + "s";
+            String kind = derived.getKind().toLowerCase();
+            String resource = kind.endsWith("y") ? kind.substring(0, kind.length() - 1) + "ies" : kind + "s";
             OWNED_VERBS.forEach(verb -> assertThat(allows(cluster, group, resource, verb)).as(verb + " " + resource).isTrue());
         }
         for (String kind : List.of("providers", "modelgroups", "routingpolicies")) {

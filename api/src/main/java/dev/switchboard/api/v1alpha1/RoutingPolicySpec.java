@@ -39,6 +39,7 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Per-target circuit breaker.") CircuitBreaker circuitBreaker,
             @Pattern(Patterns.DURATION) @Default("120s") @JsonPropertyDescription("One time budget per request, shared by all retries and fallbacks.") String deadline,
             @Min(1024) @Max(104857600) @Default("4194304") @JsonPropertyDescription("Largest request body accepted, in bytes; larger requests get 413.") Integer maxRequestBodyBytes,
+            @Min(1024) @Max(1073741824) @Default("33554432") @JsonPropertyDescription("Largest upstream answer the gateway holds whole, in bytes (every answer but a stream it relays as it comes); a larger one is cut off and the client gets 502 upstream_response_too_large. Raise it for large embedding batches (2048 inputs of 3072 dimensions are about 85 MB) together with the gateway's memory.") Integer maxResponseBodyBytes,
             @JsonPropertyDescription("Session affinity: requests with the same session key go to the same target while it is healthy, so provider prompt caches stay warm. Unset: no affinity.") Affinity affinity) {
     }
 
@@ -86,10 +87,11 @@ public record RoutingPolicySpec(
             @Default("ApiKeys") @JsonPropertyDescription("ApiKeys (default) requires a client key on every request; Open admits every caller.") AccessMode mode,
             @Size(max = 1000) @JsonPropertyDescription("Client identities, each with its key, allowed models, limits and budget.") List<Client> clients,
             @JsonPropertyDescription("Secret key holding the admin key for the gateway's /admin/v1/* endpoints (routing table, usage, remaining budgets). Without it the admin endpoints answer 404.") SecretKeyRef adminKeyRef,
-            @JsonPropertyDescription("Shared store for rate-limit and budget counters. With it, every gateway replica enforces one combined limit; without it each replica counts on its own, so N replicas admit up to N times each limit.") Redis redis) {
+            @JsonPropertyDescription("Shared store for rate-limit and budget counters. With it, every gateway replica enforces one combined limit; without it each replica counts on its own, so N replicas admit up to N times each limit.") Redis redis,
+            @Size(max = 32) @JsonPropertyDescription("Request headers a client may pass on to providers that receive its request untranslated (for example anthropic-beta, anthropic-version, openai-beta); the client's value replaces the Provider's header of that name. Empty (the default): no client header reaches a provider, and the Provider's headers apply. Credentials, hop-by-hop and body framing headers cannot be listed.") List<@Pattern(Patterns.HEADER_NAME) String> forwardHeaders) {
 
         public Access(AccessMode mode, List<Client> clients) {
-            this(mode, clients, null, null);
+            this(mode, clients, null, null, null);
         }
     }
 
@@ -106,7 +108,8 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Secret key holding the Redis password (AUTH), if the server requires one.") SecretKeyRef passwordRef,
             @Default("FailOpen") @JsonPropertyDescription("What the gateway does while Redis cannot be reached: FailOpen (default) keeps serving with per-replica counters; FailClosed rejects requests with 503 and reports the pod not ready.") RedisUnavailableMode onUnavailable,
             @Pattern(Patterns.REDIS_KEY_PREFIX) @JsonPropertyDescription("Prefix of every Redis key the gateway writes; defaults to switchboard:<namespace>:<policy>, so policies sharing one Redis keep separate counters.") String keyPrefix,
-            @Pattern(Patterns.DURATION) @Default("250ms") @JsonPropertyDescription("Longest wait for a Redis answer before the request is handled as if Redis were unavailable.") String timeout) {
+            @Pattern(Patterns.DURATION) @Default("250ms") @JsonPropertyDescription("Longest wait for a Redis answer before the request is handled as if Redis were unavailable.") String timeout,
+            @JsonPropertyDescription("Secret key holding the PEM certificate(s) of the CA that signed the Redis server's certificate, for a rediss:// endpoint whose certificate no public CA signs (a cluster-internal CA). Without it the JVM's trust store is used. The server's host name is verified either way.") SecretKeyRef caCertRef) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

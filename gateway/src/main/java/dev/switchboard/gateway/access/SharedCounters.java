@@ -16,10 +16,10 @@ import jakarta.inject.Singleton;
 
 /**
  * Chooses the counter store for a table: Redis when the table names one and it answers, this replica's memory
- * otherwise. The Redis client follows the table (created on first use, replaced when the endpoint, password or
- * prefix change, closed when Redis is removed). A background PING every second keeps {@code switchboard_redis_up}
- * and readiness current even without traffic, brings Redis back into use after an outage, and sends again the
- * settlements Redis did not confirm during it.
+ * otherwise. The Redis client follows the table (created on first use, replaced when the endpoint, password, CA
+ * certificate or prefix change, closed when Redis is removed). A background PING every second keeps
+ * {@code switchboard_redis_up} and readiness current even without traffic, brings Redis back into use after an
+ * outage, and sends again the settlements Redis did not confirm during it.
  */
 @Singleton
 public class SharedCounters {
@@ -40,7 +40,7 @@ public class SharedCounters {
     }
 
     /** The settings one Redis client was built from; the password is compared, never printed. */
-    private record Settings(String url, String password, String prefix, long timeoutMs) {
+    private record Settings(String url, String password, String caCert, String prefix, long timeoutMs) {
         @Override
         public String toString() {
             return "Settings[url=" + url + ", prefix=" + prefix + "]";
@@ -57,7 +57,8 @@ public class SharedCounters {
 
         Remote(Settings settings) {
             this.settings = settings;
-            this.counters = new RedisCounters(vertx, settings.url(), settings.password(), settings.prefix(), settings.timeoutMs());
+            this.counters = new RedisCounters(vertx, settings.url(), settings.password(), settings.caCert(), settings.prefix(),
+                    settings.timeoutMs());
             this.timer = vertx.setPeriodic(0, PING_INTERVAL_MS, id -> counters.ping().onComplete(r -> {
                 mark(r.succeeded(), r.cause());
                 if (r.succeeded()) {
@@ -138,7 +139,7 @@ public class SharedCounters {
             return current;
         }
         Settings wanted = new Settings(redis.url(), redis.password() == null ? null : table.secret(redis.password().path()),
-                redis.keyPrefix(), redis.timeoutMs());
+                redis.caCert() == null ? null : table.secret(redis.caCert().path()), redis.keyPrefix(), redis.timeoutMs());
         if (current != null && current.settings.equals(wanted)) {
             current.checked = table;
             return current;

@@ -13,14 +13,14 @@ import dev.switchboard.routing.RoutingTableCodec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * `/admin/v1/*`, behind {@link AdminGuard}: the loaded routing table (it holds secret file paths, never values) and
+ * `/admin/v1/*` on the management port, behind {@link AdminGuard}: the loaded routing table (it holds secret file paths, never values) and
  * each client's usage and remaining budget. Read-only.
  */
 @ApplicationScoped
@@ -33,9 +33,9 @@ public class AdminRoutes {
     @Inject
     SharedCounters counters;
 
-    void register(@Observes Router router) {
-        router.get("/admin/v1/table").handler(guard.protect(this::table));
-        router.get("/admin/v1/usage").handler(guard.protect(this::usage));
+    void register(@Observes ManagementInterface management) {
+        management.router().get("/admin/v1/table").handler(guard.protect(this::table));
+        management.router().get("/admin/v1/usage").handler(guard.protect(this::usage));
     }
 
     private void table(RoutingContext ctx) {

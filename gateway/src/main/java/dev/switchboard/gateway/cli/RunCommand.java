@@ -18,6 +18,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = { "-p", "--port" }, defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--management-port", defaultValue = "9000",
+            description = "Port of health, metrics, /q/switchboard/* and /admin/v1/* (default ${DEFAULT-VALUE}).")
+    int managementPort;
+
     // Local runs default to an open access policy, so they should not be reachable from the network by default.
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
     String host;
@@ -32,6 +36,11 @@ final class RunCommand implements Callable<Integer> {
         System.setProperty("switchboard.local.dir", directory.toAbsolutePath().toString());
         System.setProperty("quarkus.http.port", Integer.toString(port));
         System.setProperty("quarkus.http.host", host);
+        System.setProperty("quarkus.management.port", Integer.toString(managementPort));
+        System.setProperty("quarkus.management.host", host);
+        String address = host.contains(":") ? "[" + host + "]" : host;
+        System.out.println("switchboard run: API on http://" + address + ":" + port + "/v1, management (health, metrics, "
+                + "/q/switchboard/*, /admin/v1/*) on http://" + address + ":" + managementPort);
         // No Service endpoints to drain from on a workstation: Ctrl-C should not wait out the pod's shutdown delay.
         if (System.getProperty("quarkus.shutdown.delay") == null && System.getenv("QUARKUS_SHUTDOWN_DELAY") == null) {
             System.setProperty("quarkus.shutdown.delay", "0s");

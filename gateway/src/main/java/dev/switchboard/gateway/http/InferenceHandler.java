@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import java.util.List;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.access.AccessControl;
@@ -20,6 +22,7 @@ import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.PolicySettings;
 import io.vertx.core.buffer.Buffer;
@@ -66,7 +69,7 @@ public class InferenceHandler {
         }
         record.clientName = caller.name();
         int limit = table.table().settings().maxRequestBodyBytes();
-        BoundedBody.read(ctx.request(), limit,
+        BoundedBody.read(ctx, limit,
                 body -> route(ctx, operation, table, caller, record, body),
                 () -> {
                     ctx.response().putHeader("connection", "close");
@@ -78,7 +81,7 @@ public class InferenceHandler {
     private void route(RoutingContext ctx, Operation operation, ActiveTable table, Caller caller, RequestRecord record, Buffer raw) {
         JsonFields body;
         try {
-            body = JsonFields.scan(raw.getBytes());
+            body = JsonFields.scan(raw);
         } catch (JsonFields.Invalid e) {
             reject(ctx, record, ApiError.invalidRequest("We could not parse the JSON body of your request: " + e.getMessage(), null));
             return;
@@ -139,8 +142,11 @@ public class InferenceHandler {
             body.requestUsage();
         }
         ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, model, clientWantsUsage, usageDrainMs);
+        List<String> forwarded = table.table().access() == null ? List.of() : table.table().access().forwardHeaders();
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
-                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())),
+                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation,
+                        Upstreams.speaksOpenAi(provider.type()) ? ForwardedHeaders.apply(provider, forwarded, ctx.request().headers()) : provider,
+                        body.toBufferWithModel(target.model())),
                 chain.routes());
         pipeline.serve(plan, exchange, record);
     }

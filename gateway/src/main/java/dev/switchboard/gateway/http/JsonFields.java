@@ -3,24 +3,27 @@ package dev.switchboard.gateway.http;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
+import dev.switchboard.gateway.json.JsonLimits;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The few top-level fields of an OpenAI request or response the gateway acts on, found with a streaming scan
- * that also checks the whole document is one well-formed JSON object. Edits splice bytes at the recorded
- * offsets, so everything else (messages, tools, choices) is forwarded byte for byte, never re-serialized.
+ * that also checks the whole document is one well-formed JSON object within {@link JsonLimits}. Edits splice bytes
+ * at the recorded offsets, so everything else (messages, tools, choices) is forwarded byte for byte, never
+ * re-serialized; a large document is neither copied to be scanned nor to be edited (the result shares its bytes).
  */
 final class JsonFields {
 
@@ -41,10 +44,11 @@ final class JsonFields {
     /** A boolean field holding something else. */
     static final Object NOT_BOOLEAN = new Object();
 
-    private static final JsonFactory FACTORY = new JsonFactory();
     private static final byte[] NULL = { 'n', 'u', 'l', 'l' };
+    /** Edited documents up to this size are written into one array (cheaper to relay); larger ones share the original's bytes. */
+    private static final int COPY_BELOW = 64 * 1024;
 
-    final byte[] json;
+    final Buffer json;
     int objectStart;
     boolean modelPresent;
     String model;
@@ -67,14 +71,16 @@ final class JsonFields {
     int choices = -1;
     private final List<Edit> edits = new ArrayList<>(2);
 
-    private JsonFields(byte[] json) {
+    private JsonFields(Buffer json) {
         this.json = json;
     }
 
-    static JsonFields scan(byte[] json) throws Invalid {
+    static JsonFields scan(Buffer json) throws Invalid {
         JsonFields fields = new JsonFields(json);
-        try (JsonParser parser = FACTORY.createParser(json)) {
+        try (JsonParser parser = JsonLimits.parser(JsonLimits.FACTORY, json)) {
             fields.read(parser);
+        } catch (StreamConstraintsException e) {
+            throw new Invalid(JsonLimits.describe(e));
         } catch (JsonProcessingException e) {
             throw new Invalid(e.getOriginalMessage());
         } catch (IOException e) {
@@ -287,7 +293,7 @@ final class JsonFields {
         }
         JsonObject options;
         try {
-            options = Json.decodeValue(Buffer.buffer(Arrays.copyOfRange(json, streamOptionsSpan.start(), streamOptionsSpan.end())))
+            options = Json.decodeValue(json.slice(streamOptionsSpan.start(), streamOptionsSpan.end()))
                     instanceof JsonObject o ? o : new JsonObject();
         } catch (RuntimeException e) {
             options = new JsonObject();
@@ -296,8 +302,8 @@ final class JsonFields {
     }
 
     private boolean isEmptyObject() {
-        for (int i = objectStart + 1; i < json.length; i++) {
-            byte b = json[i];
+        for (int i = objectStart + 1; i < json.length(); i++) {
+            byte b = json.getByte(i);
             if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
                 return b == '}';
             }
@@ -326,16 +332,33 @@ final class JsonFields {
 
     private Buffer apply(List<Edit> edits) {
         if (edits.isEmpty()) {
-            return Buffer.buffer(json);
+            return json;
         }
         edits.sort(Comparator.comparingInt(Edit::start));
-        Buffer out = Buffer.buffer(json.length + 64);
+        if (json.length() < COPY_BELOW) {
+            Buffer out = Buffer.buffer(json.length() + 64);
+            int at = 0;
+            for (Edit edit : edits) {
+                out.appendBuffer(json, at, edit.start() - at).appendBytes(edit.replacement());
+                at = edit.end();
+            }
+            return out.appendBuffer(json, at, json.length() - at);
+        }
+        CompositeByteBuf out = Unpooled.compositeBuffer(2 * edits.size() + 1);
         int at = 0;
         for (Edit edit : edits) {
-            out.appendBytes(json, at, edit.start() - at).appendBytes(edit.replacement());
+            slice(out, at, edit.start());
+            out.addComponent(true, Unpooled.wrappedBuffer(edit.replacement()));
             at = edit.end();
         }
-        return out.appendBytes(json, at, json.length - at);
+        slice(out, at, json.length());
+        return Buffer.buffer(out);
+    }
+
+    private void slice(CompositeByteBuf out, int start, int end) {
+        if (end > start) {
+            out.addComponent(true, json.slice(start, end).getByteBuf());
+        }
     }
 
     private static byte[] quoted(String value) {

@@ -1,8 +1,7 @@
 package dev.switchboard.gateway.http;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Predicate;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -16,6 +15,7 @@ import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.http.anthropic.AnthropicError;
 import dev.switchboard.gateway.http.anthropic.AnthropicReply;
 import dev.switchboard.gateway.http.anthropic.MessagesToChat;
+import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.FallbackChain;
@@ -41,8 +41,9 @@ import jakarta.inject.Singleton;
 /**
  * POST /v1/messages, Anthropic's Messages API: the same steps as {@link InferenceHandler} (key, body limit, route,
  * admission, then the attempt pipeline with its strategies, failover, fallbacks, breakers and key pools) with
- * Anthropic's headers and errors. Per attempt, an Anthropic target gets the request untranslated (model rewritten)
- * and any other target the translated OpenAI chat request; {@link AnthropicReply} writes the answer accordingly.
+ * Anthropic's headers and errors. Per attempt, an Anthropic target gets the request untranslated (model rewritten,
+ * with the client headers the policy forwards) and any other target the translated OpenAI chat request;
+ * {@link AnthropicReply} writes the answer accordingly.
  */
 @Singleton
 public class MessagesHandler {
@@ -81,7 +82,7 @@ public class MessagesHandler {
         }
         record.clientName = caller.name();
         int limit = table.table().settings().maxRequestBodyBytes();
-        BoundedBody.read(ctx.request(), limit,
+        BoundedBody.read(ctx, limit,
                 body -> route(ctx, table, caller, record, body),
                 () -> {
                     ctx.response().putHeader("connection", "close");
@@ -97,19 +98,21 @@ public class MessagesHandler {
     }
 
     private void route(RoutingContext ctx, ActiveTable table, Caller caller, RequestRecord record, Buffer raw) {
-        JsonObject body;
+        // Read with a streaming scan like the OpenAI endpoints: a request that only Anthropic targets serve is relayed
+        // as it came (model spliced in) and is never parsed into a tree.
+        JsonFields body;
         try {
-            body = new JsonObject(raw);
-        } catch (DecodeException | ClassCastException e) {
-            reject(ctx, record, AnthropicError.invalidRequest("The request body is not a valid JSON object."));
+            body = JsonFields.scan(raw);
+        } catch (JsonFields.Invalid e) {
+            reject(ctx, record, AnthropicError.invalidRequest("The request body is not a valid JSON object: " + e.getMessage()));
             return;
         }
-        if (!(body.getValue("model") instanceof String model) || model.isBlank()) {
+        String model = body.model;
+        if (model == null || model.isBlank()) {
             reject(ctx, record, AnthropicError.invalidRequest("model: Field required"));
             return;
         }
-        Object streamValue = body.getValue("stream");
-        if (streamValue != null && !(streamValue instanceof Boolean)) {
+        if (body.stream == JsonFields.NOT_BOOLEAN) {
             reject(ctx, record, AnthropicError.invalidRequest("stream: Input should be a valid boolean"));
             return;
         }
@@ -124,28 +127,37 @@ public class MessagesHandler {
             reject(ctx, record, AnthropicError.of(sunset));
             return;
         }
-        record.stream = Boolean.TRUE.equals(streamValue);
+        record.stream = Boolean.TRUE.equals(body.stream);
         record.requestBytes = raw.length();
         FallbackChain chain = FallbackChain.of(table, route, caller::mayUse, deprecations::sunset);
-        JsonObject chat;
-        try {
-            chat = MessagesToChat.translate(body);
-        } catch (TranslationRefused e) {
-            if (!hasAnthropicTarget(table, chain.routes())) {
+        JsonObject chat = null;
+        if (hasTarget(table, chain.routes(), provider -> !isAnthropic(provider))) {
+            try {
+                chat = MessagesToChat.translate(RequestTrees.parse(raw));
+            } catch (TranslationRefused e) {
+                if (!hasTarget(table, chain.routes(), MessagesHandler::isAnthropic)) {
+                    reject(ctx, record, AnthropicError.invalidRequest(e.getMessage()));
+                    return;
+                }
+                // Only Anthropic targets can take it, untranslated; the others are skipped.
+            } catch (RequestTrees.TooComplex e) {
+                record.errorCode = "request_too_complex";
                 reject(ctx, record, AnthropicError.invalidRequest(e.getMessage()));
                 return;
+            } catch (DecodeException e) {
+                reject(ctx, record, AnthropicError.invalidRequest("The request body is not a valid JSON object."));
+                return;
             }
-            // Only Anthropic targets can take it, untranslated; the others are skipped.
-            chat = null;
         }
-        RequestFeatures features = chat == null ? null : RequestFeatures.of(Operation.CHAT, record.stream, chat.toBuffer());
-        Feature unsupported = features == null ? null : AttemptPipeline.unservable(table, chain.routes(), features);
+        // Checked on the request as the client wrote it, so a request only Anthropic targets can take is checked too.
+        RequestFeatures features = RequestFeatures.ofMessages(record.stream, raw);
+        Feature unsupported = AttemptPipeline.unservable(table, chain.routes(), features);
         if (unsupported != null) {
             reject(ctx, record, AnthropicError.invalidRequest(
                     "The model `" + model + "` does not support " + unsupported.description() + "."));
             return;
         }
-        long estimatedTokens = TokenEstimate.of(raw.length(), body.getValue("max_tokens") instanceof Integer max ? max : null);
+        long estimatedTokens = TokenEstimate.of(raw.length(), body.maxTokens);
         JsonObject translated = chat;
         access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
             admission.headers().forEach(ctx.response()::putHeader);
@@ -159,18 +171,19 @@ public class MessagesHandler {
     }
 
     private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, FallbackChain chain, String model, RequestRecord record,
-            JsonObject body, JsonObject translated, RequestFeatures features, long estimatedTokens) {
+            JsonFields body, JsonObject translated, RequestFeatures features, long estimatedTokens) {
         record.fallbacksSkipped = chain.describeSkipped();
         if (record.fallbacksSkipped != null) {
             ctx.response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped);
         }
         AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model, usageDrainMs);
-        // Each attempt sets its target's model name on the shared JSON right before encoding it.
+        List<String> forwarded = table.table().access() == null ? List.of() : table.table().access().forwardHeaders();
+        // Each attempt gets its target's model name: spliced into the client's bytes, or set on the translation.
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId,
                 sessionKey(ctx, table.table().settings().affinity()), features, estimatedTokens, (provider, target) -> {
                     if (isAnthropic(provider)) {
-                        return new AttemptRequest(Operation.MESSAGES, withClientVersionHeaders(ctx, provider),
-                                body.put("model", target.model()).toBuffer());
+                        return new AttemptRequest(Operation.MESSAGES, ForwardedHeaders.apply(provider, forwarded, ctx.request().headers()),
+                                body.toBufferWithModel(target.model()));
                     }
                     return translated == null ? null
                             : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
@@ -182,11 +195,11 @@ public class MessagesHandler {
         return "Anthropic".equals(provider.type());
     }
 
-    /** Whether the model or one of the fallbacks the request may reach has a target that takes it untranslated. */
-    private static boolean hasAnthropicTarget(ActiveTable table, List<ModelRoute> chain) {
+    /** Whether the model or one of the fallbacks the request may reach has a target whose provider matches. */
+    private static boolean hasTarget(ActiveTable table, List<ModelRoute> chain, Predicate<UpstreamProvider> kind) {
         return chain.stream().flatMap(candidate -> candidate.targets().stream())
                 .map(target -> table.table().provider(target.provider()))
-                .anyMatch(provider -> provider != null && isAnthropic(provider));
+                .anyMatch(provider -> provider != null && kind.test(provider));
     }
 
     /** The session key for affinity: the configured header's value, or the caller's client key. Never logged. */
@@ -199,27 +212,6 @@ public class MessagesHandler {
             value = ctx.request().getHeader("authorization");
         }
         return value == null || value.isBlank() ? null : value;
-    }
-
-    /**
-     * A passthrough request keeps the client's `anthropic-version` and `anthropic-beta`: its body was written for
-     * them. (For translated targets they mean nothing; the body fields a beta unlocks are refused by the translation.)
-     */
-    private static UpstreamProvider withClientVersionHeaders(RoutingContext ctx, UpstreamProvider provider) {
-        String version = ctx.request().getHeader("anthropic-version");
-        String beta = ctx.request().getHeader("anthropic-beta");
-        if (version == null && beta == null) {
-            return provider;
-        }
-        Map<String, String> headers = new HashMap<>(provider.headers());
-        if (version != null) {
-            headers.put("anthropic-version", version);
-        }
-        if (beta != null) {
-            headers.put("anthropic-beta", beta);
-        }
-        return new UpstreamProvider(provider.name(), provider.type(), provider.endpoint(), provider.apiVersion(), headers,
-                provider.timeouts(), provider.limits(), provider.pricing(), provider.credentials(), provider.simulation());
     }
 
     private void reject(RoutingContext ctx, RequestRecord record, AnthropicError error) {

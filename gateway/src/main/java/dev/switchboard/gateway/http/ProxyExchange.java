@@ -9,6 +9,7 @@ import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -48,7 +49,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private Runnable stopExchange = () -> {
     };
     private SseParser sse;
-    private Buffer buffered;
+    private ChunkedBody buffered;
     private Buffer outgoing;
     private int upstreamStatus;
     private String retryAfter;
@@ -132,7 +133,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
                     .putHeader("cache-control", "no-cache")
                     .putHeader("x-accel-buffering", "no");
         } else {
-            buffered = Buffer.buffer();
+            buffered = new ChunkedBody();
         }
     }
 
@@ -149,7 +150,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
                 response.drainHandler(v -> call.resume());
             }
         } else {
-            buffered.appendBuffer(chunk);
+            buffered.append(chunk);
         }
     }
 
@@ -226,7 +227,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         JsonFields json;
         try {
-            json = JsonFields.scan(data.getBytes());
+            json = JsonFields.scan(data);
         } catch (JsonFields.Invalid e) {
             write(event.otherFields(), data);
             return;
@@ -287,7 +288,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private void relayJson() {
         JsonFields json;
         try {
-            json = JsonFields.scan(buffered.getBytes());
+            json = JsonFields.scan(buffered.buffer());
         } catch (JsonFields.Invalid e) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
             return;
@@ -316,7 +317,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         JsonObject json = null;
         try {
-            json = new JsonObject(buffered);
+            json = new JsonObject(buffered.buffer());
         } catch (DecodeException | ClassCastException e) {
             // Not JSON: wrapped below.
         }

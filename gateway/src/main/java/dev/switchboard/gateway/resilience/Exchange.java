@@ -11,6 +11,7 @@ import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -198,7 +199,7 @@ final class Exchange {
         state.started();
         attempt.timeouts = budget.forAttempt(provider.timeouts(), othersWaiting());
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
-                plan.stream(), plan.requestId(), attempt.timeouts);
+                plan.stream(), plan.requestId(), attempt.timeouts, plan.table().table().settings().responseLimit());
         attempt.call = upstream.send(request, attempt);
         return true;
     }
@@ -405,7 +406,7 @@ final class Exchange {
         int status;
         MultiMap headers;
         /** The answer held back until it is known to be good: a whole JSON body, or a stream until its first content. */
-        Buffer buffered;
+        ChunkedBody buffered;
         boolean streaming;
         /** Reads a stream for content, its terminator and error events; null when not streaming. */
         StreamWatch watch;
@@ -443,7 +444,7 @@ final class Exchange {
             this.headers = headers;
             String contentType = headers.get("content-type");
             streaming = plan.stream() && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream");
-            buffered = Buffer.buffer();
+            buffered = new ChunkedBody();
             if (streaming) {
                 watch = operation == Operation.MESSAGES ? StreamWatch.anthropic() : StreamWatch.openAi();
                 // A stream's head is no answer yet: its first content must follow within the first-byte wait.
@@ -466,7 +467,7 @@ final class Exchange {
             if (firstByteNanos == 0) {
                 firstByteNanos = System.nanoTime();
             }
-            buffered.appendBuffer(chunk);
+            buffered.append(chunk);
             if (!streaming) {
                 return;
             }
@@ -513,7 +514,7 @@ final class Exchange {
                 return;
             }
             Outcome outcome = Outcome.ofStatus(status);
-            if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered)) {
+            if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered.buffer())) {
                 outcome = Outcome.INVALID_RESPONSE;
             }
             verdict(outcome);
@@ -579,7 +580,7 @@ final class Exchange {
             record.providerPermit = providerPermit;
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
-            Buffer held = buffered;
+            Buffer held = buffered.buffer();
             buffered = null;
             out.onChunk(held);
         }
@@ -590,7 +591,7 @@ final class Exchange {
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
             if (buffered.length() > 0) {
-                out.onChunk(buffered);
+                out.onChunk(buffered.buffer());
             }
             out.onEnd();
         }
@@ -673,6 +674,7 @@ final class Exchange {
                 case AUTH_FAILED -> "auth";
                 case TIMEOUT -> failure != null ? "timeout" : "http_4xx";
                 case BROKEN, INVALID_RESPONSE -> outcome == Outcome.BROKEN ? "broken" : "invalid_response";
+                case TOO_LARGE -> "too_large";
                 default -> "http_" + status / 100 + "xx";
             };
         }
@@ -699,6 +701,9 @@ final class Exchange {
                 case CONNECT_FAILURE -> ExchangeError.upstream(502, "upstream_connect", "Provider " + name + " could not be reached.", served);
                 case INVALID_RESPONSE -> ExchangeError.upstream(502, "upstream_invalid_response",
                         "Provider " + name + " returned a response that could not be read.", served);
+                case TOO_LARGE -> ExchangeError.upstream(502, "upstream_response_too_large", "Provider " + name + " answered with more than "
+                        + plan.table().table().settings().responseLimit()
+                        + " bytes, the limit for answers the gateway holds whole (RoutingPolicy spec.defaults.maxResponseBodyBytes).", served);
                 default -> ExchangeError.upstream(502, "upstream_broken",
                         "The connection to provider " + name + " broke before the response was complete.", served);
             };

@@ -25,7 +25,12 @@ public enum Outcome {
     /** 401/403 to the gateway's key: the key is quarantined and another target or key is always tried. */
     AUTH_FAILED(null),
     /** Any other 4xx: the request itself is wrong, so no other target would answer differently. */
-    CLIENT_ERROR(null);
+    CLIENT_ERROR(null),
+    /**
+     * The answer exceeded the policy's limit for answers held whole: it is what this request asks for (a large batch),
+     * so another target would answer as much; not retried, and no fault of the target.
+     */
+    TOO_LARGE(null);
 
     private final String retryClass;
     private final String tag;
@@ -69,6 +74,7 @@ public enum Outcome {
             case TIMEOUT -> TIMEOUT;
             case BROKEN -> BROKEN;
             case INVALID -> INVALID_RESPONSE;
+            case TOO_LARGE -> TOO_LARGE;
         };
     }
 }

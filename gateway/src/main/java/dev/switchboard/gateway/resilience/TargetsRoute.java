@@ -2,13 +2,13 @@ package dev.switchboard.gateway.resilience;
 
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
-import io.vertx.ext.web.Router;
+import io.quarkus.vertx.http.ManagementInterface;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * GET /q/switchboard/targets: read-only view of circuit breakers (state, consecutive failures, in-flight calls,
+ * GET /q/switchboard/targets on the management port: read-only view of circuit breakers (state, consecutive failures, in-flight calls,
  * latency) and key health (by fingerprint) of the table being served. No key values, no addresses.
  */
 @ApplicationScoped
@@ -21,8 +21,8 @@ public class TargetsRoute {
     @Inject
     TargetHealth health;
 
-    void register(@Observes Router router) {
-        router.get(PATH).handler(ctx -> {
+    void register(@Observes ManagementInterface management) {
+        management.router().get(PATH).handler(ctx -> {
             ActiveTable table = state.current();
             if (table != null) {
                 health.sync(table);

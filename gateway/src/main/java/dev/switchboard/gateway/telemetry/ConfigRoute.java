@@ -3,12 +3,15 @@ package dev.switchboard.gateway.telemetry;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
+import io.quarkus.vertx.http.ManagementInterface;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** GET /q/switchboard/config: which table this pod serves, for the operator to compare with what it wrote. */
+/**
+ * GET /q/switchboard/config on the management port: which table this pod serves, for the operator to compare with
+ * what it wrote.
+ */
 @ApplicationScoped
 public class ConfigRoute {
 
@@ -17,8 +20,8 @@ public class ConfigRoute {
     @Inject
     RoutingState state;
 
-    void register(@Observes Router router) {
-        router.get(PATH).handler(ctx -> {
+    void register(@Observes ManagementInterface management) {
+        management.router().get(PATH).handler(ctx -> {
             ActiveTable table = state.current();
             JsonObject body = table == null
                     ? new JsonObject().putNull("hash").putNull("loadedAt")

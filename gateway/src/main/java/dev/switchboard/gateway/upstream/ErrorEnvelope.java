@@ -17,6 +17,11 @@ public record ErrorEnvelope(int status, String type, String code, String param, 
                 what + " is not supported by " + provider + " providers.");
     }
 
+    /** A request too large or too deeply structured to be parsed into a tree for translation (see RequestTrees). */
+    public static ErrorEnvelope tooComplex(String message) {
+        return new ErrorEnvelope(400, "invalid_request_error", "request_too_complex", null, message);
+    }
+
     public JsonObject toJson() {
         return new JsonObject().put("error", new JsonObject()
                 .put("message", message).put("type", type).put("param", param).put("code", code));

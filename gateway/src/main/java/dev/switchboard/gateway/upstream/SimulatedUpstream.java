@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Simulation;
@@ -54,7 +55,12 @@ public final class SimulatedUpstream implements Upstream {
 
     @Override
     public UpstreamCall send(UpstreamRequest upstream, UpstreamListener listener) {
-        Call request = new Call(upstream, new JsonObject(upstream.body()));
+        Call request;
+        try {
+            request = new Call(upstream, RequestTrees.parse(upstream.body()));
+        } catch (RequestTrees.TooComplex e) {
+            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
+        }
         ErrorEnvelope refused = OpenAiRequestRules.check(upstream.operation(), request.body());
         if (refused != null) {
             return refused.answer(vertx, listener);

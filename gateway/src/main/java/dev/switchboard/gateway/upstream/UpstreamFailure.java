@@ -11,7 +11,9 @@ public record UpstreamFailure(Kind kind, String message) {
         /** The connection broke after the call was sent. */
         BROKEN,
         /** The answer came but could not be read: a body the adapter could not translate. */
-        INVALID
+        INVALID,
+        /** An answer the gateway holds whole grew beyond the policy's limit; the call was cut off. */
+        TOO_LARGE
     }
 
     public String metricTag() {

@@ -15,14 +15,16 @@ import io.vertx.core.http.RequestOptions;
 /**
  * One HTTP call to a provider over the pooled client of the caller's event loop, made the same way by every HTTP
  * adapter: the wait for a pooled connection, connect, first-byte, idle and total timeouts, cancellation,
- * backpressure, transport errors mapped to {@link UpstreamFailure} kinds, and exactly one end or failure reported.
- * The adapter decides where the call goes and what it carries (the options and body) and what the answer means
- * (its listener, often a translating one). Every callback runs on the caller's event loop, so plain fields suffice.
+ * backpressure, the size limit of answers held whole, transport errors mapped to {@link UpstreamFailure} kinds, and
+ * exactly one end or failure reported. The adapter decides where the call goes and what it carries (the options and
+ * body) and what the answer means (its listener, often a translating one). Every callback runs on the caller's event
+ * loop, so plain fields suffice.
  */
 public final class UpstreamHttpCall implements UpstreamCall {
 
     private final Vertx vertx;
     private final Timeouts timeouts;
+    private final UpstreamRequest upstreamRequest;
     private final UpstreamListener listener;
     private final PoolWaits.Provider pool;
     private final long waitStartNanos;
@@ -34,10 +36,13 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private HttpClientResponse response;
     private boolean finished;
     private boolean paused;
+    /** Bytes of the answer still allowed before it is cut off; MAX_VALUE for a stream relayed as it comes. */
+    private long allowance = Long.MAX_VALUE;
 
-    private UpstreamHttpCall(Vertx vertx, Timeouts timeouts, UpstreamListener listener, PoolWaits.Provider pool) {
+    private UpstreamHttpCall(Vertx vertx, UpstreamRequest upstreamRequest, UpstreamListener listener, PoolWaits.Provider pool) {
         this.vertx = vertx;
-        this.timeouts = timeouts;
+        this.timeouts = upstreamRequest.timeouts();
+        this.upstreamRequest = upstreamRequest;
         this.listener = listener;
         this.pool = pool;
         this.waitStartNanos = pool.started();
@@ -61,7 +66,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     /**
      * Sends {@code body} with {@code options} (method, URL, headers; the timeouts are set here) for {@code request}
-     * (its provider and the timeouts to apply) and reports the answer to {@code listener}.
+     * (its provider, the timeouts to apply, whether it streams, its answer limit) and reports the answer to {@code listener}.
      * <p>
      * Waiting for a connection is not a failed connect: when every connection of the pool is busy the call waits
      * in the pool's queue, and that wait counts against its first-byte timeout (which runs from the start of the
@@ -76,7 +81,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
         // Vert.x fails a request that has no connection after its "connect timeout", counted from the start of
         // the wait for the pool: the same bound as our first-byte timer, so Vert.x drops the waiter when we do.
         options.setConnectTimeout(timeouts.firstByteMs());
-        UpstreamHttpCall call = new UpstreamHttpCall(vertx, timeouts, listener, clients.waits().of(request.provider().name()));
+        UpstreamHttpCall call = new UpstreamHttpCall(vertx, request, listener, clients.waits().of(request.provider().name()));
         int connectMs = (int) Math.min(Integer.MAX_VALUE, request.provider().timeouts().connectMs());
         clients.current(connectMs).request(options).onComplete(ar -> call.connected(ar, body));
         return call;
@@ -112,15 +117,29 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private void started(HttpClientResponse upstream) {
         vertx.cancelTimer(firstByteTimer);
         response = upstream;
+        response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
+        if (!relayedAsItComes(upstream)) {
+            // Someone holds this answer whole (to check it, translate it or relay it as one body): bound it, and stop
+            // reading at once when it says up front that it is larger.
+            allowance = upstreamRequest.maxResponseBytes();
+            if (declaredLength(upstream) > allowance) {
+                abort(tooLarge());
+                return;
+            }
+        }
         if (paused) {
             response.pause();
         }
-        response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
         lastDataNanos = System.nanoTime();
         watchIdle(timeouts.idleMs());
         response.handler(chunk -> {
             if (!finished) {
                 lastDataNanos = System.nanoTime();
+                allowance -= chunk.length();
+                if (allowance < 0) {
+                    abort(tooLarge());
+                    return;
+                }
                 listener.onChunk(chunk);
             }
         });
@@ -132,6 +151,28 @@ public final class UpstreamHttpCall implements UpstreamCall {
             }
         });
         listener.onHead(upstream.statusCode(), upstream.headers());
+    }
+
+    /** A successful stream the client asked for is passed on event by event and never held whole. */
+    private boolean relayedAsItComes(HttpClientResponse upstream) {
+        String contentType = upstream.getHeader("content-type");
+        return upstreamRequest.stream() && upstream.statusCode() / 100 == 2 && contentType != null
+                && (contentType.startsWith("text/event-stream") || contentType.startsWith("application/x-ndjson"));
+    }
+
+    /** The Content-Length the answer declares, or -1 without a usable one (the bytes are counted as they come anyway). */
+    private static long declaredLength(HttpClientResponse upstream) {
+        try {
+            String declared = upstream.getHeader("content-length");
+            return declared == null ? -1 : Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private UpstreamFailure tooLarge() {
+        return new UpstreamFailure(Kind.TOO_LARGE, "the answer exceeds " + upstreamRequest.maxResponseBytes()
+                + " bytes, the limit for answers the gateway holds whole");
     }
 
     /**

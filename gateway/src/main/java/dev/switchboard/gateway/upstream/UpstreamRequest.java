@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream;
 
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.buffer.Buffer;
@@ -7,15 +8,16 @@ import io.vertx.core.buffer.Buffer;
 /**
  * One call to one provider: the JSON body is already rewritten to the provider's model name. {@code timeouts}
  * are the ones to apply to this call: the provider's, cut down to what is left of the request's deadline.
+ * {@code maxResponseBytes} bounds an answer the gateway holds whole (anything but a stream it relays as it comes).
  */
 public record UpstreamRequest(UpstreamProvider provider, String apiKey, Operation operation, Buffer body,
-        boolean stream, String requestId, Timeouts timeouts) {
+        boolean stream, String requestId, Timeouts timeouts, long maxResponseBytes) {
 
     /**
      * The same call with another body (a translating adapter's): everything else is kept, the deadline-cut
      * timeouts above all, which a request rebuilt from the provider would lose.
      */
     public UpstreamRequest withBody(Buffer translated) {
-        return new UpstreamRequest(provider, apiKey, operation, translated, stream, requestId, timeouts);
+        return new UpstreamRequest(provider, apiKey, operation, translated, stream, requestId, timeouts, maxResponseBytes);
     }
 }

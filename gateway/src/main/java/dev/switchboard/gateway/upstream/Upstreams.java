@@ -68,6 +68,17 @@ public class Upstreams {
         clients.close();
     }
 
+    /**
+     * Whether providers of the type receive an OpenAI request as the client wrote it (only `model` rewritten), rather
+     * than a translation into their own API.
+     */
+    public static boolean speaksOpenAi(String type) {
+        return switch (type) {
+            case "OpenAI", "OpenAICompatible", "AzureOpenAI" -> true;
+            default -> false;
+        };
+    }
+
     /** The adapter for a provider type, or null when this build has none. */
     public Upstream forType(String type) {
         return switch (type) {

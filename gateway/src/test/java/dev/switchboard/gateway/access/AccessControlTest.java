@@ -74,6 +74,9 @@ class AccessControlTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @BeforeAll
     static void captureLogs() {
         Logger.getLogger("").addHandler(LOG_CAPTURE);
@@ -93,6 +96,11 @@ class AccessControlTest {
         return URI.create(root.toString()).resolve(path);
     }
 
+    /** Health, metrics, /q/switchboard/* and /admin/v1/* are served on the management port. */
+    private URI managementUri(String path) {
+        return URI.create(management.toString()).resolve(path);
+    }
+
     private HttpResponse<String> chat(String client, String model, String... extraHeaders) {
         List<String> headers = new ArrayList<>(List.of("authorization", "Bearer " + KEYS.get(client)));
         headers.addAll(List.of(extraHeaders));
@@ -105,7 +113,7 @@ class AccessControlTest {
     }
 
     private HttpResponse<String> admin(String path, String... headers) {
-        return seen(Http.send("GET", uri(path), null, headers));
+        return seen(Http.send("GET", managementUri(path), null, headers));
     }
 
     /** Sends n requests at once (released together) and returns the responses. */
@@ -158,7 +166,7 @@ class AccessControlTest {
     }
 
     private String metrics() {
-        return seen(Http.get(uri("/q/metrics"))).body();
+        return seen(Http.get(managementUri("/q/metrics"))).body();
     }
 
     @Test
@@ -297,7 +305,7 @@ class AccessControlTest {
     void aSecondReplicaSharingRedisDrawsFromTheSameLimit() throws Exception {
         Vertx vertx = Vertx.vertx();
         RedisCounters otherReplica = new RedisCounters(vertx, "redis://" + AccessTestResource.redis().endpoint() + "/0",
-                AccessTestResource.REDIS_PASSWORD, AccessTestResource.KEY_PREFIX, 2000);
+                AccessTestResource.REDIS_PASSWORD, null, AccessTestResource.KEY_PREFIX, 2000);
         try {
             Quota shared = new Quota("c:shared", 12, 0, 0, 0, 0, "-", "-");
             for (int i = 0; i < 5; i++) {
@@ -428,7 +436,7 @@ class AccessControlTest {
     }
 
     private HttpResponse<String> readiness() {
-        return seen(Http.get(uri("/q/health/ready")));
+        return seen(Http.get(managementUri("/q/health/ready")));
     }
 
     private JsonObject counterCheck() {
@@ -437,7 +445,7 @@ class AccessControlTest {
     }
 
     private String configHash() {
-        return new JsonObject(Http.get(uri("/q/switchboard/config")).body()).getString("hash");
+        return new JsonObject(Http.get(managementUri("/q/switchboard/config")).body()).getString("hash");
     }
 
     @Test

@@ -91,6 +91,9 @@ class MeteringTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @BeforeAll
     static void captureAccessLog() {
         Logger.getLogger("switchboard.access").addHandler(ACCESS_CAPTURE);
@@ -108,6 +111,11 @@ class MeteringTest {
 
     private URI uri(String path) {
         return URI.create(root.toString()).resolve(path);
+    }
+
+    /** Health, metrics, /q/switchboard/* and /admin/v1/* are served on the management port. */
+    private URI managementUri(String path) {
+        return URI.create(management.toString()).resolve(path);
     }
 
     private final Map<String, OpenAIClient> openAiClients = new ConcurrentHashMap<>();
@@ -171,11 +179,11 @@ class MeteringTest {
     }
 
     private String metrics() {
-        return Http.get(uri("/q/metrics")).body();
+        return Http.get(managementUri("/q/metrics")).body();
     }
 
     private double spentToday(String client) {
-        JsonObject usage = new JsonObject(Http.send("GET", uri("/admin/v1/usage"), null, "authorization",
+        JsonObject usage = new JsonObject(Http.send("GET", managementUri("/admin/v1/usage"), null, "authorization",
                 "Bearer " + MeteringTestResource.ADMIN_KEY).body());
         JsonObject mine = usage.getJsonArray("clients").stream().map(JsonObject.class::cast)
                 .filter(c -> client.equals(c.getString("name"))).findFirst().orElseThrow();
@@ -183,7 +191,7 @@ class MeteringTest {
     }
 
     private long inFlight(String client) {
-        JsonObject usage = new JsonObject(Http.send("GET", uri("/admin/v1/usage"), null, "authorization",
+        JsonObject usage = new JsonObject(Http.send("GET", managementUri("/admin/v1/usage"), null, "authorization",
                 "Bearer " + MeteringTestResource.ADMIN_KEY).body());
         return usage.getJsonArray("clients").stream().map(JsonObject.class::cast).filter(c -> client.equals(c.getString("name")))
                 .findFirst().orElseThrow().getJsonObject("limits").getJsonObject("maxConcurrency").getLong("inFlight");

@@ -59,14 +59,16 @@ class GracefulShutdownIT {
         sources = Files.createTempDirectory("switchboard-shutdown-src");
         writeSources();
         int port = freePort();
+        int managementPort = freePort();
         Path log = sources.resolve("gateway.log");
         gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dquarkus.shutdown.delay=" + DELAY.toSeconds() + "s",
                 "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(),
-                "run", "-f", sources.toString(), "-p", Integer.toString(port))
+                "run", "-f", sources.toString(), "-p", Integer.toString(port), "--management-port", Integer.toString(managementPort))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         URI base = URI.create("http://127.0.0.1:" + port);
-        awaitStatus(base.resolve("/q/health/ready"), 200, Duration.ofSeconds(60), log);
+        URI management = URI.create("http://127.0.0.1:" + managementPort);
+        awaitStatus(management.resolve("/q/health/ready"), 200, Duration.ofSeconds(60), log);
 
         List<String> events = new CopyOnWriteArrayList<>();
         CountDownLatch firstChunk = new CountDownLatch(1);
@@ -77,7 +79,7 @@ class GracefulShutdownIT {
         gateway.destroy(); // SIGTERM
         long signalled = System.nanoTime();
 
-        awaitStatus(base.resolve("/q/health/ready"), 503, Duration.ofSeconds(2), log);
+        awaitStatus(management.resolve("/q/health/ready"), 503, Duration.ofSeconds(2), log);
         HttpResponse<String> duringDelay = http.send(chat(base, "echo", false), HttpResponse.BodyHandlers.ofString());
         assertThat(duringDelay.statusCode()).as("a request during the shutdown delay is served").isEqualTo(200);
         assertThat(duringDelay.body()).contains("echo: hello");

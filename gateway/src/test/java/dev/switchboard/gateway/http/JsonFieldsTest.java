@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.gateway.upstream.ChunkedBody;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 class JsonFieldsTest {
 
     private static JsonFields scan(String json) throws JsonFields.Invalid {
-        return JsonFields.scan(json.getBytes(StandardCharsets.UTF_8));
+        return JsonFields.scan(Buffer.buffer(json));
     }
 
     private static String text(JsonFields fields) {
@@ -92,5 +94,43 @@ class JsonFieldsTest {
         assertThatThrownBy(() -> scan("{\"model\":\"allowed\",\"model\":\"other\"}"))
                 .isInstanceOf(JsonFields.Invalid.class).hasMessageContaining("duplicate field model");
         assertThatThrownBy(() -> scan("{\"stream\":false,\"stream\":true}")).isInstanceOf(JsonFields.Invalid.class);
+    }
+
+    @Test
+    void aDocumentInChunksOrInsideALargerBufferIsEditedAtTheRightPlace() throws Exception {
+        String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"model\":\"gpt-4o\",\"stream\":true}";
+        ChunkedBody chunks = new ChunkedBody();
+        for (int i = 0; i < json.length(); i += 7) {
+            chunks.append(Buffer.buffer(json.substring(i, Math.min(json.length(), i + 7))));
+        }
+        Buffer inside = Buffer.buffer("xxxx" + json + "yyyy").slice(4, 4 + json.length());
+
+        for (Buffer document : new Buffer[] { chunks.buffer(), inside }) {
+            JsonFields fields = JsonFields.scan(document);
+            assertThat(fields.model).isEqualTo("gpt-4o");
+            assertThat(fields.toBufferWithModel("upstream").toString()).isEqualTo(json.replace("gpt-4o", "upstream"));
+        }
+    }
+
+    @Test
+    void aLargeDocumentIsEditedWithoutBeingCopied() throws Exception {
+        String json = "{\"model\":\"gpt-4o\",\"input\":\"" + "a".repeat(200_000) + "\"}";
+        Buffer original = Buffer.buffer(json);
+        JsonFields fields = JsonFields.scan(original);
+
+        Buffer edited = fields.toBufferWithModel("m");
+
+        assertThat(edited.toString()).isEqualTo(json.replace("gpt-4o", "m"));
+        // The long tail is the original's memory: changing it shows through.
+        original.setByte(json.length() - 3, (byte) 'b');
+        assertThat(edited.getByte(edited.length() - 3)).isEqualTo((byte) 'b');
+    }
+
+    @Test
+    void nestingBeyondTheGatewaysLimitIsInvalidAndSaysWhy() {
+        String deep = "{\"model\":\"m\",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}";
+
+        assertThatThrownBy(() -> scan(deep)).isInstanceOf(JsonFields.Invalid.class)
+                .hasMessageContaining("nesting depth").hasMessageContaining("128").hasMessageNotContaining("StreamReadConstraints");
     }
 }

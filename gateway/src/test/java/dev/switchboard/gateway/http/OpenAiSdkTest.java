@@ -1,9 +1,13 @@
 package dev.switchboard.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.net.URL;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +19,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIServiceException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -29,6 +34,7 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 
 import dev.switchboard.gateway.testing.GatewayTestResource;
+import dev.switchboard.gateway.testing.Http;
 import dev.switchboard.gateway.testing.OpenAiSimulator;
 import dev.switchboard.gateway.testing.TestTables;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -42,6 +48,9 @@ class OpenAiSdkTest {
 
     @TestHTTPResource("/v1")
     URL v1;
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     OpenAIClient client;
 
@@ -57,6 +66,37 @@ class OpenAiSdkTest {
 
     private static OpenAiSimulator upstream() {
         return GatewayTestResource.simulator();
+    }
+
+    /**
+     * A body a thousand times over the policy's limit (a 64 MiB message against 64 KiB): the SDK, with its default
+     * retries, gets to read the gateway's 413 and raises it as a status error, rather than a broken connection it would
+     * send the body again for.
+     */
+    @Test
+    void anOversizedBodyGetsA413TheSdkReadsAndDoesNotRetry() {
+        double before = oversizedChatRequests();
+        ChatCompletionCreateParams huge = ChatCompletionCreateParams.builder().model("gpt-4o")
+                .addUserMessage("x".repeat(64 * 1024 * 1024)).build();
+        OpenAIClient retrying = OpenAIOkHttpClient.builder().baseUrl(v1.toString()).apiKey("client-key").maxRetries(2).build();
+        try {
+            assertThatThrownBy(() -> retrying.chat().completions().create(huge))
+                    .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(413);
+                        assertThat(e.code()).hasValue("request_too_large");
+                    });
+        } finally {
+            retrying.close();
+        }
+        assertThat(oversizedChatRequests() - before).as("requests the gateway answered with 413").isEqualTo(1);
+    }
+
+    /** switchboard_requests_total of chat requests refused as too large (unparsed, so no model or provider). */
+    private double oversizedChatRequests() {
+        String metrics = Http.get(URI.create(management.toString()).resolve("/q/metrics")).body();
+        Matcher sample = Pattern.compile("(?m)^switchboard_requests_total\\{endpoint=\"chat\",model=\"none\",provider=\"none\",status=\"413\"} (\\S+)$")
+                .matcher(metrics);
+        return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
     }
 
     @Test

@@ -64,11 +64,19 @@ class HotReloadTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Inject
     MeterRegistry registry;
 
     private URI uri(String path) {
         return URI.create(root.toString()).resolve(path);
+    }
+
+    /** Health, metrics, /q/switchboard/* and /admin/v1/* are served on the management port. */
+    private URI managementUri(String path) {
+        return URI.create(management.toString()).resolve(path);
     }
 
     @Test
@@ -77,14 +85,14 @@ class HotReloadTest {
         // The routing directory starts empty: nothing to serve yet.
         assertThat(Http.get(uri("/v1/models")).statusCode()).isEqualTo(503);
         assertThat(Http.error(Http.get(uri("/v1/models"))).getString("code")).isEqualTo("routing_table_not_loaded");
-        assertThat(Http.get(uri("/q/health/ready")).statusCode()).isEqualTo(503);
+        assertThat(Http.get(managementUri("/q/health/ready")).statusCode()).isEqualTo(503);
 
         List<SecretFile> keys = TestTables.writeKeys(ReloadTestResource.secretDir());
         Path routingDir = ReloadTestResource.routingDir();
         KubeletDirectory kubelet = new KubeletDirectory(routingDir);
         kubelet.publish("routing.json", RoutingTableCodec.toJson(version(0, keys)));
         awaitServing(0);
-        assertThat(Http.get(uri("/q/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(Http.get(managementUri("/q/health/ready")).statusCode()).isEqualTo(200);
 
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -209,7 +217,7 @@ class HotReloadTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-switchboard-attempts")).hasValue("2");
         assertThat(failingCalls() - failingCalls).as("calls to the failing target").isEqualTo(1);
-        JsonObject failing = new JsonObject(Http.get(uri("/q/switchboard/targets")).body()).getJsonArray("targets").stream()
+        JsonObject failing = new JsonObject(Http.get(managementUri("/q/switchboard/targets")).body()).getJsonArray("targets").stream()
                 .map(JsonObject.class::cast).filter(t -> t.getString("upstreamModel").equals("fail-500~reload-weighted"))
                 .findFirst().orElseThrow();
         assertThat(failing.getInteger("consecutiveFailures")).as("one breaker failure per request").isEqualTo(2);

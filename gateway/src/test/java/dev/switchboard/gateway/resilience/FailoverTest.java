@@ -42,8 +42,16 @@ class FailoverTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     private URI uri(String path) {
         return URI.create(root.toString()).resolve(path);
+    }
+
+    /** Health, metrics, /q/switchboard/* and /admin/v1/* are served on the management port. */
+    private URI managementUri(String path) {
+        return URI.create(management.toString()).resolve(path);
     }
 
     static String chat(String model, boolean stream) {
@@ -74,7 +82,7 @@ class FailoverTest {
     }
 
     private JsonObject targets() {
-        return new JsonObject(Http.get(uri("/q/switchboard/targets")).body());
+        return new JsonObject(Http.get(managementUri("/q/switchboard/targets")).body());
     }
 
     @ParameterizedTest
@@ -112,7 +120,7 @@ class FailoverTest {
         assertThat(stream.chunks).isEmpty();
         assertThat(stream.done).isFalse();
         assertThat(stream.error.getString("type")).isEqualTo("server_error");
-        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+        assertThat(Http.get(managementUri("/q/metrics")).body()).contains(
                 "switchboard_upstream_attempts_total{model=\"only-keepalive-error\",outcome=\"server_error\",provider=\"alone-fo-keepalive-error\"} 2.0");
     }
 
@@ -140,7 +148,7 @@ class FailoverTest {
         for (String upstreamModel : List.of("drip-4000~long-stream", "slow-4000~long-json")) {
             assertThat(target(upstreamModel).getInteger("consecutiveFailures")).as(upstreamModel).isZero();
         }
-        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+        assertThat(Http.get(managementUri("/q/metrics")).body()).contains(
                 "switchboard_upstream_attempts_total{model=\"long-json\",outcome=\"timeout\",provider=\"patient\"} 1.0");
     }
 
@@ -152,7 +160,7 @@ class FailoverTest {
 
         assertThat(response.body()).contains("partial").contains("stream_interrupted");
         assertThat(target("truncated-stream").getInteger("consecutiveFailures")).isEqualTo(before + 1);
-        assertThat(Http.get(uri("/q/metrics")).body())
+        assertThat(Http.get(managementUri("/q/metrics")).body())
                 .contains("switchboard_upstream_attempts_total{model=\"truncated-stream\",outcome=\"broken\",provider=\"streams\"}")
                 .doesNotContain("switchboard_upstream_attempts_total{model=\"truncated-stream\",outcome=\"success\"");
     }
@@ -287,7 +295,7 @@ class FailoverTest {
         assertThat(response.headers().firstValue("x-switchboard-provider")).hasValue("good");
         // Clients keep seeing the name they asked for; the header tells them a fallback answered.
         assertThat(new JsonObject(response.body()).getString("model")).isEqualTo("with-fallback");
-        assertThat(Http.get(uri("/q/metrics")).body())
+        assertThat(Http.get(managementUri("/q/metrics")).body())
                 .contains("switchboard_fallbacks_total{fallback=\"fallback-ok\",model=\"with-fallback\"}");
     }
 
@@ -308,7 +316,7 @@ class FailoverTest {
         JsonObject target = targets().getJsonArray("targets").stream().map(JsonObject.class::cast)
                 .filter(t -> t.getString("upstreamModel").equals("fail-500~breaker")).findFirst().orElseThrow();
         assertThat(target.getString("breaker")).isEqualTo("OPEN");
-        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+        assertThat(Http.get(managementUri("/q/metrics")).body()).contains(
                 "switchboard_circuit_breaker_state{model=\"breaker\",provider=\"breaking\",upstream_model=\"fail-500~breaker\"} 1.0");
     }
 
@@ -328,7 +336,7 @@ class FailoverTest {
         assertThat(view.getJsonArray("keys").stream().map(JsonObject.class::cast)
                 .filter(k -> k.getString("provider").equals("half-bad-keys") && k.getString("key").equals(fingerprint))
                 .findFirst().orElseThrow().getString("state")).isEqualTo("QUARANTINED");
-        String metrics = Http.get(uri("/q/metrics")).body();
+        String metrics = Http.get(managementUri("/q/metrics")).body();
         assertThat(metrics).contains("switchboard_upstream_key_state{key=\"" + fingerprint + "\",provider=\"half-bad-keys\"} 2.0")
                 .doesNotContain("sk-test")
                 .contains("switchboard_upstream_attempts_total{model=\"key-quarantine\",outcome=\"auth_failed\",provider=\"half-bad-keys\"}");

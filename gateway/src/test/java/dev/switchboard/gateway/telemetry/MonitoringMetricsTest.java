@@ -40,6 +40,9 @@ class MonitoringMetricsTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void everyMetricTheMonitoringUsesIsExportedWithItsLabels() throws IOException {
         // A plain and a streamed completion (requests, latency, first token, tokens, attempts, cost, budget), an
@@ -64,7 +67,7 @@ class MonitoringMetricsTest {
         }
         assertThat(limited).contains(429);
 
-        String metrics = Http.get(URI.create(root.toString()).resolve("/q/metrics")).body();
+        String metrics = Http.get(URI.create(management.toString()).resolve("/q/metrics")).body();
         assertThat(metrics).doesNotContain(MonitoringTestResource.BUDGETED_KEY, MonitoringTestResource.LIMITED_KEY);
         Map<String, Set<String>> exported = labelsByMetric(metrics);
 

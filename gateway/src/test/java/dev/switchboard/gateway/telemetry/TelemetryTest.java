@@ -32,11 +32,19 @@ class TelemetryTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Inject
     RoutingState state;
 
     private URI uri(String path) {
         return URI.create(root.toString()).resolve(path);
+    }
+
+    /** Health, metrics, /q/switchboard/* and /admin/v1/* are served on the management port. */
+    private URI managementUri(String path) {
+        return URI.create(management.toString()).resolve(path);
     }
 
     @Test
@@ -125,19 +133,19 @@ class TelemetryTest {
 
     @Test
     void readinessCarriesTheLoadedHash() {
-        HttpResponse<String> ready = Http.get(uri("/q/health/ready"));
+        HttpResponse<String> ready = Http.get(managementUri("/q/health/ready"));
 
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonArray checks = new JsonObject(ready.body()).getJsonArray("checks");
         JsonObject table = checks.stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("routing-table"))
                 .findFirst().orElseThrow();
         assertThat(table.getJsonObject("data").getString("hash")).isEqualTo(state.current().hash());
-        assertThat(Http.get(uri("/q/health/live")).statusCode()).isEqualTo(200);
+        assertThat(Http.get(managementUri("/q/health/live")).statusCode()).isEqualTo(200);
     }
 
     @Test
     void configEndpointNamesTheTableWithoutSecrets() {
-        HttpResponse<String> config = Http.get(uri("/q/switchboard/config"));
+        HttpResponse<String> config = Http.get(managementUri("/q/switchboard/config"));
 
         assertThat(config.statusCode()).isEqualTo(200);
         JsonObject body = new JsonObject(config.body());
@@ -153,7 +161,7 @@ class TelemetryTest {
                 "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"m\"}]}");
         Http.post(uri("/v1/chat/completions"), "{\"model\":\"fail-500\",\"messages\":[]}");
 
-        String metrics = Http.get(uri("/q/metrics")).body();
+        String metrics = Http.get(managementUri("/q/metrics")).body();
 
         assertThat(metrics).containsPattern(
                 "switchboard_requests_total\\{[^}]*model=\"gpt-4o\"[^}]*provider=\"sim-openai\"[^}]*status=\"200\"[^}]*} [1-9]");

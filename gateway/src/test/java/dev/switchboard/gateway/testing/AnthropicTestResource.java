@@ -16,7 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * An {@link AnthropicSimulator} and an {@link OpenAiSimulator} behind one gateway whose table (ApiKeys access)
- * routes `claude-*` models to the Anthropic provider type and `gpt-*` models to the OpenAI one. Shared by the
+ * routes `claude-*` models to the Anthropic provider type and `gpt-*` models to the OpenAI one. Clients may forward
+ * {@link #FORWARDED_HEADERS} and no other header. Shared by the
  * Anthropic adapter and /v1/messages tests so Quarkus starts once for all of them.
  */
 public class AnthropicTestResource implements QuarkusTestResourceLifecycleManager {
@@ -24,6 +25,10 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
     public static final String CLIENT_KEY = "sk-client-anthropic";
     /** A client that may only use `gpt`. */
     public static final String LIMITED_KEY = "sk-client-limited";
+    /** The policy's access.forwardHeaders. */
+    public static final List<String> FORWARDED_HEADERS = List.of("anthropic-version", "openai-beta");
+    /** The anthropic-beta header the `claude-pinned` model's Provider sets. */
+    public static final String PROVIDER_BETA = "platform-chosen-beta-2025-01-01";
 
     private static volatile AnthropicSimulator anthropic;
     private static volatile OpenAiSimulator openAi;
@@ -68,7 +73,7 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
                 new AccessRules.ClientRule("anthropic-tests", null, new SecretFile("clients", "client", secrets.resolve("client").toString()),
                         List.of(), null, null, null),
                 new AccessRules.ClientRule("limited", null, new SecretFile("clients", "limited", secrets.resolve("limited").toString()),
-                        List.of("gpt"), null, null, null)));
+                        List.of("gpt"), null, null, null)), null, null, FORWARDED_HEADERS);
         Timeouts timeouts = new Timeouts(2_000, 30_000, 30_000, 60_000);
         List<UpstreamProvider> providers = List.of(
                 new UpstreamProvider("anthropic-main", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
@@ -79,6 +84,10 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
                 // A 401 quarantines the key for every model of its provider: the models answering 401 get providers of their own.
                 new UpstreamProvider("anthropic-unauthorized", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-unauthorized", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("anthropic-pinned", "Anthropic", anthropic.baseUrl(), null, Map.of("anthropic-beta", PROVIDER_BETA),
+                        timeouts, null, null, keys, null),
+                new UpstreamProvider("anthropic-no-tools", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null,
+                        new UpstreamProvider.Capabilities(List.of("Tools"), Map.of())),
                 TestTables.simulated("simulated"));
         List<ModelRoute> models = new ArrayList<>();
         models.add(TestTables.route("claude", "Weighted", TestTables.target("anthropic-main", "claude-sim")));
@@ -91,6 +100,8 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
         }
         models.add(TestTables.route("claude-slow", "Weighted", TestTables.target("anthropic-impatient", "slow-2000")));
         models.add(TestTables.route("claude-down", "Weighted", TestTables.target("anthropic-down", "claude-sim")));
+        models.add(TestTables.route("claude-pinned", "Weighted", TestTables.target("anthropic-pinned", "claude-sim")));
+        models.add(TestTables.route("claude-no-tools", "Weighted", TestTables.target("anthropic-no-tools", "claude-sim")));
         models.add(TestTables.route("gpt", "Weighted", TestTables.target("openai-main", "upstream-gpt")));
         for (String failure : List.of("rate-limited", "fail-500", "break-stream", "endless-stream")) {
             models.add(TestTables.route("gpt-" + failure, "Weighted", TestTables.target("openai-main", failure)));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.PolicySettings;
@@ -84,7 +85,9 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 priority("malformed-delta-gpt", List.of(), first("openai", "malformed-delta")));
         PolicySettings settings = new PolicySettings("Priority", new PolicySettings.Retry(0, 10, 50, PolicySettings.RETRY_CONDITIONS),
                 new PolicySettings.CircuitBreaker(1_000, null, 60_000, 30_000, 1), 30_000, TestTables.MAX_BODY_BYTES);
-        return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "messages-failover"), settings, null,
+        // Open, and the version headers a client writes its Messages request for are forwarded to Anthropic targets.
+        AccessRules access = new AccessRules(AccessRules.OPEN, List.of(), null, null, List.of("anthropic-beta", "anthropic-version"));
+        return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "messages-failover"), settings, access,
                 providers, models);
     }
 

@@ -6,6 +6,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +37,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code truncated-stream}: streams two chunks and ends the response without {@code [DONE]};</li>
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
+ * <li>{@code large-<bytes>} (chat, completions, embeddings): a 200 JSON answer of about that many bytes (one very long
+ * embedding), written as fast as the connection takes it and never held whole, so it can be hundreds of megabytes;</li>
  * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
  * <li>{@code keepalive-then-error}: streamed, two keep-alive comments (as OpenAI-compatible routers send while a
  * model warms up), then an error event and the end, before any content; not streamed, a normal answer;</li>
@@ -61,8 +65,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     /** Every answer reports 5 prompt and 7 completion tokens; of the prompt, a {@code cached*} model reports this many cached. */
     public static final int CACHED_TOKENS = 4;
 
-    /** What the simulator received. */
-    public record Received(String path, String authorization, String team, JsonObject body) {
+    /** What the simulator received; {@code headers} are all request headers, as sent. */
+    public record Received(String path, String authorization, String team, JsonObject body, MultiMap headers) {
     }
 
     private OpenAiSimulator() {
@@ -87,7 +91,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     private Received record(RoutingContext ctx) {
         JsonObject body = ctx.body().asJsonObject();
         Received r = new Received(ctx.request().path(), ctx.request().getHeader("authorization"),
-                ctx.request().getHeader("x-team"), body);
+                ctx.request().getHeader("x-team"), body, MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().headers()));
         remember(r);
         return r;
     }
@@ -102,6 +106,10 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     private void answer(RoutingContext ctx, boolean chat) {
         JsonObject body = record(ctx).body();
         String model = behaviour(body);
+        if (model.startsWith("large-")) {
+            large(ctx.response(), Long.parseLong(model.substring(6)));
+            return;
+        }
         if (model.startsWith("drip-")) {
             drip(ctx.response(), body, chat, Long.parseLong(model.substring(5)));
             return;
@@ -379,6 +387,10 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
 
     private void embeddings(RoutingContext ctx) {
         JsonObject body = record(ctx).body();
+        if (behaviour(body).startsWith("large-")) {
+            large(ctx.response(), Long.parseLong(behaviour(body).substring(6)));
+            return;
+        }
         Object input = body.getValue("input");
         int count = input instanceof JsonArray array ? array.size() : 1;
         JsonArray data = new JsonArray();
@@ -389,6 +401,30 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
                 .put("object", "list").put("data", data).put("model", body.getString("model"))
                 .put("usage", new JsonObject().put("prompt_tokens", 4).put("total_tokens", 4)).encode());
+    }
+
+    /** About {@code bytes} of embeddings answer, written while the connection keeps up, until done or the gateway hangs up. */
+    private static void large(HttpServerResponse response, long bytes) {
+        response.setChunked(true).putHeader("content-type", "application/json");
+        response.write("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0");
+        Buffer piece = Buffer.buffer(",0.0123456789".repeat(5_000));
+        long[] left = { bytes };
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (left[0] > 0 && !response.closed() && !response.writeQueueFull()) {
+                response.write(piece);
+                left[0] -= piece.length();
+            }
+            if (response.closed()) {
+                return;
+            }
+            if (left[0] > 0) {
+                response.drainHandler(v -> pump[0].run());
+            } else {
+                response.end("]}],\"model\":\"large\",\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1}}");
+            }
+        };
+        pump[0].run();
     }
 
     /** Runs the simulator in its own process: {@code OpenAiSimulator [port]}. */

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server (the Debian package, installed by .ci/redis.sh when missing) as a child process on a free
- * port of 127.0.0.1, without persistence. {@link #stop} kills it (to test "Redis down"), {@link #start} brings it
+ * port of 127.0.0.1, without persistence, speaking plain RESP or (made by the TLS {@link #start}) TLS only. {@link #stop} kills it (to test "Redis down"), {@link #start} brings it
  * back on the same port, empty; one made by {@link #startPersistent} comes back with every write it confirmed (an
  * append-only file synced on each write), as a restarted production Redis does. The JVM's exit kills it too.
  */
@@ -22,18 +22,26 @@ public final class RedisServer implements AutoCloseable {
     private final String password;
     /** Where the append-only file lives; null for a server without persistence. */
     private final Path dataDir;
+    /** The certificate of a TLS-only server; null for plain RESP. */
+    private final TestCertificates.Server tls;
     private Process process;
 
-    private RedisServer(int port, String password, Path dataDir) {
+    private RedisServer(int port, String password, Path dataDir, TestCertificates.Server tls) {
         this.port = port;
         this.password = password;
         this.dataDir = dataDir;
+        this.tls = tls;
     }
 
     /** Starts a server; with a password, clients must AUTH. */
     public static RedisServer start(String password) {
+        return start(password, null);
+    }
+
+    /** Starts a server that speaks TLS only (no plain port), presenting the given certificate. */
+    public static RedisServer start(String password, TestCertificates.Server tls) {
         ensureInstalled();
-        RedisServer server = new RedisServer(freePort(), password, null);
+        RedisServer server = new RedisServer(freePort(), password, null, tls);
         server.start();
         return server;
     }
@@ -42,7 +50,7 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer startPersistent(String password) {
         ensureInstalled();
         try {
-            RedisServer server = new RedisServer(freePort(), password, Files.createTempDirectory("redis-test-data"));
+            RedisServer server = new RedisServer(freePort(), password, Files.createTempDirectory("redis-test-data"), null);
             server.start();
             return server;
         } catch (IOException e) {
@@ -68,6 +76,10 @@ public final class RedisServer implements AutoCloseable {
             command.addAll(List.of("--dir", dataDir.toString(), "--appendonly", "yes", "--appendfsync", "always"));
         } else {
             command.addAll(List.of("--appendonly", "no"));
+        }
+        if (tls != null) {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file", tls.certificate().toString(),
+                    "--tls-key-file", tls.key().toString(), "--tls-auth-clients", "no"));
         }
         if (password != null) {
             command.addAll(List.of("--requirepass", password));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +18,7 @@ class OpenAiUpstreamTest {
 
     private static UpstreamRequest request(String endpoint, Operation operation) {
         UpstreamProvider provider = provider("OpenAI", endpoint);
-        return new UpstreamRequest(provider, "sk-1", operation, Buffer.buffer("{}"), false, "r", provider.timeouts());
+        return new UpstreamRequest(provider, "sk-1", operation, Buffer.buffer("{}"), false, "r", provider.timeouts(), PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES);
     }
 
     @Test

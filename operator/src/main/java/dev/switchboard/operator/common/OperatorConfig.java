@@ -1,6 +1,8 @@
 package dev.switchboard.operator.common;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -20,8 +22,11 @@ public interface OperatorConfig {
         @WithDefault("switchboard/gateway:0.1.0")
         String image();
 
-        /** Port on which gateway pods serve /q/switchboard/config; tests point it at a local process. */
-        @WithDefault("8080")
+        /**
+         * Port on which gateway pods serve /q/switchboard/config: their management port, where health and metrics are
+         * too; tests point it at a local process.
+         */
+        @WithDefault("9000")
         int statusPort();
 
         /** How long one config-hash probe of one pod may take. */
@@ -31,6 +36,18 @@ public interface OperatorConfig {
         /** How soon a policy whose config is not yet programmed everywhere is checked again. */
         @WithDefault("5s")
         Duration programmedRecheck();
+
+        /** Who the NetworkPolicy of every gateway admits, besides the operator itself on the management port. */
+        NetworkPolicy networkPolicy();
+    }
+
+    interface NetworkPolicy {
+        /** Namespaces whose pods may call the gateway's API port; unset: every pod and address (the Service's clients). */
+        Optional<List<String>> clientNamespaces();
+
+        /** Namespaces whose pods may scrape the gateway's management port (metrics, health): where Prometheus runs. */
+        @WithDefault("monitoring")
+        List<String> monitoringNamespaces();
     }
 
     interface Discovery {

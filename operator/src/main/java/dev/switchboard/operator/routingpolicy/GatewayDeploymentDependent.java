@@ -183,6 +183,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
                 .withName(CONTAINER)
                 .withImage(image)
                 .addNewPort().withName(GatewayNames.HTTP_PORT_NAME).withContainerPort(GatewayNames.HTTP_PORT).withProtocol("TCP").endPort()
+                .addNewPort().withName(GatewayNames.MANAGEMENT_PORT_NAME).withContainerPort(GatewayNames.MANAGEMENT_PORT).withProtocol("TCP").endPort()
                 .addNewEnv().withName("QUARKUS_LOG_LEVEL").withValue(logLevel).endEnv()
                 .withResources(resources(gateway == null ? null : gateway.resources()))
                 .withLivenessProbe(probe("/q/health/live", 10, 3))
@@ -200,7 +201,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
 
     private static Probe probe(String path, int periodSeconds, int failureThreshold) {
         return new ProbeBuilder()
-                .withNewHttpGet().withPath(path).withPort(new IntOrString(GatewayNames.HTTP_PORT_NAME)).endHttpGet()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString(GatewayNames.MANAGEMENT_PORT_NAME)).endHttpGet()
                 .withPeriodSeconds(periodSeconds)
                 .withFailureThreshold(failureThreshold)
                 .withTimeoutSeconds(2)

@@ -13,6 +13,9 @@ final class GatewayNames {
     static final String HASH_ANNOTATION = "switchboard.dev/config-hash";
     static final String HTTP_PORT_NAME = "http";
     static final int HTTP_PORT = 8080;
+    /** The gateway's management port: health, metrics, the served config hash, the admin API. Never on the Service. */
+    static final String MANAGEMENT_PORT_NAME = "management";
+    static final int MANAGEMENT_PORT = 9000;
 
     private GatewayNames() {
     }

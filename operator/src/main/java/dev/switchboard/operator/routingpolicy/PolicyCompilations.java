@@ -120,6 +120,9 @@ public class PolicyCompilations {
             if (access.redis() != null && access.redis().passwordRef() != null && access.redis().passwordRef().name() != null) {
                 secrets.add(access.redis().passwordRef().name());
             }
+            if (access.redis() != null && access.redis().caCertRef() != null && access.redis().caCertRef().name() != null) {
+                secrets.add(access.redis().caCertRef().name());
+            }
         }
         return new PolicyDependencies(groupNames, providerNames, List.copyOf(providerSelectors), secrets);
     }

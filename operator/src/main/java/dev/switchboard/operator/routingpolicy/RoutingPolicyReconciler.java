@@ -34,8 +34,8 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * Turns a RoutingPolicy into its routing ConfigMap and gateway (Deployment, Service, ServiceAccount, and
- * HPA/PDB when they apply), then reports status. The dependents run first (managed workflow); this method
+ * Turns a RoutingPolicy into its routing ConfigMap and gateway (Deployment, Service, ServiceAccount, NetworkPolicy,
+ * and HPA/PDB when they apply), then reports status. The dependents run first (managed workflow); this method
  * only computes status and writes it (see {@link StatusPatcher}) when it changed.
  */
 @ControllerConfiguration(name = RoutingPolicyReconciler.NAME)
@@ -44,6 +44,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
         @Dependent(name = "service-account", type = GatewayServiceAccountDependent.class),
         @Dependent(name = "deployment", type = GatewayDeploymentDependent.class, dependsOn = { "routing-configmap", "service-account" }),
         @Dependent(name = "service", type = GatewayServiceDependent.class),
+        @Dependent(name = "network-policy", type = GatewayNetworkPolicyDependent.class),
         @Dependent(name = "autoscaler", type = GatewayAutoscalerDependent.class, dependsOn = "deployment",
                 reconcilePrecondition = AutoscalingEnabled.class),
         @Dependent(name = "disruption-budget", type = GatewayDisruptionBudgetDependent.class,

@@ -83,6 +83,7 @@ class GatewayResourcesGoldenTest {
         derived.add(new GatewayServiceAccountDependent().desired(policy, context));
         derived.add(new GatewayDeploymentDependent(config("switchboard/gateway:0.1.0"), compilations).desired(policy, context));
         derived.add(new GatewayServiceDependent().desired(policy, context));
+        derived.add(new GatewayNetworkPolicyDependent(config("switchboard/gateway:0.1.0"), "switchboard-system").desired(policy, context));
         if (new AutoscalingEnabled().isMet(null, policy, context)) {
             derived.add(new GatewayAutoscalerDependent().desired(policy, context));
         }
@@ -116,7 +117,7 @@ class GatewayResourcesGoldenTest {
 
                     @Override
                     public int statusPort() {
-                        return 8080;
+                        return 9000;
                     }
 
                     @Override
@@ -127,6 +128,21 @@ class GatewayResourcesGoldenTest {
                     @Override
                     public Duration programmedRecheck() {
                         return Duration.ofSeconds(5);
+                    }
+
+                    @Override
+                    public NetworkPolicy networkPolicy() {
+                        return new NetworkPolicy() {
+                            @Override
+                            public Optional<List<String>> clientNamespaces() {
+                                return Optional.empty();
+                            }
+
+                            @Override
+                            public List<String> monitoringNamespaces() {
+                                return List.of("monitoring");
+                            }
+                        };
                     }
                 };
             }

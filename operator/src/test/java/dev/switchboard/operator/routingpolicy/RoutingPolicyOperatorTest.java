@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -94,7 +95,8 @@ class RoutingPolicyOperatorTest {
                 cluster.awaitResource(Service.class, ns, "default-gateway"),
                 cluster.awaitResource(HorizontalPodAutoscaler.class, ns, "default-gateway"),
                 cluster.awaitResource(PodDisruptionBudget.class, ns, "default-gateway"),
-                cluster.awaitResource(ServiceAccount.class, ns, "default-gateway"));
+                cluster.awaitResource(ServiceAccount.class, ns, "default-gateway"),
+                cluster.awaitResource(NetworkPolicy.class, ns, "default-gateway"));
         String policyUid = policy.getMetadata().getUid();
         for (HasMetadata resource : owned) {
             assertThat(resource.getMetadata().getOwnerReferences()).as(resource.getKind())

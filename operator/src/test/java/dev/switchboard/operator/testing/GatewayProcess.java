@@ -15,12 +15,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * The real gateway, started from the gateway module's build output in its own process, as in a pod: no
  * arguments, serving the routing directory it is given. It binds to 127.0.0.1, and the operator's status
- * port points at it, so a Pod in the mock API server with podIP 127.0.0.1 is this process.
+ * port points at its management port, so a Pod in the mock API server with podIP 127.0.0.1 is this process.
  */
 public class GatewayProcess implements QuarkusTestResourceLifecycleManager {
 
     private static volatile Path mount;
     private static volatile int port;
+    private static volatile int managementPort;
     private Process process;
 
     /** The directory kubelet would project the routing ConfigMap into. */
@@ -42,6 +43,7 @@ public class GatewayProcess implements QuarkusTestResourceLifecycleManager {
         try {
             mount = Files.createTempDirectory("switchboard-e2e-routing");
             port = freePort();
+            managementPort = freePort();
             Path log = Manifests.repoRoot().resolve("operator/target/e2e-gateway.log");
             Files.createDirectories(log.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -49,6 +51,8 @@ public class GatewayProcess implements QuarkusTestResourceLifecycleManager {
                     "-Dswitchboard.routing.dir=" + mount,
                     "-Dquarkus.http.host=127.0.0.1",
                     "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.management.host=127.0.0.1",
+                    "-Dquarkus.management.port=" + managementPort,
                     "-Dswitchboard.reload.poll-interval-ms=200",
                     "-jar", jar.toString()))
                     .redirectErrorStream(true)
@@ -57,7 +61,7 @@ public class GatewayProcess implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("switchboard.gateway.status-port", String.valueOf(port));
+        return Map.of("switchboard.gateway.status-port", String.valueOf(managementPort));
     }
 
     @Override

@@ -18,6 +18,9 @@ import dev.switchboard.gateway.access.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -66,14 +69,25 @@ public final class RedisCounters implements CounterStore {
     public record Retried(int confirmed, int givenUp) {
     }
 
-    /** The URL never holds credentials (the table forbids them); the password comes from its Secret file. */
-    public RedisCounters(Vertx vertx, String url, String password, String prefix, long timeoutMs) {
+    /**
+     * The URL never holds credentials (the table forbids them); the password comes from its Secret file. A
+     * {@code rediss://} URL is TLS with the server's host name verified, against {@code caCertPem} when given (PEM
+     * certificates of the CA that signed the server's certificate), else against the JVM's trust store.
+     */
+    public RedisCounters(Vertx vertx, String url, String password, String caCertPem, String prefix, long timeoutMs) {
         this.vertx = vertx;
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
                 // Every request in flight may wait for its answer on the one connection.
                 .setMaxWaitingHandlers(65_536);
-        options.getNetClientOptions().setConnectTimeout((int) Math.max(1, timeoutMs)).setTcpNoDelay(true);
+        NetClientOptions net = options.getNetClientOptions().setConnectTimeout((int) Math.max(1, timeoutMs)).setTcpNoDelay(true);
+        if (url.startsWith("rediss://")) {
+            // Vert.x refuses a TLS connection without a verification algorithm; "HTTPS" checks the name as browsers do.
+            net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+            if (caCertPem != null) {
+                net.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(caCertPem)));
+            }
+        }
         if (password != null && !password.isEmpty()) {
             options.setPassword(password);
         }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.http.anthropic;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.anthropic.AnthropicUsage;
 import dev.switchboard.gateway.upstream.anthropic.SseDecoder;
 import io.vertx.core.MultiMap;
@@ -27,7 +28,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
     private int upstreamStatus;
     private String retryAfter;
     private SseDecoder decoder;
-    private Buffer buffered;
+    private ChunkedBody buffered;
     private Buffer out;
     private AnthropicUsage usage = AnthropicUsage.NONE;
     private boolean stopped;
@@ -56,7 +57,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             startStream();
             decoder = new SseDecoder(this::relayEvent);
         } else {
-            buffered = Buffer.buffer();
+            buffered = new ChunkedBody();
         }
     }
 
@@ -66,7 +67,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             return;
         }
         if (decoder == null) {
-            buffered.appendBuffer(chunk);
+            buffered.append(chunk);
             return;
         }
         out = Buffer.buffer();
@@ -146,7 +147,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
     private void relayJson() {
         JsonObject message;
         try {
-            message = new JsonObject(buffered);
+            message = new JsonObject(buffered.buffer());
         } catch (DecodeException | ClassCastException e) {
             metrics.upstreamError(record.provider, "invalid_response");
             record.errorCode = "upstream_invalid_response";
@@ -173,7 +174,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             response.putHeader("retry-after", retryAfter);
         }
         try {
-            JsonObject body = new JsonObject(buffered);
+            JsonObject body = new JsonObject(buffered.buffer());
             if (body.getValue("error") instanceof JsonObject error && error.getValue("type") instanceof String type) {
                 record.errorCode = type;
                 sendJson(upstreamStatus, body.toBuffer());

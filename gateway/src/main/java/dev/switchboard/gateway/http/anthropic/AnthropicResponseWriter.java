@@ -3,6 +3,7 @@ package dev.switchboard.gateway.http.anthropic;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.anthropic.AnthropicUsage;
 import dev.switchboard.gateway.upstream.anthropic.SseDecoder;
 import io.vertx.core.MultiMap;
@@ -24,7 +25,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     private String retryAfter;
     private ChunksToEvents events;
     private SseDecoder decoder;
-    private Buffer buffered;
+    private ChunkedBody buffered;
     private Buffer out;
     /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
     private boolean abandoned;
@@ -58,7 +59,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             events.start(out);
             flush();
         } else {
-            buffered = Buffer.buffer();
+            buffered = new ChunkedBody();
         }
     }
 
@@ -68,7 +69,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             return;
         }
         if (decoder == null) {
-            buffered.appendBuffer(chunk);
+            buffered.append(chunk);
             return;
         }
         decoder.feed(chunk);
@@ -149,7 +150,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         JsonObject completion;
         JsonObject message;
         try {
-            completion = new JsonObject(buffered);
+            completion = new JsonObject(buffered.buffer());
             message = ChatToMessage.translate(completion, messageId, publicModel);
         } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
             metrics.upstreamError(record.provider, "invalid_response");
@@ -173,7 +174,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         }
         String message = "The upstream answered with HTTP status " + upstreamStatus + ".";
         try {
-            if (new JsonObject(buffered).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
+            if (new JsonObject(buffered.buffer()).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
                 message = m;
                 record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type");
             }

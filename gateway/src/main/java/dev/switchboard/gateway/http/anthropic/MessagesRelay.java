@@ -131,6 +131,7 @@ public abstract class MessagesRelay implements UpstreamListener {
             case CONNECT -> "upstream_connect";
             case BROKEN -> "upstream_broken";
             case INVALID -> "upstream_invalid_response";
+            case TOO_LARGE -> "upstream_response_too_large";
         };
         fail(switch (failure.kind()) {
             case TIMEOUT -> new AnthropicError(504, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
@@ -138,6 +139,7 @@ public abstract class MessagesRelay implements UpstreamListener {
             case BROKEN -> new AnthropicError(502, "api_error",
                     "The connection to provider " + record.provider + " broke before the response was complete.");
             case INVALID -> new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be read.");
+            case TOO_LARGE -> new AnthropicError(502, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
         });
     }
 

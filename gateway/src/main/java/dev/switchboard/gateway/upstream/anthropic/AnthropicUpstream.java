@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.upstream.anthropic;
 
+import dev.switchboard.gateway.upstream.ChunkedBody;
+import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
@@ -54,9 +56,11 @@ public final class AnthropicUpstream implements Upstream {
         }
         ChatToMessages.Translation translation;
         try {
-            translation = ChatToMessages.translate(new JsonObject(request.body()));
+            translation = ChatToMessages.translate(RequestTrees.parse(request.body()));
         } catch (TranslationRefused e) {
             return refuse(listener, e);
+        } catch (RequestTrees.TooComplex e) {
+            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
         } catch (DecodeException | ClassCastException e) {
             return refuse(listener, new TranslationRefused(null, "The request body is not a JSON object."));
         }
@@ -93,7 +97,7 @@ public final class AnthropicUpstream implements Upstream {
         private MultiMap headers;
         private MessageStreamToChunks stream;
         private SseDecoder decoder;
-        private Buffer buffered;
+        private ChunkedBody buffered;
         /** Where the events translated from one upstream chunk collect, so they leave in one write. */
         private Buffer pendingOut;
 
@@ -113,7 +117,7 @@ public final class AnthropicUpstream implements Upstream {
                 decoder = new SseDecoder(this::translateEvent);
                 downstream.onHead(status, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
             } else {
-                buffered = Buffer.buffer();
+                buffered = new ChunkedBody();
             }
         }
 
@@ -131,7 +135,7 @@ public final class AnthropicUpstream implements Upstream {
         @Override
         public void onChunk(Buffer chunk) {
             if (decoder == null) {
-                buffered.appendBuffer(chunk);
+                buffered.append(chunk);
                 return;
             }
             pendingOut = Buffer.buffer(256);
@@ -156,11 +160,11 @@ public final class AnthropicUpstream implements Upstream {
             if (status / 100 == 2) {
                 JsonObject message;
                 try {
-                    message = new JsonObject(buffered);
+                    message = new JsonObject(buffered.buffer());
                 } catch (DecodeException | ClassCastException e) {
                     // Handed on as is: the gateway reports a non-JSON answer as an invalid upstream response.
                     downstream.onHead(status, out);
-                    downstream.onChunk(buffered);
+                    downstream.onChunk(buffered.buffer());
                     downstream.onEnd();
                     return;
                 }
@@ -169,7 +173,7 @@ public final class AnthropicUpstream implements Upstream {
                 downstream.onEnd();
                 return;
             }
-            AnthropicErrors.Mapped error = AnthropicErrors.map(status, buffered);
+            AnthropicErrors.Mapped error = AnthropicErrors.map(status, buffered.buffer());
             String retryAfter = headers.get("retry-after");
             if (retryAfter != null) {
                 out.add("retry-after", retryAfter);

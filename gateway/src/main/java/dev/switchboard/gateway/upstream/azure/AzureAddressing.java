@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.switchboard.gateway.json.JsonLimits;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.RequestOptions;
 
 /**
@@ -19,11 +20,9 @@ import io.vertx.core.http.RequestOptions;
  */
 final class AzureAddressing implements OpenAiUpstream.Addressing {
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     @Override
     public String url(UpstreamRequest request) {
-        return OpenAiUpstream.baseUrl(request.provider()) + "/openai/deployments/" + encode(deployment(request.body().getBytes()))
+        return OpenAiUpstream.baseUrl(request.provider()) + "/openai/deployments/" + encode(deployment(request.body()))
                 + request.operation().path() + "?api-version=" + encode(request.provider().apiVersion());
     }
 
@@ -38,8 +37,8 @@ final class AzureAddressing implements OpenAiUpstream.Addressing {
     }
 
     /** The top-level `model` of the body, read without building a tree (the body can be megabytes of images). */
-    static String deployment(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
+    static String deployment(Buffer body) {
+        try (JsonParser parser = JsonLimits.parser(JsonLimits.FACTORY, body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return "";
             }

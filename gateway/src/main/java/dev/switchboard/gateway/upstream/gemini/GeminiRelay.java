@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.gemini;
 
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -26,7 +27,7 @@ final class GeminiRelay implements UpstreamListener {
     private final String requestId;
     private final long created;
     private GeminiStream translator;
-    private Buffer buffered;
+    private ChunkedBody buffered;
     private int status;
     private String retryAfter;
 
@@ -51,7 +52,7 @@ final class GeminiRelay implements UpstreamListener {
             translator = new GeminiStream(downstream::onChunk, model, requestId, created, operation == Operation.CHAT, includeUsage);
             downstream.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
         } else {
-            buffered = Buffer.buffer();
+            buffered = new ChunkedBody();
         }
     }
 
@@ -60,7 +61,7 @@ final class GeminiRelay implements UpstreamListener {
         if (translator != null) {
             translator.feed(chunk);
         } else {
-            buffered.appendBuffer(chunk);
+            buffered.append(chunk);
         }
     }
 
@@ -72,7 +73,7 @@ final class GeminiRelay implements UpstreamListener {
             return;
         }
         if (status / 100 != 2) {
-            GeminiErrors.Mapped error = GeminiErrors.map(status, buffered, retryAfter);
+            GeminiErrors.Mapped error = GeminiErrors.map(status, buffered.buffer(), retryAfter);
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", JSON);
             if (error.retryAfter() != null) {
                 headers.add("retry-after", error.retryAfter());
@@ -82,7 +83,7 @@ final class GeminiRelay implements UpstreamListener {
         }
         JsonObject gemini;
         try {
-            gemini = new JsonObject(buffered);
+            gemini = new JsonObject(buffered.buffer());
         } catch (DecodeException | ClassCastException e) {
             respond(502, MultiMap.caseInsensitiveMultiMap().add("content-type", JSON), GeminiErrors.envelope("upstream_error",
                     "upstream_invalid_response", "Gemini returned a response that is not a JSON object."));

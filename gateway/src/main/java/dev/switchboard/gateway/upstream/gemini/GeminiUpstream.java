@@ -3,6 +3,8 @@ package dev.switchboard.gateway.upstream.gemini;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import dev.switchboard.gateway.json.RequestTrees;
+import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
@@ -59,7 +61,7 @@ public final class GeminiUpstream implements Upstream {
         String model;
         Buffer body;
         try {
-            openAi = new JsonObject(request.body());
+            openAi = RequestTrees.parse(request.body());
             model = openAi.getString("model");
             body = switch (request.operation()) {
                 case CHAT -> GeminiRequests.chat(openAi, request.stream()).toBuffer();
@@ -69,6 +71,8 @@ public final class GeminiUpstream implements Upstream {
             };
         } catch (Untranslatable e) {
             return e.error().answer(vertx, listener);
+        } catch (RequestTrees.TooComplex e) {
+            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
         } catch (DecodeException | ClassCastException e) {
             return Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").error().answer(vertx, listener);
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.ollama;
 
+import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -24,7 +25,10 @@ final class OllamaListener implements UpstreamListener {
     private final OllamaStream stream;
     private int status;
     private String retryAfter;
+    /** A stream's incomplete last line. */
     private Buffer pending;
+    /** Everything else, held whole. */
+    private ChunkedBody whole;
 
     OllamaListener(UpstreamListener downstream, Operation operation, String requestId, boolean stream, boolean includeUsage,
             boolean base64Embeddings) {
@@ -41,6 +45,7 @@ final class OllamaListener implements UpstreamListener {
         this.status = status;
         this.retryAfter = headers.get("retry-after");
         pending = Buffer.buffer();
+        whole = new ChunkedBody();
         if (streaming()) {
             downstream.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
         }
@@ -52,10 +57,11 @@ final class OllamaListener implements UpstreamListener {
 
     @Override
     public void onChunk(Buffer chunk) {
-        pending.appendBuffer(chunk);
         if (!streaming()) {
+            whole.append(chunk);
             return;
         }
+        pending.appendBuffer(chunk);
         Buffer out = Buffer.buffer();
         int start = 0;
         for (int i = 0; i < pending.length(); i++) {
@@ -96,12 +102,12 @@ final class OllamaListener implements UpstreamListener {
             return;
         }
         if (status / 100 != 2) {
-            OllamaResponses.error(status, pending).deliver(downstream, retryAfter);
+            OllamaResponses.error(status, whole.buffer()).deliver(downstream, retryAfter);
             return;
         }
         JsonObject answer;
         try {
-            answer = new JsonObject(pending);
+            answer = new JsonObject(whole.buffer());
         } catch (DecodeException | ClassCastException e) {
             new ErrorEnvelope(502, "upstream_error", "upstream_invalid_response", null,
                     "Ollama returned a response that is not a JSON object.").deliver(downstream, null);

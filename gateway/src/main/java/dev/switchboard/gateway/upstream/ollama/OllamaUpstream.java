@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.upstream.ollama;
 
+import dev.switchboard.gateway.json.RequestTrees;
+import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
@@ -62,7 +64,7 @@ public final class OllamaUpstream implements Upstream {
         JsonObject openAi;
         JsonObject ollama;
         try {
-            openAi = new JsonObject(request.body());
+            openAi = RequestTrees.parse(request.body());
             ollama = switch (request.operation()) {
                 case CHAT -> OllamaRequests.chat(openAi, request.stream());
                 case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
@@ -71,6 +73,8 @@ public final class OllamaUpstream implements Upstream {
             };
         } catch (Refused refused) {
             return refused.error().answer(vertx, listener);
+        } catch (RequestTrees.TooComplex e) {
+            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
         } catch (DecodeException | ClassCastException e) {
             return Refused.invalid(null, "The request body is not a JSON object.").error().answer(vertx, listener);
         }

@@ -35,8 +35,8 @@ class RedisCountersTest {
     static void start() {
         vertx = Vertx.vertx();
         redis = RedisServer.start(PASSWORD);
-        replicaA = new RedisCounters(vertx, "redis://" + redis.endpoint() + "/0", PASSWORD, "test", 2000);
-        replicaB = new RedisCounters(vertx, "redis://" + redis.endpoint() + "/0", PASSWORD, "test", 2000);
+        replicaA = new RedisCounters(vertx, "redis://" + redis.endpoint() + "/0", PASSWORD, null, "test", 2000);
+        replicaB = new RedisCounters(vertx, "redis://" + redis.endpoint() + "/0", PASSWORD, null, "test", 2000);
     }
 
     @AfterAll

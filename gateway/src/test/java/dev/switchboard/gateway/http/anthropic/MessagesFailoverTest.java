@@ -41,6 +41,9 @@ class MessagesFailoverTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     private static String request(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":50,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
@@ -94,7 +97,7 @@ class MessagesFailoverTest {
         servedBy(response, "anthropic-backup", 2);
         assertThat(message.getString("model")).isEqualTo("overloaded-then-claude");
         assertThat(text(message)).isEqualTo("echo: hi there");
-        // Both attempts went untranslated, with the client's version headers.
+        // Both attempts went untranslated, with the client's version headers (the policy forwards them).
         var received = MessagesFailoverTestResource.anthropic().received();
         var failed = received.get(received.size() - 2);
         var served = received.get(received.size() - 1);
@@ -220,11 +223,11 @@ class MessagesFailoverTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("text_delta").contains("event: error").contains("overloaded_error");
-        JsonObject target = new JsonObject(Http.get(root.toURI().resolve("/q/switchboard/targets")).body()).getJsonArray("targets")
+        JsonObject target = new JsonObject(Http.get(management.toURI().resolve("/q/switchboard/targets")).body()).getJsonArray("targets")
                 .stream().map(JsonObject.class::cast).filter(t -> t.getString("provider").equals("anthropic-midstream"))
                 .findFirst().orElseThrow();
         assertThat(target.getInteger("consecutiveFailures")).isEqualTo(1);
-        assertThat(Http.get(root.toURI().resolve("/q/metrics")).body()).contains(
+        assertThat(Http.get(management.toURI().resolve("/q/metrics")).body()).contains(
                 "switchboard_upstream_attempts_total{model=\"midstream-error\",outcome=\"server_error\",provider=\"anthropic-midstream\"} 1.0");
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.MultiMap;
@@ -18,7 +19,7 @@ class AzureOpenAiUpstreamTest {
     private static UpstreamRequest request(String body, Operation operation) {
         UpstreamProvider provider = new UpstreamProvider("azure", "AzureOpenAI", "https://res.openai.azure.com/", "2024-10-21", null,
                 new Timeouts(1, 1, 1, 1), null, null, null, null);
-        return new UpstreamRequest(provider, "k", operation, Buffer.buffer(body), false, "r", provider.timeouts());
+        return new UpstreamRequest(provider, "k", operation, Buffer.buffer(body), false, "r", provider.timeouts(), PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES);
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.switchboard.gateway.upstream.UpstreamClients;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -87,7 +88,7 @@ class GeminiUpstreamTest {
     private static UpstreamRequest request(String body) {
         UpstreamProvider provider = new UpstreamProvider("gemini", "Gemini", "http://127.0.0.1:1", null, null,
                 new Timeouts(2_000, 30_000, 30_000, 60_000), null, null, null, null);
-        return new UpstreamRequest(provider, "key", Operation.COMPLETIONS, Buffer.buffer(body), false, "r-1", provider.timeouts());
+        return new UpstreamRequest(provider, "key", Operation.COMPLETIONS, Buffer.buffer(body), false, "r-1", provider.timeouts(), PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES);
     }
 
     private static UpstreamListener recording(List<String> heard) {

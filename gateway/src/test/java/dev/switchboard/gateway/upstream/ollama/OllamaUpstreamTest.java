@@ -16,6 +16,7 @@ import dev.switchboard.gateway.upstream.UpstreamClients;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -54,7 +55,7 @@ class OllamaUpstreamTest {
                 new Timeouts(2_000, 60_000, 60_000, 120_000), null, null, null, null);
         Timeouts capped = new Timeouts(2_000, 300, 300, 1_000);
         UpstreamRequest request = new UpstreamRequest(provider, null, Operation.CHAT,
-                Buffer.buffer("{\"model\":\"stall\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), false, "r-1", capped);
+                Buffer.buffer("{\"model\":\"stall\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), false, "r-1", capped, PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES);
         CompletableFuture<UpstreamFailure> failed = new CompletableFuture<>();
 
         vertx.runOnContext(v -> new OllamaUpstream(vertx, clients).send(request, new UpstreamListener() {
