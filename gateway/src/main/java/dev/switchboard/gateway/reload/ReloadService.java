@@ -172,6 +172,7 @@ public class ReloadService {
         result.warnings().forEach(w -> LOG.warn(w));
         state.activate(result.table());
         metrics.reload(true);
+        metrics.secretValuesRefused(result.refusedSecrets());
         metrics.configLoaded(result.table().hash());
         LOG.infof("Serving routing table %s (%d models, %d providers)", result.table().hash(),
                 result.table().table().models().size(), result.table().table().providers().size());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -27,6 +28,7 @@ public class GatewayMetrics {
     MeterRegistry registry;
 
     private final AtomicReference<Gauge> configInfo = new AtomicReference<>();
+    private final AtomicInteger refusedSecretValues = new AtomicInteger();
 
     private record RequestKey(String endpoint, String model, String provider, int status) {
     }
@@ -98,6 +100,15 @@ public class GatewayMetrics {
                 .description("Routing table reloads by result; a failure keeps the last good table serving")
                 .tags("result", success ? "success" : "failure")
                 .register(registry).increment();
+    }
+
+    /** How many secret values the served table left out because they hold a line break (see TableLoader). */
+    public void secretValuesRefused(int count) {
+        refusedSecretValues.set(count);
+        // Registering again returns the gauge registered first, which reads the same counter.
+        Gauge.builder("switchboard.secret.values.refused", refusedSecretValues, AtomicInteger::get)
+                .description("Secret values of the served routing table left out because they hold a line break (CR or LF)")
+                .register(registry);
     }
 
     /** An info-style gauge: always 1, the loaded config hash is in the tag. */

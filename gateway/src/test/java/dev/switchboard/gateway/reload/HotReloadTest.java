@@ -175,6 +175,55 @@ class HotReloadTest {
         assertThat(new JsonObject(response.body()).getString("model")).isEqualTo("slow");
     }
 
+    /**
+     * A rotated secret whose value holds a line break (an injected header, say) is refused at load: the key is left out
+     * of the pool, counted by a gauge, and named in the log by its file only. Requests keep being served by the other
+     * key; none waits for its deadline, none reaches the upstream with the injected line.
+     */
+    @Test
+    @Order(4)
+    void aSecretValueWithALineBreakIsRefusedAtLoad() throws Exception {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(String.valueOf(new java.util.logging.SimpleFormatter().formatMessage(record)) + " " + record.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            List<SecretFile> keys = TestTables.writeKeys(ReloadTestResource.secretDir());
+            Files.writeString(ReloadTestResource.secretDir().resolve("key-b"), "sk-injected\r\nX-Injected: 1\n");
+            TestTables.write(version(300, keys), ReloadTestResource.routingDir());
+            awaitServing(300);
+
+            assertThat(registry.get("switchboard.secret.values.refused").gauge().value()).isEqualTo(1.0);
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("stable", false));
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).doesNotContain("sk-injected");
+            }
+            assertThat(ReloadTestResource.simulator().received()).extracting(r -> String.valueOf(r.authorization()))
+                    .noneMatch(authorization -> authorization.contains("sk-injected") || authorization.contains("X-Injected"));
+            assertThat(logged).anySatisfy(line -> assertThat(line).contains("key-b", "line break"))
+                    .noneSatisfy(line -> assertThat(line).contains("sk-injected"));
+
+            TestTables.writeKeys(ReloadTestResource.secretDir());
+            await(() -> registry.get("switchboard.secret.values.refused").gauge().value() == 0.0, "the fixed key to be taken");
+        } finally {
+            root.removeHandler(capture);
+        }
+    }
+
     private void callStableUntilStopped(AtomicBoolean running, boolean stream, AtomicInteger served,
             ConcurrentLinkedQueue<String> failures) {
         // Bounded so a gateway that never stops answering cannot keep the test alive.
