@@ -42,7 +42,7 @@ class ModelDiscoveryWireTest {
 
             assertThat(outcome).isEqualTo(new ModelDiscovery.Listed(java.util.List.of("embed", "gpt4o-prod")));
             assertThat(azure.requests()).singleElement().asString()
-                    .startsWith("GET /openai/deployments?api-version=" + ModelDiscovery.AZURE_DEPLOYMENTS_API_VERSION + " HTTP/1.1")
+                    .startsWith("GET /openai/deployments?api-version=2022-12-01 HTTP/1.1")
                     .containsIgnoringCase("api-key: azure-key");
         }
     }
