@@ -7,9 +7,9 @@ import org.jboss.logging.Logger;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -24,6 +24,11 @@ import io.vertx.ext.web.RoutingContext;
  * The OpenAI-format {@link ClientReply}: relays the upstream response the pipeline chose to the client. A successful stream is passed through event by event with two
  * edits only: `model` becomes the public name the client asked for, and usage is read (and hidden again when
  * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
+ *
+ * A client that leaves a stream after its finish reason, before the usage chunk that follows it, does not make the
+ * request free: the generation is over, so the upstream is read on (without writing) for up to {@code usageDrainMs}
+ * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
+ * (see RequestRecord#estimateMissingUsage).
  */
 final class ProxyExchange implements ClientReply, UpstreamListener {
 
@@ -35,38 +40,58 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private final HttpServerResponse response;
     private final RequestRecord record;
     private final Telemetry telemetry;
-    private final GatewayMetrics metrics;
     private final String publicModel;
     private final boolean clientWantsUsage;
+    private final long usageDrainMs;
     private UpstreamCall call;
+    /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
+    private Runnable stopExchange = () -> {
+    };
     private SseParser sse;
     private Buffer buffered;
     private Buffer outgoing;
     private int upstreamStatus;
     private String retryAfter;
     private boolean doneSeen;
+    /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
+    private boolean generationOver;
+    /** The client left; the stream is only read on for its usage (nothing more is written). */
+    private boolean clientGone;
+    private long drainTimer = -1;
     private boolean finished;
 
-    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
-            String publicModel, boolean clientWantsUsage) {
+    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage,
+            long usageDrainMs) {
         this.ctx = ctx;
         this.response = ctx.response();
         this.record = record;
         this.telemetry = telemetry;
-        this.metrics = metrics;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
+        this.usageDrainMs = usageDrainMs;
     }
 
     @Override
     public void onClientGone(Runnable action) {
+        stopExchange = action;
         response.closeHandler(v -> {
-            if (!finished) {
-                // The client went away: the pipeline stops the upstream so it stops generating tokens nobody reads.
-                action.run();
-                record.status = RequestRecord.CLIENT_CLOSED;
-                complete();
+            if (finished || clientGone) {
+                return;
             }
+            clientGone = true;
+            record.status = RequestRecord.CLIENT_CLOSED;
+            if (sse != null && generationOver && !record.usageReported && usageDrainMs > 0) {
+                // Nothing more is generated, only the usage is still to come: wait for it (bounded) rather than guess.
+                drainTimer = ctx.vertx().setTimer(usageDrainMs, id -> {
+                    drainTimer = -1;
+                    action.run();
+                    complete();
+                });
+                return;
+            }
+            // The pipeline stops the upstream so it stops generating tokens nobody reads.
+            action.run();
+            complete();
         });
     }
 
@@ -74,7 +99,8 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     public UpstreamListener deliver(Served served, UpstreamCall upstreamCall) {
         this.call = upstreamCall;
         served.headers(response::putHeader);
-        return this;
+        // An answer this reply cannot relay ends the exchange with the gateway's error at once, not at the deadline.
+        return new TranslationGuard(this, this).stopping(stopExchange);
     }
 
     @Override
@@ -99,6 +125,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         if (record.stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
             sse = new SseParser(this::relayEvent);
             record.status = 200;
+            record.answered = true;
             response.setStatusCode(200)
                     .setChunked(true)
                     .putHeader("content-type", "text/event-stream")
@@ -117,7 +144,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         if (sse != null) {
             sse.feed(chunk);
             flush();
-            if (response.writeQueueFull()) {
+            if (!clientGone && response.writeQueueFull()) {
                 call.pause();
                 response.drainHandler(v -> call.resume());
             }
@@ -133,6 +160,10 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         if (sse != null) {
             sse.finish();
+            if (clientGone) {
+                complete();
+                return;
+            }
             if (!doneSeen && record.errorCode == null) {
                 streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
             }
@@ -155,13 +186,21 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
         if (sse == null) {
-            fail(ApiError.upstream(502, "upstream_broken",
-                    "The connection to provider " + record.provider + " broke before the response was complete."));
+            fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
+                    : ApiError.upstream(502, "upstream_broken",
+                            "The connection to provider " + record.provider + " broke before the response was complete."));
             return;
         }
-        String message = failure.kind() == UpstreamFailure.Kind.TIMEOUT
-                ? "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + "."
-                : "The stream from provider " + record.provider + " broke before it was complete.";
+        if (clientGone) {
+            complete();
+            return;
+        }
+        String message = switch (failure.kind()) {
+            case TIMEOUT -> "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + ".";
+            case INVALID -> "The stream from provider " + record.provider + " could not be read.";
+            default -> "The stream from provider " + record.provider + " broke before it was complete.";
+        };
         streamError("stream_interrupted", message);
         flush();
         response.end();
@@ -194,11 +233,12 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         if (json.error) {
             record.errorCode = "upstream_stream_error";
-            metrics.upstreamError(record.provider, "stream_error");
             write(event.otherFields(), data);
             return;
         }
         json.replaceModel(publicModel);
+        record.outputChars += json.contentChars;
+        generationOver |= json.finished;
         if (json.usageSpan != null) {
             readUsage(json);
             if (!clientWantsUsage) {
@@ -233,7 +273,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     }
 
     private void flush() {
-        if (outgoing != null && !finished) {
+        if (outgoing != null && !finished && !clientGone) {
             response.write(outgoing);
         }
         outgoing = null;
@@ -253,6 +293,8 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
             return;
         }
         json.replaceModel(publicModel);
+        record.answered = true;
+        record.outputChars = json.contentChars;
         readUsage(json);
         record.status = upstreamStatus;
         record.markFirstByte();
@@ -289,8 +331,15 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     }
 
     private void readUsage(JsonFields json) {
+        if (json.usageSpan == null) {
+            return;
+        }
+        record.usageReported = true;
         if (json.promptTokens != null) {
             record.promptTokens = json.promptTokens;
+        }
+        if (json.cachedTokens != null) {
+            record.cachedPromptTokens = json.cachedTokens;
         }
         if (json.completionTokens != null) {
             record.completionTokens = json.completionTokens;
@@ -300,6 +349,9 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private void complete() {
         if (!finished) {
             finished = true;
+            if (drainTimer >= 0) {
+                ctx.vertx().cancelTimer(drainTimer);
+            }
             telemetry.finish(record);
         }
     }

@@ -28,6 +28,15 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
  * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
+ * <li>{@code keepalive-then-error}: streamed, two keep-alive comments (as OpenAI-compatible routers send while a
+ * model warms up), then an error event and the end, before any content; not streamed, a normal answer;</li>
+ * <li>{@code malformed-delta}: streamed, a first chunk whose {@code delta} is a string, then a normal stream; not
+ * streamed, a normal answer;</li>
+ * <li>{@code keepalive-stall}: streamed, a keep-alive comment every 100 ms and never any content; not streamed, a
+ * normal answer;</li>
+ * <li>{@code late-usage-<ms>}: a normal answer whose streamed usage chunk (and [DONE]) follows the finish reason that
+ * much later;</li>
+ * <li>{@code cached*}: a normal answer whose usage reports {@value #CACHED_TOKENS} of its prompt tokens as cached;</li>
  * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
  * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
@@ -39,6 +48,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
 
     /** How many chunks a {@code drip-<ms>} stream carries. */
     public static final int DRIP_CHUNKS = 10;
+    /** Every answer reports 5 prompt and 7 completion tokens; of the prompt, a {@code cached*} model reports this many cached. */
+    public static final int CACHED_TOKENS = 4;
 
     /** What the simulator received. */
     public record Received(String path, String authorization, String team, JsonObject body) {
@@ -89,6 +100,16 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
             vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, chat));
             return;
         }
+        if (model.startsWith("late-usage-") && Boolean.TRUE.equals(body.getValue("stream"))) {
+            HttpServerResponse response = ctx.response();
+            streamContent(response, body, chat);
+            vertx.setTimer(Long.parseLong(model.substring(11)), id -> {
+                if (!response.closed()) {
+                    streamEnd(response, body, chat);
+                }
+            });
+            return;
+        }
         reply(ctx, body, chat);
     }
 
@@ -136,6 +157,37 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
                 vertx.setTimer(50, id -> ctx.request().connection().close());
             }
             case "endless-stream" -> endless(ctx, body, chat);
+            case "keepalive-then-error" -> {
+                if (!Boolean.TRUE.equals(body.getValue("stream"))) {
+                    answerNormally(response, body, chat);
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(": keep-alive\n\n");
+                vertx.setTimer(20, id -> {
+                    response.write(": keep-alive\n\n");
+                    response.end(sse(new JsonObject().put("error", new JsonObject()
+                            .put("message", "The server had an error while processing your request.")
+                            .put("type", "server_error").putNull("param").putNull("code"))));
+                });
+            }
+            case "malformed-delta" -> {
+                if (Boolean.TRUE.equals(body.getValue("stream"))) {
+                    JsonObject malformed = chunk(body, chat, "", true);
+                    malformed.getJsonArray("choices").getJsonObject(0).put("delta", "not an object");
+                    response.setChunked(true).putHeader("content-type", "text/event-stream").write(sse(malformed));
+                }
+                answerNormally(response, body, chat);
+            }
+            case "keepalive-stall" -> {
+                if (!Boolean.TRUE.equals(body.getValue("stream"))) {
+                    answerNormally(response, body, chat);
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                long timer = vertx.setPeriodic(0, 100, id -> response.write(": keep-alive\n\n"));
+                response.closeHandler(v -> vertx.cancelTimer(timer));
+            }
             default -> answerNormally(response, body, chat);
         }
     }
@@ -164,8 +216,12 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         return "echo: " + last;
     }
 
-    private static JsonObject usage() {
-        return new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 7).put("total_tokens", 12);
+    private static JsonObject usage(JsonObject body) {
+        JsonObject usage = new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 7).put("total_tokens", 12);
+        if (behaviour(body).startsWith("cached")) {
+            usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", CACHED_TOKENS));
+        }
+        return usage;
     }
 
     private static JsonObject completion(JsonObject body, boolean chat) {
@@ -187,7 +243,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         }
         return new JsonObject().put("id", "cmpl-sim").put("object", chat ? "chat.completion" : "text_completion")
                 .put("created", 1_700_000_000).put("model", body.getString("model"))
-                .put("choices", new JsonArray().add(choice)).put("usage", usage());
+                .put("choices", new JsonArray().add(choice)).put("usage", usage(body));
     }
 
     /** The first tool's name when the answer should call it, else null. */
@@ -219,7 +275,15 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     }
 
     private static void stream(HttpServerResponse response, JsonObject body, boolean chat) {
-        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        streamContent(response, body, chat);
+        streamEnd(response, body, chat);
+    }
+
+    /** The head (unless a behaviour already sent it) and every chunk up to the one with the finish reason. */
+    private static void streamContent(HttpServerResponse response, JsonObject body, boolean chat) {
+        if (!response.headWritten()) {
+            response.setChunked(true).putHeader("content-type", "text/event-stream");
+        }
         String tool = chat ? toolToCall(body) : null;
         if (tool != null) {
             JsonObject call = new JsonObject().put("index", 0).put("id", "call_1").put("type", "function")
@@ -243,9 +307,13 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         JsonObject last = chunk(body, chat, "", false);
         last.getJsonArray("choices").getJsonObject(0).put("finish_reason", tool != null ? "tool_calls" : "stop");
         response.write(sse(last));
+    }
+
+    /** The usage chunk when asked for, and [DONE]. */
+    private static void streamEnd(HttpServerResponse response, JsonObject body, boolean chat) {
         JsonObject options = body.getJsonObject("stream_options");
         if (options != null && options.getBoolean("include_usage", false)) {
-            JsonObject usageChunk = chunk(body, chat, "", false).put("choices", new JsonArray()).put("usage", usage());
+            JsonObject usageChunk = chunk(body, chat, "", false).put("choices", new JsonArray()).put("usage", usage(body));
             response.write(sse(usageChunk));
         }
         response.end("data: [DONE]\n\n");
