@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 
 import org.assertj.core.groups.Tuple;
@@ -218,14 +219,14 @@ class ProblemReasonTest {
         assertThat(c.problemsOf(ref("Provider", "openai")).get(0).message()).contains("key-3");
     }
 
-    private static final java.util.Map<String, String> USABLE = java.util.Map.of("switchboard.dev/usable", "true");
+    private static final Map<String, String> USABLE = Map.of("switchboard.dev/usable", "true");
 
     @Test
     void secretNotOptedIn() {
         SecretIndex secrets = SecretIndex.builder()
-                .secret("openai-keys", java.util.Map.of(), java.util.Map.of(), java.util.Map.of("key-1", "sk-not-opted-in"))
-                .secret("clients", java.util.Map.of("switchboard.dev/usable", "yes"), java.util.Map.of(), java.util.Map.of("search", "sb-1"))
-                .secret("ok-clients", USABLE, java.util.Map.of(), java.util.Map.of("ok", "sb-2"))
+                .secret("openai-keys", Map.of(), Map.of(), Map.of("key-1", "sk-not-opted-in"))
+                .secret("clients", Map.of("switchboard.dev/usable", "yes"), Map.of(), Map.of("search", "sb-1"))
+                .secret("ok-clients", USABLE, Map.of(), Map.of("ok", "sb-2"))
                 .build();
         Compilation c = input()
                 .policy(policy("{access: {mode: ApiKeys, clients: [{name: search, keyRef: {name: clients, key: search}}, {name: ok, keyRef: {name: ok-clients, key: ok}}]}}"))
@@ -246,8 +247,8 @@ class ProblemReasonTest {
     @Test
     void secretNotAllowed() {
         SecretIndex secrets = SecretIndex.builder()
-                .secret("openai-keys", USABLE, java.util.Map.of("switchboard.dev/usable-by", "Provider/openai, RoutingPolicy/other"),
-                        java.util.Map.of("key-1", "sk-1"))
+                .secret("openai-keys", USABLE, Map.of("switchboard.dev/usable-by", "Provider/openai, RoutingPolicy/other"),
+                        Map.of("key-1", "sk-1"))
                 .build();
         Compilation c = input()
                 .policy(policy("{access: {mode: ApiKeys, clients: [{name: thief, keyRef: {name: openai-keys, key: key-1}}]}}"))
@@ -269,9 +270,9 @@ class ProblemReasonTest {
     @Test
     void invalidSecretValue() {
         SecretIndex secrets = SecretIndex.builder()
-                .secret("openai-keys", USABLE, java.util.Map.of(), java.util.Map.of("good", "sk-good\n", "bad", "sk-bad\r\nX-Injected: 1"))
-                .secret("anthropic-keys", USABLE, java.util.Map.of(), java.util.Map.of("only", "sk-ant\nsecond-line"))
-                .secret("clients", USABLE, java.util.Map.of(), java.util.Map.of("search", "sb-1\nsb-2", "ok", "sb-ok"))
+                .secret("openai-keys", USABLE, Map.of(), Map.of("good", "sk-good\n", "bad", "sk-bad\r\nX-Injected: 1"))
+                .secret("anthropic-keys", USABLE, Map.of(), Map.of("only", "sk-ant\nsecond-line"))
+                .secret("clients", USABLE, Map.of(), Map.of("search", "sb-1\nsb-2", "ok", "sb-ok"))
                 .build();
         Compilation c = input()
                 .policy(policy("{access: {mode: ApiKeys, clients: [{name: search, keyRef: {name: clients, key: search}}, {name: ok, keyRef: {name: clients, key: ok}}]}}"))
@@ -296,8 +297,8 @@ class ProblemReasonTest {
     @Test
     void duplicateClientKey() {
         SecretIndex secrets = SecretIndex.builder()
-                .secret("clients", USABLE, java.util.Map.of(), java.util.Map.of("a", "sb-shared", "b", "  sb-shared\n", "c", "sb-own"))
-                .secret("admin", USABLE, java.util.Map.of(), java.util.Map.of("key", "sb-own"))
+                .secret("clients", USABLE, Map.of(), Map.of("a", "sb-shared", "b", "  sb-shared\n", "c", "sb-own"))
+                .secret("admin", USABLE, Map.of(), Map.of("key", "sb-own"))
                 .build();
         Compilation c = input()
                 .policy(policy("{access: {mode: ApiKeys, adminKeyRef: {name: admin, key: key}, clients: ["

@@ -4,6 +4,7 @@ import static dev.switchboard.operator.testing.Cluster.conditionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,8 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +38,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -43,6 +50,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -70,20 +79,20 @@ class LeastPrivilegeTest {
      * the mock server cannot answer in CRUD mode). The answer given here is the install's own Lease Role, so the
      * operator checks its permissions against what is shipped.
      */
-    public static class AccessReview implements java.util.function.Consumer<KubernetesServer> {
+    public static class AccessReview implements Consumer<KubernetesServer> {
         @Override
         public void accept(KubernetesServer server) {
             try {
                 Role leases = Manifests.ofType(InstallManifestsTest.readAll(Manifests.repoRoot().resolve("manifests/install/rbac.yaml")), Role.class)
                         .get(0);
-                var review = new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                var review = new SelfSubjectRulesReviewBuilder()
                         .withNewStatus().withIncomplete(false)
-                        .withResourceRules(leases.getRules().stream().map(rule -> new io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder()
+                        .withResourceRules(leases.getRules().stream().map(rule -> new ResourceRuleBuilder()
                                 .withApiGroups(rule.getApiGroups()).withResources(rule.getResources()).withVerbs(rule.getVerbs()).build()).toList())
                         .endStatus().build();
                 server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews").andReturn(201, review).always();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -102,12 +111,12 @@ class LeastPrivilegeTest {
     }
 
     /** The same Lease, but losing it when the test's application stops must not end the test JVM. */
-    @jakarta.enterprise.inject.Alternative
+    @Alternative
     public static class StayAfterLeading {
-        @jakarta.enterprise.inject.Produces
-        @jakarta.inject.Singleton
-        io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration leaderElection() {
-            return io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("switchboard-operator")
+        @Produces
+        @Singleton
+        LeaderElectionConfiguration leaderElection() {
+            return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("switchboard-operator")
                     .withExitOnStopLeading(false).build();
         }
     }

@@ -173,9 +173,10 @@ public class ReloadService {
             return;
         }
         result.warnings().forEach(w -> LOG.warn(w));
+        // Counted before the table serves, so whoever sees the table also sees what it left out.
+        metrics.secretValuesRefused(result.refusedSecrets());
         state.activate(result.table());
         metrics.reload(true);
-        metrics.secretValuesRefused(result.refusedSecrets());
         metrics.configLoaded(result.table().hash());
         accessMetrics.clientsLoaded(result.table().table().access());
         LOG.infof("Serving routing table %s (%d models, %d providers)", result.table().hash(),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -228,11 +233,11 @@ class HotReloadTest {
     @Test
     @Order(5)
     void aSecretValueWithALineBreakIsRefusedAtLoad() throws Exception {
-        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord record) {
-                logged.add(String.valueOf(new java.util.logging.SimpleFormatter().formatMessage(record)) + " " + record.getThrown());
+            public void publish(LogRecord record) {
+                logged.add(String.valueOf(new SimpleFormatter().formatMessage(record)) + " " + record.getThrown());
             }
 
             @Override
@@ -243,7 +248,7 @@ class HotReloadTest {
             public void close() {
             }
         };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        Logger root = Logger.getLogger("");
         root.addHandler(capture);
         try {
             List<SecretFile> keys = TestTables.writeKeys(ReloadTestResource.secretDir());
@@ -251,7 +256,7 @@ class HotReloadTest {
             TestTables.write(version(400, keys), ReloadTestResource.routingDir());
             awaitServing(400);
 
-            assertThat(registry.get("switchboard.secret.values.refused").gauge().value()).isEqualTo(1.0);
+            await(() -> registry.get("switchboard.secret.values.refused").gauge().value() == 1.0, "the refused value to be counted");
             for (int i = 0; i < 6; i++) {
                 HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("stable", false));
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

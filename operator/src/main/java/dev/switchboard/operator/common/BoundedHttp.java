@@ -1,5 +1,6 @@
 package dev.switchboard.operator.common;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,14 +48,14 @@ public final class BoundedHttp {
     private final Duration deadline;
     private final int maxBytes;
 
-    public Duration deadline() {
-        return deadline;
-    }
-
     public BoundedHttp(Duration deadline, int maxBytes) {
         this.deadline = deadline;
         this.maxBytes = maxBytes;
         this.client = HttpClient.newBuilder().connectTimeout(deadline).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public Duration deadline() {
+        return deadline;
     }
 
     /** Starts the GET; the future always completes (with an Answer) within the deadline, give or take a timer tick. */
@@ -95,7 +97,7 @@ public final class BoundedHttp {
             answer.cancel(true);
             Thread.currentThread().interrupt();
             return new Answer(0, null, Failure.TIMEOUT);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return new Answer(0, null, classify(e.getCause()));
         }
     }
@@ -122,7 +124,7 @@ public final class BoundedHttp {
     static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final int maxBytes;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private volatile Flow.Subscription subscription;
         private volatile boolean cancelled;
 

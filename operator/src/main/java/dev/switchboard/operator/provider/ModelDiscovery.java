@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,7 +47,7 @@ public class ModelDiscovery {
     static final int GEMINI_MAX_PAGES = 5;
     static final int MAX_MODELS = 1000;
     static final int MAX_NAME_LENGTH = 256;
-    private static final java.util.regex.Pattern MODEL_NAME = java.util.regex.Pattern.compile(Patterns.MODEL_NAME);
+    private static final Pattern MODEL_NAME = Pattern.compile(Patterns.MODEL_NAME);
 
     public sealed interface Outcome {
     }

@@ -3,6 +3,7 @@ package dev.switchboard.operator.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class ModelDiscoveryWireTest {
                 """))) {
             var outcome = discovery.list(spec("AzureOpenAI", azure.url(), ", apiVersion: 2024-10-21"), "azure-key");
 
-            assertThat(outcome).isEqualTo(new ModelDiscovery.Listed(java.util.List.of("embed", "gpt4o-prod")));
+            assertThat(outcome).isEqualTo(new ModelDiscovery.Listed(List.of("embed", "gpt4o-prod")));
             assertThat(azure.requests()).singleElement().asString()
                     .startsWith("GET /openai/deployments?api-version=2022-12-01 HTTP/1.1")
                     .containsIgnoringCase("api-key: azure-key");
@@ -58,7 +59,7 @@ class ModelDiscoveryWireTest {
         })) {
             var outcome = discovery.list(spec("Gemini", gemini.url(), ""), "AIza-key");
 
-            assertThat(outcome).isEqualTo(new ModelDiscovery.Listed(java.util.List.of("gemini-2.5-flash", "gemini-2.5-pro", "text-embedding-004")));
+            assertThat(outcome).isEqualTo(new ModelDiscovery.Listed(List.of("gemini-2.5-flash", "gemini-2.5-pro", "text-embedding-004")));
             assertThat(gemini.requests()).hasSize(2).allSatisfy(request -> assertThat(request)
                     .startsWith("GET /v1beta/models?pageSize=1000").containsIgnoringCase("x-goog-api-key: AIza-key"));
         }
@@ -70,13 +71,13 @@ class ModelDiscoveryWireTest {
                 var anthropic = new UpstreamServer(UpstreamServer.json(200, "{\"data\":[{\"id\":\"claude-sonnet-4-5\"}],\"has_more\":false}"));
                 var ollama = new UpstreamServer(UpstreamServer.json(200, "{\"models\":[{\"name\":\"llama3.1:8b\"}]}"))) {
             assertThat(discovery.list(spec("OpenAICompatible", openAi.url() + "/v1", ""), "sk-1"))
-                    .isEqualTo(new ModelDiscovery.Listed(java.util.List.of("gpt-4o")));
+                    .isEqualTo(new ModelDiscovery.Listed(List.of("gpt-4o")));
             assertThat(openAi.requests().get(0)).startsWith("GET /v1/models HTTP/1.1").containsIgnoringCase("authorization: Bearer sk-1");
             assertThat(discovery.list(spec("Anthropic", anthropic.url(), ""), "sk-ant"))
-                    .isEqualTo(new ModelDiscovery.Listed(java.util.List.of("claude-sonnet-4-5")));
+                    .isEqualTo(new ModelDiscovery.Listed(List.of("claude-sonnet-4-5")));
             assertThat(anthropic.requests().get(0)).startsWith("GET /v1/models?limit=1000 HTTP/1.1").containsIgnoringCase("x-api-key: sk-ant");
             assertThat(discovery.list(spec("Ollama", ollama.url(), ""), null))
-                    .isEqualTo(new ModelDiscovery.Listed(java.util.List.of("llama3.1:8b")));
+                    .isEqualTo(new ModelDiscovery.Listed(List.of("llama3.1:8b")));
         }
     }
 
@@ -86,7 +87,7 @@ class ModelDiscoveryWireTest {
         try (var upstream = new UpstreamServer(UpstreamServer.json(200,
                 "{\"data\":[{\"id\":\"gpt-4o\"},{\"id\":\"bad name\"},{\"id\":\"\"},{\"id\":\"" + "x".repeat(300) + "\"},{\"id\":7}]}"))) {
             assertThat(discovery.list(spec("OpenAICompatible", upstream.url(), ""), null))
-                    .isEqualTo(new ModelDiscovery.Listed(java.util.List.of("7", "gpt-4o")));
+                    .isEqualTo(new ModelDiscovery.Listed(List.of("7", "gpt-4o")));
         }
     }
 }
