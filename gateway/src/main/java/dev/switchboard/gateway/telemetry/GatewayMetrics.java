@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
@@ -29,6 +30,7 @@ public class GatewayMetrics {
 
     private final AtomicReference<Gauge> configInfo = new AtomicReference<>();
     private final AtomicInteger refusedSecretValues = new AtomicInteger();
+    private final AtomicReference<Gauge> refusedSecretValuesGauge = new AtomicReference<>();
 
     private record RequestKey(String endpoint, String model, String provider, int status) {
     }
@@ -112,10 +114,23 @@ public class GatewayMetrics {
     /** How many secret values the served table left out because they hold a line break (see TableLoader). */
     public void secretValuesRefused(int count) {
         refusedSecretValues.set(count);
-        // Registering again returns the gauge registered first, which reads the same counter.
-        Gauge.builder("switchboard.secret.values.refused", refusedSecretValues, AtomicInteger::get)
-                .description("Secret values of the served routing table left out because they hold a line break (CR or LF)")
-                .register(registry);
+        if (refusedSecretValuesGauge.get() == null) {
+            refusedSecretValuesGauge.compareAndSet(null, Gauge.builder("switchboard.secret.values.refused", refusedSecretValues, AtomicInteger::get)
+                    .description("Secret values of the served routing table left out because they hold a line break (CR or LF)")
+                    .register(registry));
+        }
+    }
+
+    /**
+     * The injected registry outlives this bean (Quarkus's global composite, kept across test and dev-mode restarts): a
+     * gauge left behind would keep reading this bean's counter under the next application's identical gauge.
+     */
+    @PreDestroy
+    void removeGauges() {
+        Gauge refused = refusedSecretValuesGauge.getAndSet(null);
+        if (refused != null) {
+            registry.remove(refused);
+        }
     }
 
     /** An info-style gauge: always 1, the loaded config hash is in the tag. */
