@@ -62,6 +62,8 @@ kind: Secret
 apiVersion: v1
 metadata:
   name: bench-clients
+  labels:
+    switchboard.dev/usable: "true"
 stringData:
   bench: $CLIENT_KEY
 ---

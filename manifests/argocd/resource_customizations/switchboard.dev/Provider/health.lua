@@ -1,6 +1,7 @@
 -- Argo CD health of a switchboard.dev Provider, read from the status the Switchboard operator writes
--- (docs/operator.md, "Status"). Ready True: usable. Ready False: the Secret is missing or incomplete
--- (CredentialsResolved) or model discovery cannot reach the upstream (Reachable); both need a person.
+-- (docs/operator.md, "Status"). Ready True: usable. Ready False: the spec is refused (Accepted), the Secret is
+-- missing, did not opt in or is incomplete (CredentialsResolved), or model discovery cannot reach the upstream
+-- (Reachable); each needs a person.
 local hs = {}
 
 local function condition(conditions, conditionType)

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.switchboard.api.v1alpha1.Patterns;
+import dev.switchboard.api.v1alpha1.SecretUse;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Access;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Client;
@@ -104,6 +105,7 @@ final class PolicyCompiler {
         List<AccessRules.ClientRule> clients = new ArrayList<>();
         List<Client> declared = access.clients() != null ? access.clients() : List.of();
         Set<String> seen = new java.util.HashSet<>();
+        Map<String, String> clientsByKey = new java.util.HashMap<>();
         for (int i = 0; i < declared.size(); i++) {
             Client client = declared.get(i);
             String field = "spec.access.clients[" + i + "]";
@@ -116,6 +118,13 @@ final class PolicyCompiler {
                 continue;
             }
             if (!SecretReferences.check(problems, field + ".keyRef", secrets, client.keyRef().name(), client.keyRef().key())) {
+                continue;
+            }
+            String owner = clientsByKey.putIfAbsent(keyIdentity(secrets, client.keyRef().name(), client.keyRef().key()), client.name());
+            if (owner != null) {
+                // The gateway finds a client by its key: a shared key would silently belong to whichever came last.
+                problems.error(field + ".keyRef", ProblemReason.DuplicateClientKey, "client " + client.name() + " has the same key as client "
+                        + owner + "; every client needs its own key, so client " + client.name() + " is left out");
                 continue;
             }
             var limits = client.limits();
@@ -137,7 +146,13 @@ final class PolicyCompiler {
         SecretFile adminKey = null;
         if (access.adminKeyRef() != null
                 && SecretReferences.check(problems, "spec.access.adminKeyRef", secrets, access.adminKeyRef().name(), access.adminKeyRef().key())) {
-            adminKey = SecretReferences.file(secretRoot, access.adminKeyRef().name(), access.adminKeyRef().key());
+            String client = clientsByKey.get(keyIdentity(secrets, access.adminKeyRef().name(), access.adminKeyRef().key()));
+            if (client != null) {
+                problems.error("spec.access.adminKeyRef", ProblemReason.DuplicateClientKey, "the admin key is the key of client " + client
+                        + "; the admin API stays off until the admin key differs from every client key");
+            } else {
+                adminKey = SecretReferences.file(secretRoot, access.adminKeyRef().name(), access.adminKeyRef().key());
+            }
         }
         return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix),
                 forwardHeaders(access.forwardHeaders()));
@@ -162,6 +177,12 @@ final class PolicyCompiler {
             }
         }
         return List.copyOf(headers);
+    }
+
+    /** Equal values give equal identities; without value facts, only the same Secret key is known to be equal. */
+    private static String keyIdentity(SecretIndex secrets, String secret, String key) {
+        String fingerprint = secrets.value(secret, key).fingerprint();
+        return fingerprint != null ? "value:" + fingerprint : "ref:" + secret + "/" + key;
     }
 
     static final String DEFAULT_REDIS_TIMEOUT = "250ms";
@@ -198,7 +219,8 @@ final class PolicyCompiler {
                         "caCertRef needs a TLS endpoint (rediss://host:port); the endpoint is plain redis");
                 return null;
             }
-            if (!SecretReferences.check(problems, "spec.access.redis.caCertRef", secrets, redis.caCertRef().name(), redis.caCertRef().key())) {
+            // A PEM certificate spans lines and never travels in a header: the only value exempt from the single-line rule.
+            if (!SecretReferences.checkFile(problems, "spec.access.redis.caCertRef", secrets, redis.caCertRef().name(), redis.caCertRef().key())) {
                 return null;
             }
             caCert = SecretReferences.file(secretRoot, redis.caCertRef().name(), redis.caCertRef().key());
@@ -257,24 +279,53 @@ final class PolicyCompiler {
         }
 
         static boolean check(Problems problems, String field, SecretIndex secrets, String secret, String key) {
-            Set<String> keys = secrets.keysOf(secret);
-            if (keys == null) {
-                problems.error(field + ".name", ProblemReason.MissingSecret, "Secret " + secret + " does not exist");
+            if (!checkFile(problems, field, secrets, secret, key)) {
                 return false;
             }
-            if (!keys.contains(key)) {
+            if (!secrets.value(secret, key).singleLine()) {
+                problems.error(field + ".key", ProblemReason.InvalidSecretValue, lineBreak(secret, key));
+                return false;
+            }
+            return true;
+        }
+
+        /** The checks of {@link #check} but the single-line one: for a value read as a file, never sent in a header. */
+        static boolean checkFile(Problems problems, String field, SecretIndex secrets, String secret, String key) {
+            if (!usable(problems, field + ".name", secrets, secret)) {
+                return false;
+            }
+            if (!secrets.keysOf(secret).contains(key)) {
                 problems.error(field + ".key", ProblemReason.MissingSecretKey, "Secret " + secret + " has no key " + key);
                 return false;
             }
             return true;
         }
 
-        static SecretFile file(String secretRoot, String secret, String key) {
-            return new SecretFile(secret, key, secretRoot + "/" + secret + "/" + key);
+        /** Reports why the resource being compiled may not use the Secret; true when it may. */
+        static boolean usable(Problems problems, String field, SecretIndex secrets, String secret) {
+            switch (secrets.standing(secret, problems.resource())) {
+                case MISSING -> problems.error(field, ProblemReason.MissingSecret, "Secret " + secret + " does not exist");
+                case NOT_OPTED_IN -> problems.error(field, ProblemReason.SecretNotOptedIn, "Secret " + secret + " is not labelled "
+                        + SecretUse.SELECTOR + ": Switchboard uses only Secrets that opt in (kubectl label secret " + secret + " "
+                        + SecretUse.SELECTOR + ")");
+                case NOT_ALLOWED -> problems.error(field, ProblemReason.SecretNotAllowed, "Secret " + secret + " may be used only by "
+                        + String.join(", ", secrets.usableBy(secret)) + " (annotation " + SecretUse.USABLE_BY + "), not by "
+                        + problems.resource().kind() + "/" + problems.resource().name());
+                case USABLE -> {
+                    return true;
+                }
+            }
+            return false;
         }
 
-        static Map<String, String> sorted(Map<String, String> map) {
-            return map == null ? Map.of() : new TreeMap<>(map);
+        /** Names the Secret and key, never the value. */
+        static String lineBreak(String secret, String key) {
+            return "Secret " + secret + " key " + key + " holds a line break (CR or LF) inside its value, which cannot be sent in an "
+                    + "HTTP header; the value is not used";
+        }
+
+        static SecretFile file(String secretRoot, String secret, String key) {
+            return new SecretFile(secret, key, secretRoot + "/" + secret + "/" + key);
         }
     }
 }

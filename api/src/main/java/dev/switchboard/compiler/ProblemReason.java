@@ -18,6 +18,14 @@ public enum ProblemReason {
     MissingSecret,
     /** A referenced Secret exists but lacks the key, or holds no keys at all. */
     MissingSecretKey,
+    /** A referenced Secret exists but does not carry the label switchboard.dev/usable=true. */
+    SecretNotOptedIn,
+    /** A referenced Secret opted in, but its switchboard.dev/usable-by annotation does not name the referring resource. */
+    SecretNotAllowed,
+    /** A referenced Secret value holds a line break (CR or LF): it cannot travel in an HTTP header, so it is not used. */
+    InvalidSecretValue,
+    /** Two clients share one key, or a client's key is the admin key: a key must identify one caller. */
+    DuplicateClientKey,
     /** A target asks a provider for a model the provider is known not to serve. */
     ModelNotServed,
     /** Fields that are fine alone but do not work together, e.g. LowestCost without pricing. */

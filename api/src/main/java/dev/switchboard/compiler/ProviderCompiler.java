@@ -51,9 +51,13 @@ final class ProviderCompiler {
         String endpoint = spec.endpoint() != null ? stripTrailingSlash(spec.endpoint()) : DEFAULT_ENDPOINTS.get(type);
         if (type != ProviderType.Simulated && endpoint == null) {
             problems.error("spec.endpoint", ProblemReason.UnsupportedCombination, "a " + type + " provider needs spec.endpoint");
-        } else if (endpoint != null && !endpoint.matches("^https?://\\S+$")) {
-            problems.error("spec.endpoint", ProblemReason.InvalidValue, "not an http(s) URL: " + endpoint);
+        } else if (endpoint != null && spec.endpoint() != null) {
+            String problem = UpstreamRules.endpointProblem(endpoint, Boolean.TRUE.equals(spec.allowPlaintextHttp()));
+            if (problem != null) {
+                problems.error("spec.endpoint", ProblemReason.InvalidValue, problem);
+            }
         }
+        Map<String, String> headers = UpstreamRules.checkedHeaders(spec.headers(), problems);
         if (type == ProviderType.AzureOpenAI && spec.apiVersion() == null) {
             problems.error("spec.apiVersion", ProblemReason.UnsupportedCombination, "an AzureOpenAI provider needs spec.apiVersion");
         }
@@ -104,7 +108,7 @@ final class ProviderCompiler {
         }
         var entry = new UpstreamProvider(provider.getMetadata().getName(), type.name(),
                 type == ProviderType.Simulated ? null : endpoint, spec.apiVersion(),
-                PolicyCompiler.SecretReferences.sorted(spec.headers()), entryTimeouts, limits, pricing, credentials, simulation,
+                headers, entryTimeouts, limits, pricing, credentials, simulation,
                 capabilities);
         return new Resolved(provider, entry, knownModels);
     }
@@ -156,11 +160,10 @@ final class ProviderCompiler {
         }
         var ref = spec.credentials().secretRef();
         String field = "spec.credentials.secretRef";
-        Set<String> available = secrets.keysOf(ref.name());
-        if (available == null) {
-            problems.error(field + ".name", ProblemReason.MissingSecret, "Secret " + ref.name() + " does not exist");
+        if (!PolicyCompiler.SecretReferences.usable(problems, field + ".name", secrets, ref.name())) {
             return List.of();
         }
+        Set<String> available = secrets.keysOf(ref.name());
         List<String> wanted = ref.keys() == null || ref.keys().isEmpty() ? List.copyOf(available) : ref.keys();
         if (wanted.isEmpty()) {
             problems.error(field + ".name", ProblemReason.MissingSecretKey, "Secret " + ref.name() + " holds no keys");
@@ -172,9 +175,15 @@ final class ProviderCompiler {
                 problems.error(field + ".keys", ProblemReason.InvalidValue, "not a Secret data key: " + key);
             } else if (!available.contains(key)) {
                 problems.error(field + ".keys", ProblemReason.MissingSecretKey, "Secret " + ref.name() + " has no key " + key);
+            } else if (!secrets.value(ref.name(), key).singleLine()) {
+                // One bad key leaves the pool; the others still serve.
+                problems.warning(field + ".keys", ProblemReason.InvalidSecretValue, PolicyCompiler.SecretReferences.lineBreak(ref.name(), key));
             } else {
                 files.add(PolicyCompiler.SecretReferences.file(secretRoot, ref.name(), key));
             }
+        }
+        if (files.isEmpty() && !problems.hasErrors()) {
+            problems.error(field + ".name", ProblemReason.InvalidSecretValue, "Secret " + ref.name() + " holds no usable key");
         }
         return files;
     }

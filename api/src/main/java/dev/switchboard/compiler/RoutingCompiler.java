@@ -84,6 +84,17 @@ public final class RoutingCompiler {
         return new Compilation(table, json, RoutingTableCodec.hash(json), problems);
     }
 
+    /**
+     * The problems of one Provider on its own (spec and Secret), as every policy compiling it would report them; for the
+     * Provider's own status.
+     */
+    public static List<Problem> checkProvider(Provider provider, SecretIndex secrets) {
+        List<Problem> problems = new ArrayList<>();
+        ProviderCompiler.compile(provider, secrets, CompilerInput.DEFAULT_SECRET_ROOT, new Problems(ResourceRef.of(provider), problems));
+        problems.sort(Problem.ORDER);
+        return problems;
+    }
+
     private static <T extends HasMetadata> List<T> inNamespace(List<T> resources, String namespace) {
         return resources.stream()
                 .filter(r -> Objects.equals(r.getMetadata().getNamespace(), namespace))

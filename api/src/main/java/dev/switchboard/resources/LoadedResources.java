@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import dev.switchboard.api.v1alpha1.ModelGroup;
 import dev.switchboard.api.v1alpha1.Provider;
@@ -67,8 +66,10 @@ public record LoadedResources(
         return policy;
     }
 
-    /** Which Secret keys exist, for the compiler (never the values). */
+    /** What the compiler may know of the Secrets: opt-in, keys and value facts (never the values). */
     public SecretIndex secretIndex() {
-        return SecretIndex.of(secrets.stream().collect(Collectors.toMap(LocalSecret::name, s -> s.data().keySet(), (a, b) -> b)));
+        SecretIndex.Builder index = SecretIndex.builder();
+        secrets.forEach(s -> index.secret(s.name(), s.labels(), s.annotations(), s.data()));
+        return index.build();
     }
 }

@@ -202,7 +202,14 @@ public final class ResourceDirectory {
                 resolved.put(key, actual);
             }
         });
-        return new LocalSecret(ref.name(), resolved);
+        return new LocalSecret(ref.name(), strings(document.path("metadata").path("labels")),
+                strings(document.path("metadata").path("annotations")), resolved);
+    }
+
+    private static Map<String, String> strings(JsonNode map) {
+        Map<String, String> strings = new HashMap<>();
+        map.fields().forEachRemaining(entry -> strings.put(entry.getKey(), entry.getValue().asText()));
+        return strings;
     }
 
     /** Records unknown fields as dotted paths instead of failing, so one typo does not hide the rest. */

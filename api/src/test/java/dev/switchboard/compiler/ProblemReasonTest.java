@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 
 import org.assertj.core.groups.Tuple;
@@ -216,6 +217,107 @@ class ProblemReasonTest {
         assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
         assertThat(c.table().access().clients()).extracting("name").containsExactly("ok");
         assertThat(c.problemsOf(ref("Provider", "openai")).get(0).message()).contains("key-3");
+    }
+
+    private static final Map<String, String> USABLE = Map.of("switchboard.dev/usable", "true");
+
+    @Test
+    void secretNotOptedIn() {
+        SecretIndex secrets = SecretIndex.builder()
+                .secret("openai-keys", Map.of(), Map.of(), Map.of("key-1", "sk-not-opted-in"))
+                .secret("clients", Map.of("switchboard.dev/usable", "yes"), Map.of(), Map.of("search", "sb-1"))
+                .secret("ok-clients", USABLE, Map.of(), Map.of("ok", "sb-2"))
+                .build();
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys, clients: [{name: search, keyRef: {name: clients, key: search}}, {name: ok, keyRef: {name: ok-clients, key: ok}}]}}"))
+                .providers(provider("openai", "{type: OpenAI, credentials: {secretRef: {name: openai-keys}}}"), simulated("sim"))
+                .groups(simpleGroup("chat", "openai", "sim"))
+                .secrets(secrets)
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "openai"), "spec.credentials.secretRef.name", ProblemReason.SecretNotOptedIn, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[0].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].keyRef.name", ProblemReason.SecretNotOptedIn, Error));
+        assertThat(targetsOf(c, "chat")).containsExactly("sim/chat");
+        assertThat(c.table().access().clients()).extracting("name").containsExactly("ok");
+        assertThat(c.problemsOf(ref("Provider", "openai")).get(0).message())
+                .contains("Secret openai-keys", "switchboard.dev/usable=true").doesNotContain("sk-not-opted-in");
+    }
+
+    @Test
+    void secretNotAllowed() {
+        SecretIndex secrets = SecretIndex.builder()
+                .secret("openai-keys", USABLE, Map.of("switchboard.dev/usable-by", "Provider/openai, RoutingPolicy/other"),
+                        Map.of("key-1", "sk-1"))
+                .build();
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys, clients: [{name: thief, keyRef: {name: openai-keys, key: key-1}}]}}"))
+                .providers(provider("openai", "{type: OpenAI, credentials: {secretRef: {name: openai-keys}}}"),
+                        provider("exfiltrate", "{type: OpenAICompatible, endpoint: 'https://collector.example', credentials: {secretRef: {name: openai-keys}}}"))
+                .groups(simpleGroup("chat", "openai", "exfiltrate"))
+                .secrets(secrets)
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "exfiltrate"), "spec.credentials.secretRef.name", ProblemReason.SecretNotAllowed, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[1].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].keyRef.name", ProblemReason.SecretNotAllowed, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access", ProblemReason.UnsupportedCombination, Warning));
+        assertThat(targetsOf(c, "chat")).containsExactly("openai/chat");
+        assertThat(c.problemsOf(ref("Provider", "exfiltrate")).get(0).message())
+                .contains("Provider/openai", "RoutingPolicy/other", "not by Provider/exfiltrate");
+    }
+
+    @Test
+    void invalidSecretValue() {
+        SecretIndex secrets = SecretIndex.builder()
+                .secret("openai-keys", USABLE, Map.of(), Map.of("good", "sk-good\n", "bad", "sk-bad\r\nX-Injected: 1"))
+                .secret("anthropic-keys", USABLE, Map.of(), Map.of("only", "sk-ant\nsecond-line"))
+                .secret("clients", USABLE, Map.of(), Map.of("search", "sb-1\nsb-2", "ok", "sb-ok"))
+                .build();
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys, clients: [{name: search, keyRef: {name: clients, key: search}}, {name: ok, keyRef: {name: clients, key: ok}}]}}"))
+                .providers(provider("openai", "{type: OpenAI, credentials: {secretRef: {name: openai-keys}}}"),
+                        provider("anthropic", "{type: Anthropic, credentials: {secretRef: {name: anthropic-keys}}}"))
+                .groups(simpleGroup("chat", "openai", "anthropic"))
+                .secrets(secrets)
+                .compile();
+        assertProblems(c,
+                tuple(ref("Provider", "openai"), "spec.credentials.secretRef.keys", ProblemReason.InvalidSecretValue, Warning),
+                tuple(ref("Provider", "anthropic"), "spec.credentials.secretRef.keys", ProblemReason.InvalidSecretValue, Warning),
+                tuple(ref("Provider", "anthropic"), "spec.credentials.secretRef.name", ProblemReason.InvalidSecretValue, Error),
+                tuple(ref("ModelGroup", "chat"), "spec.targets[1].provider", ProblemReason.ProviderUnavailable, Warning),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].keyRef.key", ProblemReason.InvalidSecretValue, Error));
+        assertThat(c.table().provider("openai").credentials()).extracting("key").as("a trailing newline is stripped, not refused")
+                .containsExactly("good");
+        assertThat(targetsOf(c, "chat")).containsExactly("openai/chat");
+        assertThat(c.table().access().clients()).extracting("name").containsExactly("ok");
+        assertThat(c.problems().toString()).contains("key bad", "key search").doesNotContain("sk-bad", "X-Injected", "sb-1", "sk-ant");
+    }
+
+    @Test
+    void duplicateClientKey() {
+        SecretIndex secrets = SecretIndex.builder()
+                .secret("clients", USABLE, Map.of(), Map.of("a", "sb-shared", "b", "  sb-shared\n", "c", "sb-own"))
+                .secret("admin", USABLE, Map.of(), Map.of("key", "sb-own"))
+                .build();
+        Compilation c = input()
+                .policy(policy("{access: {mode: ApiKeys, adminKeyRef: {name: admin, key: key}, clients: ["
+                        + "{name: first, keyRef: {name: clients, key: a}}, {name: second, keyRef: {name: clients, key: b}},"
+                        + " {name: third, keyRef: {name: clients, key: c}}, {name: fourth, keyRef: {name: clients, key: a}}]}}"))
+                .providers(simulated("sim"))
+                .groups(simpleGroup("chat", "sim"))
+                .secrets(secrets)
+                .compile();
+        assertProblems(c,
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[1].keyRef", ProblemReason.DuplicateClientKey, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[3].keyRef", ProblemReason.DuplicateClientKey, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.adminKeyRef", ProblemReason.DuplicateClientKey, Error));
+        assertThat(c.table().access().clients()).extracting("name").as("the first holder of a key keeps it").containsExactly("first", "third");
+        assertThat(c.table().access().adminKey()).as("an admin key that is also a client key turns the admin API off").isNull();
+        assertThat(c.problemsOf(ref("RoutingPolicy", "gateway"))).extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).contains("client second", "client first"))
+                .anySatisfy(m -> assertThat(m).contains("admin key", "client third"));
+        assertThat(c.problems().toString()).doesNotContain("sb-shared", "sb-own");
     }
 
     @Test

@@ -27,7 +27,7 @@ class SecretReferenceTest {
         Files.writeString(directory.resolve("all.yaml"), """
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: openai-keys}
+                metadata: {name: openai-keys, labels: {switchboard.dev/usable: "true"}}
                 stringData:
                   key-b: sk-CANARY-string-data
                 data:
@@ -35,13 +35,13 @@ class SecretReferenceTest {
                 ---
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: anthropic-keys}
+                metadata: {name: anthropic-keys, labels: {switchboard.dev/usable: "true"}}
                 stringData:
                   primary: ${env:ANTHROPIC_KEY}
                 ---
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: client-keys}
+                metadata: {name: client-keys, labels: {switchboard.dev/usable: "true"}}
                 stringData:
                   search: sb-CANARY-client
                 ---

@@ -69,7 +69,8 @@ class InvalidResourceTest {
     void atLeastTenRulesAreExercised() throws Exception {
         List<Fixture> fixtures = fixtures();
         assertThat(fixtures).hasSizeGreaterThanOrEqualTo(10);
-        assertThat(fixtures.stream().map(f -> f.field() + " " + f.message()).distinct()).as("one rule per fixture").hasSize(fixtures.size());
+        assertThat(fixtures.stream().map(f -> f.resource().path("kind").asText() + " " + f.field() + " " + f.message()).distinct())
+                .as("one rule per fixture").hasSize(fixtures.size());
     }
 
     @ParameterizedTest(name = "{0}")

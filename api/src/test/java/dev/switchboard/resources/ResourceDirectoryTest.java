@@ -96,7 +96,7 @@ class ResourceDirectoryTest {
         write("secrets.yaml", """
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: keys}
+                metadata: {name: keys, labels: {switchboard.dev/usable: "true"}}
                 stringData:
                   set: ${env:SWITCHBOARD_TEST_SET}
                   unset: ${env:SWITCHBOARD_TEST_UNSET}

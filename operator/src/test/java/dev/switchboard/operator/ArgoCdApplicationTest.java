@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.operator.testing.Kustomize;
 import dev.switchboard.operator.testing.Manifests;
+import dev.switchboard.operator.testing.OlmBundleSources;
 
 /**
  * The Argo CD example (manifests/argocd): the Applications point at directories that render, the CRDs
@@ -97,6 +98,30 @@ class ArgoCdApplicationTest {
         assertThat(source(operator)).isEqualTo("manifests/install");
         assertThat(ROOT.resolve(source(routing))).isDirectory();
         assertThat(Manifests.readDirectory(ROOT.resolve(source(routing)), "team-a")).isNotEmpty();
+    }
+
+    /**
+     * What switchboard-routing syncs (with selfHeal) carries no Secret: keys in Git are readable by everyone who can
+     * read the repository, and the samples' placeholder keys are public. The files are the ones Argo CD's directory
+     * source reads: the top level, and subdirectories only with recurse.
+     */
+    @Test
+    void theRoutingApplicationSyncsNoSecret() throws IOException {
+        Map<String, Object> routing = application("switchboard-routing");
+        Map<String, Object> source = Kustomize.map(Kustomize.map(routing, "spec"), "source");
+        boolean recurse = Boolean.TRUE.equals(Kustomize.map(source, "directory").get("recurse"));
+        Path directory = ROOT.resolve(String.valueOf(source.get("path")));
+        assertThat(directory.resolve("kustomization.yaml")).as("a plain directory source").doesNotExist();
+        List<Path> synced;
+        try (var files = recurse ? Files.walk(directory) : Files.list(directory)) {
+            synced = files.filter(f -> f.toString().matches(".*\\.(ya?ml|json)$")).sorted().toList();
+        }
+        assertThat(synced).isNotEmpty();
+        for (Path file : synced) {
+            for (Map<String, Object> object : OlmBundleSources.documents(file)) {
+                assertThat(Kustomize.kind(object)).as(ROOT.relativize(file) + " " + Kustomize.name(object)).isNotEqualTo("Secret");
+            }
+        }
     }
 
     @Test

@@ -115,8 +115,12 @@ class OlmBundleTest {
         Map<String, Object> install = Kustomize.map(Kustomize.map(csv(), "spec"), "install");
         assertThat(install.get("strategy")).isEqualTo("deployment");
         Map<String, Object> spec = Kustomize.map(install, "spec");
-        assertThat(spec.get("clusterPermissions")).isEqualTo(List.of(Map.of("serviceAccountName", serviceAccount, "rules", clusterRules)));
-        assertThat(spec.get("permissions")).isEqualTo(List.of(Map.of("serviceAccountName", serviceAccount, "rules", namespacedRules)));
+        // OLM grants permissions in the OperatorGroup's target namespaces (all of them only for AllNamespaces) and
+        // clusterPermissions everywhere in every install mode: the operator needs nothing cluster-scoped.
+        assertThat(spec).as("no cluster-wide grant in any install mode").doesNotContainKey("clusterPermissions");
+        List<Map<String, Object>> rules = new ArrayList<>(clusterRules);
+        rules.addAll(namespacedRules);
+        assertThat(spec.get("permissions")).isEqualTo(List.of(Map.of("serviceAccountName", serviceAccount, "rules", rules)));
     }
 
     /**

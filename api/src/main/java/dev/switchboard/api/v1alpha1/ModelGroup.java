@@ -3,6 +3,7 @@ package dev.switchboard.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ModelGroup extends CustomResource<ModelGroupSpec, ModelGroupStatus> implements Namespaced {
 
     @Override
+    @Required
     @JsonPropertyDescription("Desired state of the model group.")
     public ModelGroupSpec getSpec() {
         return super.getSpec();

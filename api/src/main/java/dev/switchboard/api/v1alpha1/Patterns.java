@@ -19,8 +19,11 @@ public final class Patterns {
     public static final String REDIS_ENDPOINT = "^(rediss?://)?([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[0-9]{1,2})?$";
     /** A Redis key prefix: no spaces, and no braces (the gateway adds Redis Cluster hash tags itself). */
     public static final String REDIS_KEY_PREFIX = "^[A-Za-z0-9:._-]{1,64}$";
-    /** An HTTP(S) URL. */
-    public static final String HTTP_URL = "^https?://[^\\s]+$";
+    /**
+     * An upstream base URL: http(s), a host without user info, an optional path; no query and no fragment (the gateway
+     * adds what a provider's API needs, and credentials never ride in a URL).
+     */
+    public static final String ENDPOINT_URL = "^https?://[^\\s/?#@]+(/[^\\s?#]*)?$";
     /** An HTTP header name (RFC 9110 token). */
     public static final String HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 

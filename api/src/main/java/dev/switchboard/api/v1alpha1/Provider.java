@@ -3,6 +3,7 @@ package dev.switchboard.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -25,6 +26,7 @@ public class Provider extends CustomResource<ProviderSpec, ProviderStatus> imple
     public static final String VERSION = "v1alpha1";
 
     @Override
+    @Required
     @JsonPropertyDescription("Desired state of the provider.")
     public ProviderSpec getSpec() {
         return super.getSpec();

@@ -173,6 +173,8 @@ public class ReloadService {
             return;
         }
         result.warnings().forEach(w -> LOG.warn(w));
+        // Counted before the table serves, so whoever sees the table also sees what it left out.
+        metrics.secretValuesRefused(result.refusedSecrets());
         state.activate(result.table());
         metrics.reload(true);
         metrics.configLoaded(result.table().hash());

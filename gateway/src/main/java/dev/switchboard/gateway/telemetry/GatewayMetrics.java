@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
@@ -27,6 +29,8 @@ public class GatewayMetrics {
     MeterRegistry registry;
 
     private final AtomicReference<Gauge> configInfo = new AtomicReference<>();
+    private final AtomicInteger refusedSecretValues = new AtomicInteger();
+    private final AtomicReference<Gauge> refusedSecretValuesGauge = new AtomicReference<>();
 
     private record RequestKey(String endpoint, String model, String provider, int status) {
     }
@@ -105,6 +109,28 @@ public class GatewayMetrics {
                 .description("Routing table reloads by result; a failure keeps the last good table serving")
                 .tags("result", success ? "success" : "failure")
                 .register(registry).increment();
+    }
+
+    /** How many secret values the served table left out because they hold a line break (see TableLoader). */
+    public void secretValuesRefused(int count) {
+        refusedSecretValues.set(count);
+        if (refusedSecretValuesGauge.get() == null) {
+            refusedSecretValuesGauge.compareAndSet(null, Gauge.builder("switchboard.secret.values.refused", refusedSecretValues, AtomicInteger::get)
+                    .description("Secret values of the served routing table left out because they hold a line break (CR or LF)")
+                    .register(registry));
+        }
+    }
+
+    /**
+     * The injected registry outlives this bean (Quarkus's global composite, kept across test and dev-mode restarts): a
+     * gauge left behind would keep reading this bean's counter under the next application's identical gauge.
+     */
+    @PreDestroy
+    void removeGauges() {
+        Gauge refused = refusedSecretValuesGauge.getAndSet(null);
+        if (refused != null) {
+            registry.remove(refused);
+        }
     }
 
     /** An info-style gauge: always 1, the loaded config hash is in the tag. */

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeoutException;
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -57,6 +58,9 @@ public final class UpstreamHttpCall implements UpstreamCall {
      */
     public static RequestOptions jsonPost(String url, UpstreamRequest request) {
         return new RequestOptions()
+                // Not Vert.x's validating header map: that one throws from putHeader with the value in the message;
+                // start() checks the headers instead and fails the call without quoting them.
+                .setHeaders(MultiMap.caseInsensitiveMultiMap())
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(url)
                 .putHeader("content-type", "application/json")
@@ -82,9 +86,31 @@ public final class UpstreamHttpCall implements UpstreamCall {
         // the wait for the pool: the same bound as our first-byte timer, so Vert.x drops the waiter when we do.
         options.setConnectTimeout(timeouts.firstByteMs());
         UpstreamHttpCall call = new UpstreamHttpCall(vertx, request, listener, clients.waits().of(request.provider().name()));
+        String refused = refusedHeader(options.getHeaders());
+        if (refused != null) {
+            // Vert.x would throw deep inside the client, with the value (a key, say) in the message, and the call would
+            // never complete. Refused here, it is a failure like any other, reported after start returns.
+            vertx.runOnContext(v -> call.fail(new UpstreamFailure(Kind.CONNECT,
+                    "request not sent: the value of header " + refused + " holds a line break or another control character")));
+            return call;
+        }
         int connectMs = (int) Math.min(Integer.MAX_VALUE, request.provider().timeouts().connectMs());
         clients.current(connectMs).request(options).onComplete(ar -> call.connected(ar, body));
         return call;
+    }
+
+    /** The name of the first header HTTP/1.1 cannot carry as is, or null. Values are never part of the answer. */
+    static String refusedHeader(MultiMap headers) {
+        for (var header : headers) {
+            String value = header.getValue();
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    return header.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     private void connected(AsyncResult<HttpClientRequest> ar, Buffer body) {

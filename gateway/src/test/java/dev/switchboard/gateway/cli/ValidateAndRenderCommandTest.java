@@ -59,6 +59,20 @@ class ValidateAndRenderCommandTest {
                 "modelgroups.yaml: Warning ModelGroup default/chat-smart spec.targets[1].provider: UnknownProvider: Provider anthropic-mian does not exist");
     }
 
+    /** Local files get the cluster's rule: a Secret without the opt-in label is not used, and validate says how to fix it. */
+    @Test
+    void aSecretThatDidNotOptInIsAnErrorThatSaysHowToLabelIt(@TempDir Path copy) throws IOException {
+        copyDirectory(REPO.resolve("manifests/samples"), copy);
+        Path secrets = copy.resolve("placeholder-secrets/secrets.yaml");
+        Files.writeString(secrets, Files.readString(secrets).replaceFirst("(?m)^  labels:\\n    switchboard.dev/usable: \"true\"\\n", ""));
+
+        Result result = run("validate", "-f", copy.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("Error Provider default/openai-main spec.credentials.secretRef.name: SecretNotOptedIn: "
+                + "Secret openai-keys is not labelled switchboard.dev/usable=true").doesNotContain("sk-replace-me");
+    }
+
     @Test
     void schemaViolationNamesTheField(@TempDir Path copy) throws IOException {
         copyDirectory(REPO.resolve("samples/local"), copy);
@@ -99,9 +113,9 @@ class ValidateAndRenderCommandTest {
     }
 
     private static void copyDirectory(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(f -> !f.equals(from)).toList()) {
+                Files.copy(file, to.resolve(from.relativize(file).toString()));
             }
         }
     }

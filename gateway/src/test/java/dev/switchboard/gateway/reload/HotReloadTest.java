@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -226,6 +231,55 @@ class HotReloadTest {
     private static long failingCalls() {
         return ReloadTestResource.simulator().received().stream()
                 .filter(r -> "fail-500~reload-weighted".equals(r.body().getString("model"))).count();
+    }
+
+    /**
+     * A rotated secret whose value holds a line break (an injected header, say) is refused at load: the key is left out
+     * of the pool, counted by a gauge, and named in the log by its file only. Requests keep being served by the other
+     * key; none waits for its deadline, none reaches the upstream with the injected line.
+     */
+    @Test
+    @Order(5)
+    void aSecretValueWithALineBreakIsRefusedAtLoad() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(String.valueOf(new SimpleFormatter().formatMessage(record)) + " " + record.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            List<SecretFile> keys = TestTables.writeKeys(ReloadTestResource.secretDir());
+            Files.writeString(ReloadTestResource.secretDir().resolve("key-b"), "sk-injected\r\nX-Injected: 1\n");
+            TestTables.write(version(400, keys), ReloadTestResource.routingDir());
+            awaitServing(400);
+
+            await(() -> registry.get("switchboard.secret.values.refused").gauge().value() == 1.0, "the refused value to be counted");
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("stable", false));
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).doesNotContain("sk-injected");
+            }
+            assertThat(ReloadTestResource.simulator().received()).extracting(r -> String.valueOf(r.authorization()))
+                    .noneMatch(authorization -> authorization.contains("sk-injected") || authorization.contains("X-Injected"));
+            assertThat(logged).anySatisfy(line -> assertThat(line).contains("key-b", "line break"))
+                    .noneSatisfy(line -> assertThat(line).contains("sk-injected"));
+
+            TestTables.writeKeys(ReloadTestResource.secretDir());
+            await(() -> registry.get("switchboard.secret.values.refused").gauge().value() == 0.0, "the fixed key to be taken");
+        } finally {
+            root.removeHandler(capture);
+        }
     }
 
     private void callStableUntilStopped(AtomicBoolean running, boolean stream, AtomicInteger served,

@@ -48,12 +48,12 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
             StringBuilder yaml = new StringBuilder("""
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: gemini-keys}
+                    metadata: {name: gemini-keys, labels: {switchboard.dev/usable: "true"}}
                     stringData: {primary: %s}
                     ---
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: revoked-keys}
+                    metadata: {name: revoked-keys, labels: {switchboard.dev/usable: "true"}}
                     stringData: {old: AIzaSy-revoked}
                     ---
                     apiVersion: switchboard.dev/v1alpha1

@@ -53,6 +53,7 @@ public class LocalModeTestResource implements QuarkusTestResourceLifecycleManage
                     kind: Secret
                     metadata:
                       name: echo-keys
+                      labels: {switchboard.dev/usable: "true"}
                     stringData:
                       only: %s
                     ---

@@ -23,6 +23,13 @@ public interface OperatorConfig {
         String image();
 
         /**
+         * Whether a RoutingPolicy may name its own gateway image (spec.gateway.image). Off by default: the pods mount
+         * the policy's Secrets, so whoever picks their image can read them.
+         */
+        @WithDefault("false")
+        boolean allowImageOverride();
+
+        /**
          * Port on which gateway pods serve /q/switchboard/config: their management port, where health and metrics are
          * too; tests point it at a local process.
          */
@@ -51,9 +58,13 @@ public interface OperatorConfig {
     }
 
     interface Discovery {
-        /** Time allowed for one upstream model listing. */
+        /** Time allowed for one upstream model listing, connect and whole answer included. */
         @WithDefault("10s")
         Duration timeout();
+
+        /** Largest model-list answer read; a longer one fails the listing (a tenant chooses the server). */
+        @WithDefault("4194304")
+        int maxResponseBytes();
     }
 
     interface LeaderElection {

@@ -12,9 +12,13 @@ import dev.switchboard.api.v1alpha1.Condition;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.ProviderSpec;
 import dev.switchboard.api.v1alpha1.ProviderStatus;
+import dev.switchboard.api.v1alpha1.SecretUse;
 import dev.switchboard.compiler.Durations;
+import dev.switchboard.compiler.Problem;
+import dev.switchboard.compiler.ResourceRef;
 import dev.switchboard.operator.common.ConditionMerger;
 import dev.switchboard.operator.common.EventRecorder;
+import dev.switchboard.operator.common.SecretLookup;
 import dev.switchboard.operator.common.StatusPatcher;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -42,10 +46,12 @@ public class ProviderReconciler implements Reconciler<Provider> {
     private final EventRecorder events;
     private final Clock clock;
     private final StatusPatcher statusPatcher;
+    private final SecretLookup secretLookup;
 
     public ProviderReconciler(ModelDiscovery discovery, ProviderStatusFactory statusFactory, EventRecorder events, Clock clock,
-            StatusPatcher statusPatcher) {
+            StatusPatcher statusPatcher, SecretLookup secretLookup) {
         this.statusPatcher = statusPatcher;
+        this.secretLookup = secretLookup;
         this.discovery = discovery;
         this.statusFactory = statusFactory;
         this.events = events;
@@ -55,7 +61,9 @@ public class ProviderReconciler implements Reconciler<Provider> {
     @Override
     public List<EventSource<?, Provider>> prepareEventSources(EventSourceContext<Provider> context) {
         var providers = context.getPrimaryCache();
+        // Only Secrets that opted in are cached: not every Secret of every watched namespace (SecretLookup).
         var secrets = InformerEventSourceConfiguration.from(Secret.class, Provider.class)
+                .withLabelSelector(SecretUse.SELECTOR)
                 .withSecondaryToPrimaryMapper((Secret secret) -> providers.list(secret.getMetadata().getNamespace())
                         .filter(p -> secret.getMetadata().getName().equals(secretName(p.getSpec())))
                         .map(ResourceID::fromResource)
@@ -67,20 +75,23 @@ public class ProviderReconciler implements Reconciler<Provider> {
     @Override
     public UpdateControl<Provider> reconcile(Provider provider, Context<Provider> context) {
         ProviderSpec spec = provider.getSpec();
+        String namespace = provider.getMetadata().getNamespace();
         String secretName = secretName(spec);
-        Secret secret = secretName == null ? null : secretCache(context)
-                .get(new ResourceID(secretName, provider.getMetadata().getNamespace())).orElse(null);
-        ProviderCredentials credentials = ProviderCredentials.resolve(spec, secret);
+        Secret secret = secretName == null ? null
+                : secretLookup.find(secretCache(context).get(new ResourceID(secretName, namespace)), namespace, secretName);
+        ProviderCredentials credentials = ProviderCredentials.resolve(ResourceRef.of(provider), spec, secret);
+        List<Problem> specProblems = ProviderStatusFactory.specProblems(provider);
 
         boolean enabled = spec != null && spec.discovery() != null && Boolean.TRUE.equals(spec.discovery().enabled());
         Duration interval = enabled ? discoveryInterval(spec.discovery()) : null;
         boolean usableCredentials = credentials.status() == ProviderCredentials.Status.Resolved
                 || credentials.status() == ProviderCredentials.Status.NotNeeded;
-        ModelDiscovery.Outcome outcome = enabled && usableCredentials && discoveryDue(provider, interval)
+        // A refused endpoint or header is never called; the key goes only to an accepted upstream.
+        ModelDiscovery.Outcome outcome = enabled && specProblems.isEmpty() && usableCredentials && discoveryDue(provider, interval)
                 ? discovery.list(spec, credentials.discoveryKey())
                 : null;
 
-        ProviderStatus status = statusFactory.create(provider, credentials, enabled, outcome);
+        ProviderStatus status = statusFactory.create(provider, specProblems, credentials, enabled, outcome);
         ProviderStatus previous = provider.getStatus();
         if (!Objects.equals(status, previous)) {
             statusPatcher.replace(provider, status);
@@ -126,7 +137,7 @@ public class ProviderReconciler implements Reconciler<Provider> {
 
     private void recordTransitions(Provider provider, ProviderStatus before, ProviderStatus after) {
         List<Condition> old = before == null ? null : before.conditions();
-        for (String type : Set.of(ProviderStatusFactory.CREDENTIALS_RESOLVED, ProviderStatusFactory.REACHABLE)) {
+        for (String type : Set.of(ProviderStatusFactory.ACCEPTED, ProviderStatusFactory.CREDENTIALS_RESOLVED, ProviderStatusFactory.REACHABLE)) {
             Condition condition = ConditionMerger.find(after.conditions(), type);
             if (ConditionMerger.transitioned(old, after.conditions(), type) && Condition.FALSE.equals(condition.status())) {
                 events.warning(provider, condition.reason(), condition.message());

@@ -2,9 +2,7 @@ package dev.switchboard.operator.routingpolicy;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
+import dev.switchboard.operator.common.BoundedHttp;
 import dev.switchboard.operator.common.Labels;
 import dev.switchboard.operator.common.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,15 +38,19 @@ public class GatewayConfigProbe {
         }
     }
 
+    /** The answer is {"hash": "<64 hex>"}; anything much longer is not a gateway. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http;
+    private final BoundedHttp http;
 
     public GatewayConfigProbe(KubernetesClient client, OperatorConfig config) {
         this.client = client;
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.gateway().statusTimeout()).build();
+        // A pod runs the image its policy names, so its answer is bounded like any untrusted server's.
+        this.http = new BoundedHttp(config.gateway().statusTimeout(), MAX_ANSWER_BYTES);
     }
 
     public Result probe(RoutingPolicy policy, String expectedHash) {
@@ -74,19 +77,26 @@ public class GatewayConfigProbe {
     private CompletableFuture<String> reportedHash(Pod pod) {
         String ip = pod.getStatus().getPodIP();
         String host = ip.contains(":") ? "[" + ip + "]" : ip;
-        URI uri = URI.create("http://" + host + ":" + config.gateway().statusPort() + CONFIG_PATH);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.gateway().statusTimeout()).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> response.statusCode() == 200 ? hashIn(response.body()) : null)
-                .exceptionally(failure -> {
-                    LOG.debugf("config probe of pod %s failed: %s", pod.getMetadata().getName(), failure.getMessage());
-                    return null;
-                });
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + config.gateway().statusPort() + CONFIG_PATH));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return http.get(request).thenApply(answer -> {
+            if (answer.failed() || answer.status() != 200) {
+                LOG.debugf("config probe of pod %s: %s", pod.getMetadata().getName(),
+                        answer.failed() ? answer.failure() : "HTTP " + answer.status());
+                return null;
+            }
+            return hashIn(answer.body());
+        });
     }
 
-    private String hashIn(String body) {
+    private String hashIn(byte[] body) {
         try {
-            JsonNode hash = json.readTree(body).get("hash");
+            JsonNode answer = json.readTree(body);
+            JsonNode hash = answer == null ? null : answer.get("hash");
             return hash == null ? null : hash.asText();
         } catch (IOException e) {
             return null;

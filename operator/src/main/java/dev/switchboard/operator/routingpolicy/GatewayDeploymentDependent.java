@@ -17,6 +17,7 @@ import dev.switchboard.routing.SecretFile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -39,7 +40,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * The gateway pods. The pod template depends only on the image, sizing, scheduling settings and the
- * <em>names</em> of mounted Secrets: a routing change (ConfigMap) or a Secret rotation (file content) is
+ * <em>names</em> of mounted Secrets and keys: a routing change (ConfigMap) or a Secret rotation (file content) is
  * hot-reloaded by the gateway and must not roll the pods, so neither content nor resourceVersion of the
  * ConfigMap or the Secrets ever enters the template.
  */
@@ -68,7 +69,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
     protected Deployment desired(RoutingPolicy policy, Context<RoutingPolicy> context) {
         String name = policy.getMetadata().getName();
         RoutingTable table = compilations.of(policy, context).table();
-        Set<String> secrets = mountedSecrets(table);
+        Map<String, Set<String>> secrets = mountedSecrets(table);
         return new DeploymentBuilder()
                 .withMetadata(GatewayNames.gatewayMetadata(policy))
                 .withNewSpec()
@@ -102,13 +103,18 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         return context.getSecondaryResource(Deployment.class).map(d -> d.getSpec().getReplicas()).orElse(null);
     }
 
-    /** Every Secret the table names: provider key pools, client keys, the admin key and the Redis password. */
-    static Set<String> mountedSecrets(RoutingTable table) {
-        Set<String> secrets = new TreeSet<>();
-        table.providers().forEach(p -> p.credentials().forEach(file -> secrets.add(file.secret())));
+    /**
+     * Every Secret the table names, with the keys it names: provider key pools, client keys, the admin key and the
+     * Redis password. Only these keys are mounted, not the rest of the Secret.
+     */
+    static Map<String, Set<String>> mountedSecrets(RoutingTable table) {
+        Map<String, Set<String>> secrets = new TreeMap<>();
+        List<SecretFile> files = new ArrayList<>();
+        table.providers().forEach(p -> files.addAll(p.credentials()));
         if (table.access() != null) {
-            table.access().secretFiles().stream().map(SecretFile::secret).forEach(secrets::add);
+            files.addAll(table.access().secretFiles());
         }
+        files.forEach(file -> secrets.computeIfAbsent(file.secret(), s -> new TreeSet<>()).add(file.key()));
         return secrets;
     }
 
@@ -133,7 +139,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         return annotations;
     }
 
-    private PodSpec podSpec(RoutingPolicy policy, Set<String> secrets) {
+    private PodSpec podSpec(RoutingPolicy policy, Map<String, Set<String>> secrets) {
         var template = podTemplate(policy);
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
@@ -141,11 +147,12 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
                 .withNewConfigMap().withName(GatewayNames.routingConfigMap(policy)).endConfigMap().build());
         mounts.add(new VolumeMountBuilder().withName("routing").withMountPath(GatewayNames.ROUTING_DIR).withReadOnly(true).build());
         int index = 0;
-        for (String secret : secrets) {
+        for (var secret : secrets.entrySet()) {
             String volume = "secret-" + index++;
-            volumes.add(new VolumeBuilder().withName(volume).withNewSecret().withSecretName(secret).endSecret().build());
+            List<KeyToPath> items = secret.getValue().stream().map(key -> new KeyToPath(key, null, key)).toList();
+            volumes.add(new VolumeBuilder().withName(volume).withNewSecret().withSecretName(secret.getKey()).withItems(items).endSecret().build());
             mounts.add(new VolumeMountBuilder().withName(volume)
-                    .withMountPath(CompilerInput.DEFAULT_SECRET_ROOT + "/" + secret).withReadOnly(true).build());
+                    .withMountPath(CompilerInput.DEFAULT_SECRET_ROOT + "/" + secret.getKey()).withReadOnly(true).build());
         }
         // The root filesystem is read-only; the JVM and Vert.x still need a scratch directory.
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
@@ -177,7 +184,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
 
     private Container container(RoutingPolicy policy, List<VolumeMount> mounts) {
         var gateway = GatewaySizing.gateway(policy);
-        String image = gateway != null && gateway.image() != null ? gateway.image() : config.gateway().image();
+        String image = GatewayImage.of(policy, config).image();
         String logLevel = gateway != null && gateway.logLevel() != null ? gateway.logLevel().name() : "INFO";
         return new ContainerBuilder()
                 .withName(CONTAINER)

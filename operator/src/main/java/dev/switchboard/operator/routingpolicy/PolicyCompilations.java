@@ -1,11 +1,10 @@
 package dev.switchboard.operator.routingpolicy;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,8 +16,11 @@ import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
+import dev.switchboard.compiler.Problem;
+import dev.switchboard.compiler.ResourceRef;
 import dev.switchboard.compiler.RoutingCompiler;
 import dev.switchboard.compiler.SecretIndex;
+import dev.switchboard.operator.common.SecretLookup;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -34,9 +36,11 @@ public class PolicyCompilations {
     static final String CONTEXT_KEY = PolicyCompilations.class.getName();
 
     private final DependencyIndex index;
+    private final SecretLookup secretLookup;
 
-    public PolicyCompilations(DependencyIndex index) {
+    public PolicyCompilations(DependencyIndex index, SecretLookup secretLookup) {
         this.index = index;
+        this.secretLookup = secretLookup;
     }
 
     public Compilation of(RoutingPolicy policy, Context<RoutingPolicy> context) {
@@ -56,23 +60,28 @@ public class PolicyCompilations {
         index.record(ResourceID.fromResource(policy), dependencies);
 
         var secretCache = cache(context, Secret.class);
-        Map<String, Set<String>> secretKeys = new HashMap<>();
+        SecretIndex.Builder secrets = SecretIndex.builder();
         for (String name : dependencies.secrets()) {
-            secretCache.get(new ResourceID(name, namespace)).ifPresent(secret -> secretKeys.put(name, keysOf(secret)));
+            Secret secret = secretLookup.find(secretCache.get(new ResourceID(name, namespace)), namespace, name);
+            if (secret != null) {
+                SecretLookup.index(secrets, secret);
+            }
         }
-        return RoutingCompiler.compile(new CompilerInput(policy, providers, groups, SecretIndex.of(secretKeys), null));
+        Compilation compilation = RoutingCompiler.compile(new CompilerInput(policy, providers, groups, secrets.build(), null));
+        return withoutUnusedProviders(compilation, dependencies, providers);
     }
 
-    /** Data key names only: the values never leave the informer cache. */
-    static Set<String> keysOf(Secret secret) {
-        Set<String> keys = new TreeSet<>();
-        if (secret.getData() != null) {
-            keys.addAll(secret.getData().keySet());
-        }
-        if (secret.getStringData() != null) {
-            keys.addAll(secret.getStringData().keySet());
-        }
-        return keys;
+    /**
+     * The compiler checks every Provider of the namespace; the policy reports only those its groups use. The others'
+     * Secrets are not looked up for it (so they would read as missing), and their problems are on their own status.
+     */
+    private static Compilation withoutUnusedProviders(Compilation compilation, PolicyDependencies dependencies, List<Provider> providers) {
+        Set<ResourceRef> unused = providers.stream()
+                .filter(p -> !dependencies.usesProvider(p.getMetadata().getName(), p.getMetadata().getLabels()))
+                .map(ResourceRef::of)
+                .collect(Collectors.toSet());
+        List<Problem> relevant = compilation.problems().stream().filter(p -> !unused.contains(p.resource())).toList();
+        return new Compilation(compilation.table(), compilation.json(), compilation.hash(), relevant);
     }
 
     static PolicyDependencies dependenciesOf(RoutingPolicy policy, List<Provider> providers, List<ModelGroup> groups) {

@@ -11,6 +11,7 @@ import dev.switchboard.api.v1alpha1.ModelGroup;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicyStatus;
+import dev.switchboard.api.v1alpha1.SecretUse;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.operator.common.ConditionMerger;
 import dev.switchboard.operator.common.EventRecorder;
@@ -84,7 +85,9 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
                         provider.getMetadata().getNamespace(),
                         d -> d.usesProvider(provider.getMetadata().getName(), provider.getMetadata().getLabels()))))
                 .build();
+        // Only Secrets that opted in are cached: not every Secret of every watched namespace (SecretLookup).
         var secrets = InformerEventSourceConfiguration.from(Secret.class, RoutingPolicy.class)
+                .withLabelSelector(SecretUse.SELECTOR)
                 .withSecondaryToPrimaryMapper((Secret secret) -> existing(policies, index.policiesIn(
                         secret.getMetadata().getNamespace(), d -> d.secrets().contains(secret.getMetadata().getName()))))
                 .build();

@@ -17,6 +17,7 @@ import dev.switchboard.compiler.ProblemReason;
 import dev.switchboard.compiler.ResourceRef;
 import dev.switchboard.operator.common.ConditionFactory;
 import dev.switchboard.operator.common.ConditionMerger;
+import dev.switchboard.operator.common.OperatorConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
@@ -37,9 +38,11 @@ public class RoutingPolicyStatusFactory {
     private static final Set<ProblemReason> SETTINGS_REASONS = Set.of(ProblemReason.InvalidValue, ProblemReason.UnsupportedCombination);
 
     private final Clock clock;
+    private final OperatorConfig config;
 
-    public RoutingPolicyStatusFactory(Clock clock) {
+    public RoutingPolicyStatusFactory(Clock clock, OperatorConfig config) {
         this.clock = clock;
+        this.config = config;
     }
 
     public RoutingPolicyStatus create(RoutingPolicy policy, Compilation compilation, Deployment deployment, GatewayConfigProbe.Result probe) {
@@ -52,9 +55,15 @@ public class RoutingPolicyStatusFactory {
         int models = compilation.table().models().size();
         String shortHash = compilation.hash().substring(0, 12);
 
-        Condition accepted = settingsProblems.isEmpty()
-                ? conditions.of(ACCEPTED, true, ACCEPTED, "routing table compiled with " + models + " models")
-                : conditions.of(ACCEPTED, false, settingsProblems.get(0).reason().name(), describe(settingsProblems));
+        GatewayImage image = GatewayImage.of(policy, config);
+        Condition accepted;
+        if (!settingsProblems.isEmpty()) {
+            accepted = conditions.of(ACCEPTED, false, settingsProblems.get(0).reason().name(), describe(settingsProblems));
+        } else if (image.overrideRefused()) {
+            accepted = conditions.of(ACCEPTED, false, GatewayImage.REFUSED_REASON, image.refusal());
+        } else {
+            accepted = conditions.of(ACCEPTED, true, ACCEPTED, "routing table compiled with " + models + " models");
+        }
         Condition resolvedRefs = referenceProblems.isEmpty()
                 ? conditions.of(RESOLVED_REFS, true, RESOLVED_REFS, "all ModelGroups, Providers and Secrets resolved")
                 : conditions.of(RESOLVED_REFS, false, firstReason(referenceProblems), describe(referenceProblems));

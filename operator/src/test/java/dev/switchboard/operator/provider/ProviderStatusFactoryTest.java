@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.api.v1alpha1.Condition;
 import dev.switchboard.api.v1alpha1.Provider;
+import dev.switchboard.api.v1alpha1.SecretUse;
+import dev.switchboard.compiler.ResourceRef;
 import dev.switchboard.operator.testing.Cluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -32,7 +34,8 @@ class ProviderStatusFactoryTest {
             """);
 
     static Secret secret(Map<String, String> data) {
-        return new SecretBuilder().withNewMetadata().withName("openai-keys").endMetadata().withData(data).build();
+        return new SecretBuilder().withNewMetadata().withName("openai-keys").withLabels(Map.of(SecretUse.LABEL, SecretUse.LABEL_VALUE))
+                .endMetadata().withData(data).build();
     }
 
     static ProviderStatusFactory at(Instant now) {
@@ -41,9 +44,9 @@ class ProviderStatusFactoryTest {
 
     @Test
     void countsKeysAndListsModelsWithoutCopyingValues() {
-        var credentials = ProviderCredentials.resolve(provider.getSpec(), secret(Map.of("key-1", "c2stMQ==", "key-2", "c2stMg==", "other", "eA==")));
+        var credentials = ProviderCredentials.resolve(ResourceRef.of(provider), provider.getSpec(), secret(Map.of("key-1", "c2stMQ==", "key-2", "c2stMg==", "other", "eA==")));
 
-        var status = at(T0).create(provider, credentials, true, new ModelDiscovery.Listed(List.of("gpt-4o", "gpt-4o-mini")));
+        var status = at(T0).create(provider, List.of(), credentials, true, new ModelDiscovery.Listed(List.of("gpt-4o", "gpt-4o-mini")));
 
         assertThat(status.keys()).isEqualTo(2);
         assertThat(status.models()).containsExactly("gpt-4o", "gpt-4o-mini");
@@ -51,6 +54,7 @@ class ProviderStatusFactoryTest {
         assertThat(status.lastDiscoveryTime()).isEqualTo("2026-11-22T08:00:00Z");
         assertThat(status.observedGeneration()).isEqualTo(3L);
         assertThat(status.conditions()).extracting(Condition::type, Condition::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Accepted", "True"),
                 org.assertj.core.groups.Tuple.tuple("CredentialsResolved", "True"),
                 org.assertj.core.groups.Tuple.tuple("Reachable", "True"),
                 org.assertj.core.groups.Tuple.tuple("Ready", "True"));
@@ -60,11 +64,11 @@ class ProviderStatusFactoryTest {
 
     @Test
     void aMissingKeyIsNamedAndAFailedListingKeepsTheLastModels() {
-        var resolved = ProviderCredentials.resolve(provider.getSpec(), secret(Map.of("key-1", "c2stMQ==", "key-2", "c2stMg==")));
-        provider.setStatus(at(T0).create(provider, resolved, true, new ModelDiscovery.Listed(List.of("gpt-4o"))));
+        var resolved = ProviderCredentials.resolve(ResourceRef.of(provider), provider.getSpec(), secret(Map.of("key-1", "c2stMQ==", "key-2", "c2stMg==")));
+        provider.setStatus(at(T0).create(provider, List.of(), resolved, true, new ModelDiscovery.Listed(List.of("gpt-4o"))));
 
-        var missing = ProviderCredentials.resolve(provider.getSpec(), secret(Map.of("key-1", "c2stMQ==")));
-        var later = at(T0.plusSeconds(600)).create(provider, missing, true, new ModelDiscovery.Failed("Unreachable", "connection refused"));
+        var missing = ProviderCredentials.resolve(ResourceRef.of(provider), provider.getSpec(), secret(Map.of("key-1", "c2stMQ==")));
+        var later = at(T0.plusSeconds(600)).create(provider, List.of(), missing, true, new ModelDiscovery.Failed("Unreachable", "connection refused"));
 
         Condition credentials = condition(later.conditions(), "CredentialsResolved");
         assertThat(credentials.status()).isEqualTo("False");
@@ -79,9 +83,9 @@ class ProviderStatusFactoryTest {
 
     @Test
     void recomputingAnUnchangedWorldLaterGivesAnEqualStatus() {
-        var credentials = ProviderCredentials.resolve(provider.getSpec(), secret(Map.of("key-1", "c2stMQ==", "key-2", "c2stMg==")));
-        provider.setStatus(at(T0).create(provider, credentials, true, new ModelDiscovery.Listed(List.of("gpt-4o"))));
+        var credentials = ProviderCredentials.resolve(ResourceRef.of(provider), provider.getSpec(), secret(Map.of("key-1", "c2stMQ==", "key-2", "c2stMg==")));
+        provider.setStatus(at(T0).create(provider, List.of(), credentials, true, new ModelDiscovery.Listed(List.of("gpt-4o"))));
 
-        assertThat(at(T0.plusSeconds(30)).create(provider, credentials, true, null)).isEqualTo(provider.getStatus());
+        assertThat(at(T0.plusSeconds(30)).create(provider, List.of(), credentials, true, null)).isEqualTo(provider.getStatus());
     }
 }

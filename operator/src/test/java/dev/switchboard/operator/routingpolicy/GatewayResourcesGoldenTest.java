@@ -7,9 +7,7 @@ import static org.mockito.Mockito.when;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +24,9 @@ import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.RoutingCompiler;
 import dev.switchboard.compiler.SecretIndex;
-import dev.switchboard.operator.common.OperatorConfig;
+import dev.switchboard.operator.common.SecretLookup;
 import dev.switchboard.operator.testing.Manifests;
+import dev.switchboard.operator.testing.OperatorConfigs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -71,19 +70,20 @@ class GatewayResourcesGoldenTest {
 
     static String render(List<HasMetadata> input) {
         RoutingPolicy policy = Manifests.ofType(input, RoutingPolicy.class).get(0);
-        Map<String, Set<String>> secretKeys = new HashMap<>();
-        Manifests.ofType(input, Secret.class).forEach(s -> secretKeys.put(s.getMetadata().getName(), PolicyCompilations.keysOf(s)));
+        SecretIndex.Builder secrets = SecretIndex.builder();
+        Manifests.ofType(input, Secret.class).forEach(s -> SecretLookup.index(secrets, s));
         Compilation compilation = RoutingCompiler.compile(new CompilerInput(policy, Manifests.ofType(input, Provider.class),
-                Manifests.ofType(input, ModelGroup.class), SecretIndex.of(secretKeys), null));
+                Manifests.ofType(input, ModelGroup.class), secrets.build(), null));
+        assertThat(compilation.problems()).as("golden inputs compile cleanly").isEmpty();
         Context<RoutingPolicy> context = contextWith(compilation);
 
-        var compilations = new PolicyCompilations(new DependencyIndex());
+        var compilations = new PolicyCompilations(new DependencyIndex(), null);
         List<HasMetadata> derived = new ArrayList<>();
         derived.add(new RoutingConfigMapDependent(compilations).desired(policy, context));
         derived.add(new GatewayServiceAccountDependent().desired(policy, context));
-        derived.add(new GatewayDeploymentDependent(config("switchboard/gateway:0.1.0"), compilations).desired(policy, context));
+        derived.add(new GatewayDeploymentDependent(OperatorConfigs.defaults(), compilations).desired(policy, context));
         derived.add(new GatewayServiceDependent().desired(policy, context));
-        derived.add(new GatewayNetworkPolicyDependent(config("switchboard/gateway:0.1.0"), "switchboard-system").desired(policy, context));
+        derived.add(new GatewayNetworkPolicyDependent(OperatorConfigs.defaults(), "switchboard-system").desired(policy, context));
         if (new AutoscalingEnabled().isMet(null, policy, context)) {
             derived.add(new GatewayAutoscalerDependent().desired(policy, context));
         }
@@ -103,59 +103,5 @@ class GatewayResourcesGoldenTest {
         when(context.managedWorkflowAndDependentResourceContext()).thenReturn(shared);
         when(shared.get(PolicyCompilations.CONTEXT_KEY, Compilation.class)).thenReturn(Optional.of(compilation));
         return context;
-    }
-
-    static OperatorConfig config(String image) {
-        return new OperatorConfig() {
-            @Override
-            public Gateway gateway() {
-                return new Gateway() {
-                    @Override
-                    public String image() {
-                        return image;
-                    }
-
-                    @Override
-                    public int statusPort() {
-                        return 9000;
-                    }
-
-                    @Override
-                    public Duration statusTimeout() {
-                        return Duration.ofSeconds(2);
-                    }
-
-                    @Override
-                    public Duration programmedRecheck() {
-                        return Duration.ofSeconds(5);
-                    }
-
-                    @Override
-                    public NetworkPolicy networkPolicy() {
-                        return new NetworkPolicy() {
-                            @Override
-                            public Optional<List<String>> clientNamespaces() {
-                                return Optional.empty();
-                            }
-
-                            @Override
-                            public List<String> monitoringNamespaces() {
-                                return List.of("monitoring");
-                            }
-                        };
-                    }
-                };
-            }
-
-            @Override
-            public Discovery discovery() {
-                return () -> Duration.ofSeconds(10);
-            }
-
-            @Override
-            public LeaderElection leaderElection() {
-                return () -> "switchboard-operator";
-            }
-        };
     }
 }

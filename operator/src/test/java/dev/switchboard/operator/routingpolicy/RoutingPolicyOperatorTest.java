@@ -150,8 +150,12 @@ class RoutingPolicyOperatorTest {
         assertThat(unchanged.getMetadata().getResourceVersion()).isEqualTo(deployment.getMetadata().getResourceVersion());
     }
 
+    /**
+     * A pod-template setting rolls the Deployment and keeps the HPA's replica count; an image the policy names is
+     * refused (the operator's configuration does not allow overrides), since the pods mount the policy's Secrets.
+     */
     @Test
-    void changingTheGatewayImageRollsTheDeployment() {
+    void aPodTemplateChangeRollsTheDeploymentButAPolicyImageIsRefused() {
         String ns = "image";
         setUpNamespace(ns);
         cluster.apply(samples(ns));
@@ -162,13 +166,19 @@ class RoutingPolicyOperatorTest {
 
         // The HPA scales the Deployment; the operator must neither undo that nor drop it on its next update.
         cluster.mergePatch(Deployment.class, ns, "default-gateway", "{\"spec\":{\"replicas\":5}}");
-        cluster.mergePatch(RoutingPolicy.class, ns, "default", "{\"spec\":{\"gateway\":{\"image\":\"example.org/gateway:9.9.9\"}}}");
+        cluster.mergePatch(RoutingPolicy.class, ns, "default",
+                "{\"spec\":{\"gateway\":{\"image\":\"example.org/gateway:9.9.9\",\"logLevel\":\"DEBUG\"}}}");
 
         Deployment after = cluster.awaitValue(() -> cluster.get(Deployment.class, ns, "default-gateway"),
-                d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals("example.org/gateway:9.9.9"));
+                d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream().anyMatch(e -> "DEBUG".equals(e.getValue())));
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("switchboard/gateway:0.1.0");
         assertThat(after.getSpec().getReplicas()).isEqualTo(5);
         assertThat(cluster.get(ConfigMap.class, ns, "default-routing").getMetadata().getResourceVersion())
                 .isEqualTo(routing.getMetadata().getResourceVersion());
+        RoutingPolicy refused = cluster.awaitValue(() -> policy(ns), p -> Condition.FALSE.equals(conditionStatus(p.getStatus().conditions(), "Accepted")));
+        Condition accepted = condition(refused.getStatus().conditions(), "Accepted");
+        assertThat(accepted.reason()).isEqualTo("ImageOverrideNotAllowed");
+        assertThat(accepted.message()).contains("spec.gateway.image", "switchboard.gateway.allow-image-override");
     }
 
     @Test

@@ -17,10 +17,12 @@ import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.RoutingCompiler;
 import dev.switchboard.operator.testing.Cluster;
+import dev.switchboard.operator.testing.OperatorConfigs;
 
 class RoutingPolicyStatusFactoryTest {
 
-    final RoutingPolicyStatusFactory factory = new RoutingPolicyStatusFactory(Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC));
+    final RoutingPolicyStatusFactory factory = new RoutingPolicyStatusFactory(Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC),
+            OperatorConfigs.defaults());
 
     final RoutingPolicy policy = Cluster.yaml(RoutingPolicy.class, """
             apiVersion: switchboard.dev/v1alpha1

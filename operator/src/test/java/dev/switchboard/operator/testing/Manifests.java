@@ -55,10 +55,15 @@ public final class Manifests {
         }
     }
 
-    /** The samples, minus upstream model discovery: tests never reach the internet. */
+    /** The placeholder Secrets of the samples, kept apart from the resources a GitOps tool would sync. */
+    public static Path sampleSecrets() {
+        return samples().resolve("placeholder-secrets");
+    }
+
+    /** The samples with their placeholder Secrets, minus upstream model discovery: tests never reach the internet. */
     @SuppressWarnings("unchecked")
     public static List<HasMetadata> samplesWithoutDiscovery(String namespace) {
-        List<HasMetadata> resources = new ArrayList<>();
+        List<HasMetadata> resources = new ArrayList<>(readDirectory(sampleSecrets(), namespace));
         for (HasMetadata resource : readDirectory(samples(), namespace)) {
             if (resource instanceof Provider provider) {
                 Map<String, Object> raw = SERIALIZATION.convertValue(provider, Map.class);

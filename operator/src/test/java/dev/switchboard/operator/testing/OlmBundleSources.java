@@ -24,6 +24,7 @@ public final class OlmBundleSources {
             + UPDATE_PROPERTY + "=true -Dsurefire.failIfNoSpecifiedTests=false";
     public static final String ALM_EXAMPLES_PROPERTY = "quarkus.operator-sdk.bundle.bundles.QOSDK_DEFAULT.annotations.alm-examples";
     static final List<String> KINDS = List.of("Provider", "ModelGroup", "RoutingPolicy");
+    static final String OPERATOR_NAMESPACE = "switchboard-system";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private OlmBundleSources() {
@@ -48,18 +49,31 @@ public final class OlmBundleSources {
     /**
      * manifests/install's RBAC and Deployment as the Kubernetes extension's input. The container has no name, so the
      * extension merges it into the application container (quarkus.kubernetes.container-name=operator) instead of
-     * adding a second one next to it.
+     * adding a second one next to it. The ClusterRole and its binding become a Role and RoleBinding: the generator turns
+     * Roles into the CSV's {@code permissions}, which OLM grants in the OperatorGroup's target namespaces only (and
+     * cluster-wide only for AllNamespaces), while {@code clusterPermissions} would be cluster-wide in every install mode.
+     * The operator needs nothing cluster-scoped.
      */
     @SuppressWarnings("unchecked")
     public static String kubernetesYmlFromInstall() {
         StringBuilder out = new StringBuilder("""
                 # Generated from manifests/install/rbac.yaml and operator.yaml; do not edit (OlmBundleTest keeps it equal).
                 # Input of the Kubernetes extension, whose output the OLM bundle generator turns into the CSV's permissions
-                # and Deployment. The container is nameless so that it merges into the application container.
+                # and Deployment. The container is nameless so that it merges into the application container. The ClusterRole
+                # is a Role here: OLM grants a CSV's permissions in the target namespaces of the install mode only.
                 """);
         boolean first = true;
         for (String file : List.of("rbac.yaml", "operator.yaml")) {
             for (Map<String, Object> object : documents(root().resolve("manifests/install").resolve(file))) {
+                if ("ClusterRole".equals(object.get("kind"))) {
+                    object.put("kind", "Role");
+                    Kustomize.map(object, "metadata").put("namespace", OPERATOR_NAMESPACE);
+                }
+                if ("ClusterRoleBinding".equals(object.get("kind"))) {
+                    object.put("kind", "RoleBinding");
+                    Kustomize.map(object, "metadata").put("namespace", OPERATOR_NAMESPACE);
+                    Kustomize.map(object, "roleRef").put("kind", "Role");
+                }
                 if ("Deployment".equals(object.get("kind"))) {
                     Map<String, Object> podSpec = Kustomize.map(Kustomize.map(Kustomize.map(object, "spec"), "template"), "spec");
                     ((List<Map<String, Object>>) podSpec.get("containers")).get(0).remove("name");

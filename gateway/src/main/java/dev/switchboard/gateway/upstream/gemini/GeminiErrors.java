@@ -3,6 +3,7 @@ package dev.switchboard.gateway.upstream.gemini;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -64,6 +65,14 @@ final class GeminiErrors {
         return new Mapped(mapped, envelope(type, code, message), retryAfter);
     }
 
+    /**
+     * A protobuf Duration as JSON spells it ("34.5s"), no longer than the format allows: anything else is ignored
+     * before it is parsed, because an exponent such as "1e999999999s" would make BigDecimal write a billion digits.
+     */
+    private static final Pattern DURATION = Pattern.compile("^[0-9]{1,12}(\\.[0-9]{1,9})?s$");
+    /** Longer waits are not believed (the resilience layer caps Retry-After at the same hour). */
+    static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(3600);
+
     /** Whole seconds, rounded up, from the RetryInfo detail's `retryDelay` (a protobuf Duration such as "34.5s"). */
     static String retryDelay(JsonObject error) {
         if (!(error.getValue("details") instanceof JsonArray details)) {
@@ -71,13 +80,12 @@ final class GeminiErrors {
         }
         for (Object d : details) {
             if (d instanceof JsonObject detail && String.valueOf(detail.getValue("@type")).endsWith("google.rpc.RetryInfo")
-                    && detail.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
-                try {
-                    BigDecimal seconds = new BigDecimal(delay.substring(0, delay.length() - 1)).setScale(0, RoundingMode.CEILING);
-                    return seconds.max(BigDecimal.ONE).toPlainString();
-                } catch (NumberFormatException e) {
+                    && detail.getValue("retryDelay") instanceof String delay) {
+                if (delay.length() > 23 || !DURATION.matcher(delay).matches()) {
                     return null;
                 }
+                BigDecimal seconds = new BigDecimal(delay.substring(0, delay.length() - 1)).setScale(0, RoundingMode.CEILING);
+                return seconds.max(BigDecimal.ONE).min(MAX_SECONDS).toPlainString();
             }
         }
         return null;

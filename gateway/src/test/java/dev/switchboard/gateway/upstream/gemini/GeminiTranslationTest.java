@@ -292,6 +292,21 @@ class GeminiTranslationTest {
         assertThat(out.retryAfter()).isEqualTo(retryAfter);
     }
 
+    /**
+     * A retryDelay is believed only in protobuf's Duration format and up to an hour: an exponent ("1e999999999s"
+     * would make the parser write a billion digits), an overlong number or a negative one falls back to the
+     * upstream's Retry-After header.
+     */
+    @ParameterizedTest(name = "{0} → {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1e9s, 9", "99999999999999s, 9", "-5s, 9", "NaNs, 9", "' 3s', 9", "3.000000001s, 4", "3.0000000001s, 9",
+            "7200s, 3600", "0.2s, 1"})
+    void aHostileRetryDelayIsBounded(String delay, String retryAfter) {
+        Buffer body = Buffer.buffer(json("{'error': {'code': 429, 'message': 'msg', 'status': 'RESOURCE_EXHAUSTED', 'details': "
+                + "[{'@type': 'type.googleapis.com/google.rpc.RetryInfo', 'retryDelay': '" + delay + "'}]}}").encode());
+
+        assertThat(GeminiErrors.map(429, body, "9").retryAfter()).isEqualTo(retryAfter);
+    }
+
     @Test
     void aNonGoogleErrorBodyKeepsItsStatus() {
         GeminiErrors.Mapped out = GeminiErrors.map(502, Buffer.buffer("<html>bad gateway</html>"), null);
