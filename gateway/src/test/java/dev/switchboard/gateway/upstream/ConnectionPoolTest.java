@@ -42,6 +42,10 @@ class ConnectionPoolTest {
     @TestHTTPResource("/")
     URL root;
 
+    /** Metrics are served on the management port. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private URI uri(String path) {
@@ -122,7 +126,7 @@ class ConnectionPoolTest {
     /** The value of a metric's sample for a provider on /q/metrics; 0 when there is none yet. */
     private double sample(String metric, String provider) {
         Matcher line = Pattern.compile("(?m)^" + metric + "\\{provider=\"" + provider + "\"[^}]*} (\\S+)$")
-                .matcher(Http.get(uri("/q/metrics")).body());
+                .matcher(Http.get(URI.create(management.toString()).resolve("/q/metrics")).body());
         return line.find() ? Double.parseDouble(line.group(1)) : 0;
     }
 
