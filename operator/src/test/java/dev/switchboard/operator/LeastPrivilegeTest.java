@@ -42,6 +42,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -63,7 +64,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 /**
  * The install RBAC grants exactly what the operator does, no more and no less. The operator (with leader election, as
  * in production) runs against the mock API server through a life that touches every code path that talks to the API:
- * start-up, every dependent created, updated after drift and (HPA, PDB) deleted, status written, Events recorded, a
+ * start-up, every dependent (NetworkPolicy included) created, updated after drift and (HPA, PDB) deleted, status written, Events recorded, a
  * Secret looked up that did not opt in, pods probed, the Lease held. Every request it sent is turned into the RBAC
  * triple (API group, resource, verb) that authorizes it, and that set must equal the rules of
  * manifests/install/rbac.yaml. A rule the code does not use fails, and so does a request no rule allows.
@@ -174,6 +175,7 @@ class LeastPrivilegeTest {
         cluster.mergePatch(ServiceAccount.class, NS, "default-gateway", "{\"automountServiceAccountToken\":true}");
         cluster.mergePatch(HorizontalPodAutoscaler.class, NS, "default-gateway", "{\"spec\":{\"maxReplicas\":3}}");
         cluster.mergePatch(PodDisruptionBudget.class, NS, "default-gateway", "{\"spec\":{\"maxUnavailable\":2}}");
+        cluster.mergePatch(NetworkPolicy.class, NS, "default-gateway", "{\"spec\":{\"policyTypes\":[\"Ingress\",\"Egress\"]}}");
         cluster.awaitAsserted(() -> {
             assertThat(cluster.get(ConfigMap.class, NS, "default-routing").getData().get("routing.json")).contains("drift");
             assertThat(cluster.get(Deployment.class, NS, "default-gateway").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
@@ -182,6 +184,7 @@ class LeastPrivilegeTest {
             assertThat(cluster.get(ServiceAccount.class, NS, "default-gateway").getAutomountServiceAccountToken()).isFalse();
             assertThat(cluster.get(HorizontalPodAutoscaler.class, NS, "default-gateway").getSpec().getMaxReplicas()).isEqualTo(10);
             assertThat(cluster.get(PodDisruptionBudget.class, NS, "default-gateway").getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+            assertThat(cluster.get(NetworkPolicy.class, NS, "default-gateway").getSpec().getPolicyTypes()).containsExactly("Ingress");
         });
         cluster.mergePatch(RoutingPolicy.class, NS, "default", "{\"spec\":{\"gateway\":{\"autoscaling\":null,\"replicas\":1}}}");
         cluster.awaitAsserted(() -> {

@@ -69,6 +69,7 @@ class SmallHeapIT {
                 kind: Secret
                 metadata:
                   name: anthropic-keys
+                  labels: {switchboard.dev/usable: "true"}
                 stringData:
                   key: sk-unused
                 ---
