@@ -138,7 +138,7 @@ class GatewayResourcesGoldenTest {
 
             @Override
             public LeaderElection leaderElection() {
-                return () -> "switchboard-operator";
+                throw new UnsupportedOperationException("rendering gateway resources involves no leader election");
             }
         };
     }
