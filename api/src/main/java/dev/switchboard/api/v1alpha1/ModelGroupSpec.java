@@ -24,7 +24,7 @@ public record ModelGroupSpec(
         @JsonPropertyDescription("Adds every Provider matched by a selector that is known to serve the model (spec.models or discovered status.models) as a target.") Aggregate aggregate,
         @JsonPropertyDescription("Strategy for choosing among targets; overrides the RoutingPolicy default.") Strategy strategy,
         @Size(max = 8) @JsonPropertyDescription("Other public models to try, in order, when every target of this group failed.") List<String> fallbacks,
-        @JsonPropertyDescription("Marks the model as deprecated: responses carry a warning header and a metric counts its use.") Deprecation deprecation) {
+        @JsonPropertyDescription("Marks the model as deprecated: responses carry a Warning header and a metric counts its use; after the sunset date requests are refused.") Deprecation deprecation) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Target(
@@ -45,7 +45,7 @@ public record ModelGroupSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Deprecation(
             @Pattern(Patterns.MODEL_NAME) @JsonPropertyDescription("Public model clients should move to.") String replacement,
-            @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") @JsonPropertyDescription("Date (YYYY-MM-DD) after which the model may be removed.") String sunset,
+            @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") @JsonPropertyDescription("Last day (YYYY-MM-DD, UTC) the model is served; from the next day requests for it get 410 model_sunset, and it is no longer listed or used as a fallback.") String sunset,
             @Size(max = 1024) @JsonPropertyDescription("Free-text note returned to clients with the warning.") String message) {
     }
 }

@@ -117,7 +117,7 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Public models this client may call, as globs (gpt-4o*, chat-?). Empty allows every model.") List<String> models,
             @JsonPropertyDescription("Rate limits for this client.") ClientLimits limits,
             @JsonPropertyDescription("Spending limits for this client.") Budget budget,
-            @JsonPropertyDescription("Extra labels attached to this client's metrics.") Map<String, String> labels) {
+            @JsonPropertyDescription("Extra labels for this client's metrics, exported as label_<key> on its switchboard_client_info series to join them on (at most 16 keys across all clients).") Map<String, String> labels) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

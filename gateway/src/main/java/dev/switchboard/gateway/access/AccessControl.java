@@ -98,9 +98,9 @@ public class AccessControl {
         if (choice.shared()) {
             counted = counted.recover(e -> {
                 counters.failed(store, e);
-                // A timed-out call may still have run in Redis: free the slot it may hold there (best effort; the
-                // request it took stays counted, which errs on the safe side).
-                store.settle(quota, lease, 0, 0);
+                // A timed-out call may still have run in Redis: free the slot it may hold there (retried by the store
+                // until Redis confirms; the request it took stays counted, which errs on the safe side).
+                store.settle(quota, lease, 0, 0).onFailure(failure -> settlementFailed(store, quota, failure));
                 SharedCounters.Choice fallback = counters.choose(table);
                 if (fallback.closed() || fallback.store() == store) {
                     return Future.succeededFuture(null);
@@ -132,9 +132,11 @@ public class AccessControl {
         return replica + ":" + leases.incrementAndGet();
     }
 
-    double settle(Permit permit, long promptTokens, long completionTokens, String provider, String upstreamModel) {
+    double settle(Permit permit, long promptTokens, long cachedPromptTokens, long completionTokens, String provider, String upstreamModel) {
         boolean accountsCost = permit.model != null;
-        double cost = accountsCost ? Pricing.cost(permit.table.table().provider(provider), upstreamModel, promptTokens, completionTokens) : 0;
+        double cost = accountsCost
+                ? Pricing.cost(permit.table.table().provider(provider), upstreamModel, promptTokens, cachedPromptTokens, completionTokens)
+                : 0;
         ClientRule client = permit.client;
         if (accountsCost) {
             metrics.cost(client == null ? null : client.name(), client == null ? null : client.team(), permit.model, provider, cost);
@@ -151,11 +153,20 @@ public class AccessControl {
             if (result.succeeded() && client != null) {
                 budgetGauges(client, result.result().day(), result.result().month());
             } else if (result.failed()) {
-                counters.failed(store, result.cause());
-                LOG.debugf("settling a request of %s failed: %s", quota.subject(), result.cause().getMessage());
+                settlementFailed(store, quota, result.cause());
             }
         });
         return cost;
+    }
+
+    /**
+     * A settlement Redis did not confirm. The store keeps it and sends it again once Redis answers (see
+     * RedisCounters#retryPending): dropped, it would hold the request's concurrency slot until the lease expires.
+     */
+    private void settlementFailed(CounterStore store, Quota quota, Throwable cause) {
+        counters.failed(store, cause);
+        metrics.settlements("failed", 1);
+        LOG.debugf("settling a request of %s failed, kept for a retry: %s", quota.subject(), cause.getMessage());
     }
 
     /**

@@ -1,13 +1,28 @@
 package dev.switchboard.gateway.access;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
+import org.jboss.logging.Logger;
+
+import dev.switchboard.routing.AccessRules;
+import dev.switchboard.routing.AccessRules.ClientRule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -19,8 +34,11 @@ import jakarta.inject.Singleton;
 @Singleton
 public class AccessMetrics {
 
+    private static final Logger LOG = Logger.getLogger(AccessMetrics.class);
     static final String ANONYMOUS = "anonymous";
     static final String NONE = "none";
+    static final int MAX_LABEL_KEYS = 16;
+    static final int MAX_LABEL_VALUE = 128;
 
     @Inject
     MeterRegistry registry;
@@ -38,8 +56,11 @@ public class AccessMetrics {
     private final ConcurrentMap<BudgetKey, AtomicLong> budgets = new ConcurrentHashMap<>();
     private final ConcurrentMap<LimitKey, Counter> limited = new ConcurrentHashMap<>();
     private final ConcurrentMap<LimitKey, Counter> providerLimited = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> settlements = new ConcurrentHashMap<>();
     private final AtomicReference<Gauge> redisGauge = new AtomicReference<>();
     private volatile double redisUp = 1;
+    private final List<Gauge> clientInfoGauges = new ArrayList<>();
+    private List<Tags> clientInfo = List.of();
 
     public void cost(String client, String team, String model, String provider, double amount) {
         if (amount <= 0) {
@@ -98,6 +119,81 @@ public class AccessMetrics {
         counter.increment();
     }
 
+    /**
+     * Settlements by what became of them in Redis: {@code failed} (Redis did not confirm one; it is kept and sent
+     * again), {@code retried} (a kept one confirmed later), {@code abandoned} (a kept one given up: its lease expired,
+     * too many were kept, or the table moved to another Redis).
+     */
+    public void settlements(String result, int count) {
+        if (count <= 0) {
+            return;
+        }
+        cached(settlements, result, r -> Counter.builder("switchboard.redis.settlements")
+                .description("Settlements Redis did not confirm at first (failed), confirmed on a retry (retried) or given up (abandoned)")
+                .tags("result", r)
+                .register(registry)).increment(count);
+    }
+
+    /**
+     * One {@code switchboard_client_info} series per declared client, value 1, carrying its {@code client} and
+     * {@code team} and its `labels` as {@code label_<key>} (key characters outside [a-zA-Z0-9_] become `_`, as
+     * kube-state-metrics does), so any client metric can be joined with them on {@code client}. Every series has the
+     * same label names (Prometheus wants one set per metric): the union of the clients' keys, at most
+     * {@value #MAX_LABEL_KEYS} of them in key order, values cut at {@value #MAX_LABEL_VALUE} characters; a client
+     * without a key has it empty. The series count is the number of clients, whatever the labels.
+     */
+    public synchronized void clientsLoaded(AccessRules access) {
+        List<Tags> next = clientInfos(access);
+        if (next.equals(clientInfo)) {
+            return;
+        }
+        clientInfoGauges.forEach(registry::remove);
+        clientInfoGauges.clear();
+        for (Tags tags : next) {
+            clientInfoGauges.add(Gauge.builder("switchboard.client.info", () -> 1)
+                    .description("Declared clients, value always 1: client, team and the client's labels (label_<key>) to join client metrics with")
+                    .tags(tags)
+                    .register(registry));
+        }
+        clientInfo = next;
+    }
+
+    private static List<Tags> clientInfos(AccessRules access) {
+        if (access == null || !AccessRules.API_KEYS.equals(access.mode())) {
+            return List.of();
+        }
+        // Label names, sanitized, in key order; the first key to claim a name keeps it.
+        SortedMap<String, String> names = new TreeMap<>();
+        access.clients().forEach(client -> client.labels().keySet().forEach(key -> names.put(key, labelName(key))));
+        Map<String, String> kept = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        names.forEach((key, name) -> {
+            if (kept.size() < MAX_LABEL_KEYS && taken.add(name)) {
+                kept.put(key, name);
+            }
+        });
+        if (kept.size() < names.size()) {
+            LOG.warnf("switchboard_client_info carries %d of the %d client label keys (at most %d, unique after sanitizing): %s",
+                    kept.size(), names.size(), MAX_LABEL_KEYS, kept.keySet());
+        }
+        List<Tags> infos = new ArrayList<>();
+        for (ClientRule client : access.clients()) {
+            List<Tag> tags = new ArrayList<>();
+            tags.add(Tag.of("client", client.name()));
+            tags.add(Tag.of("team", tag(client.team(), NONE)));
+            kept.forEach((key, name) -> {
+                String value = client.labels().getOrDefault(key, "");
+                tags.add(Tag.of(name, value.length() > MAX_LABEL_VALUE ? value.substring(0, MAX_LABEL_VALUE) : value));
+            });
+            infos.add(Tags.of(tags));
+        }
+        return List.copyOf(infos);
+    }
+
+    private static String labelName(String key) {
+        return "label_" + key.replaceAll("[^a-zA-Z0-9_]", "_");
+    }
+
     /** 1 while the configured Redis answers, 0 while it does not; absent when no Redis is configured. */
     void redisUp(boolean up) {
         redisUp = up ? 1 : 0;
@@ -125,6 +221,16 @@ public class AccessMetrics {
     void removeGauges() {
         redisRemoved();
         registry.find("switchboard.budget.used.ratio").meters().forEach(registry::remove);
+        synchronized (this) {
+            clientInfoGauges.forEach(registry::remove);
+            clientInfoGauges.clear();
+            clientInfo = List.of();
+        }
+    }
+
+    private static <K, M> M cached(ConcurrentMap<K, M> meters, K key, Function<K, M> create) {
+        M meter = meters.get(key);
+        return meter != null ? meter : meters.computeIfAbsent(key, create);
     }
 
     private static String tag(String value, String fallback) {

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.AccessRules.ClientRule;
+import dev.switchboard.routing.ModelRoute;
 import io.vertx.core.MultiMap;
 
 /**
@@ -26,6 +27,19 @@ public final class ClientKeys {
         /** The client's name, null for anonymous callers. */
         public String name() {
             return client == null ? null : client.name();
+        }
+
+        /** Whether the caller's globs allow the model by its public name or by one of its aliases (fallbacks are checked so). */
+        public boolean mayUse(ModelRoute route) {
+            if (mayUse(route.name())) {
+                return true;
+            }
+            for (String alias : route.aliases()) {
+                if (mayUse(alias)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         public boolean mayUse(String model) {

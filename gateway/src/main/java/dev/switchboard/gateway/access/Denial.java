@@ -23,6 +23,16 @@ public record Denial(int status, String type, String code, String param, String 
                 "This API key may not use the model `" + model + "`.", Map.of());
     }
 
+    /**
+     * A model past its sunset date. 410 Gone: it was removed on purpose and will not come back, which SDKs do not
+     * retry; the message names the replacement when there is one.
+     */
+    public static Denial modelSunset(String model, String sunset, String replacement) {
+        return new Denial(410, "invalid_request_error", "model_sunset", "model",
+                "The model `" + model + "` reached its sunset date " + sunset + " and is no longer served"
+                        + (replacement != null ? "; use `" + replacement + "` instead." : "."), Map.of());
+    }
+
     /** A rate limit: type `requests` or `tokens` as OpenAI sends them, code `rate_limit_exceeded`. */
     static Denial rateLimited(String type, String message, Map<String, String> headers) {
         return new Denial(429, type, "rate_limit_exceeded", null, message, headers);

@@ -42,10 +42,15 @@ public final class Permit {
      * returned whole) and returns the request's cost in the pricing currency (0 without a price for the model).
      */
     public double settle(Integer promptTokens, Integer completionTokens, String provider, String upstreamModel) {
+        return settle(promptTokens, null, completionTokens, provider, upstreamModel);
+    }
+
+    /** As {@link #settle(Integer, Integer, String, String)}, with the cached part of the prompt priced as such. */
+    public double settle(Integer promptTokens, Integer cachedPromptTokens, Integer completionTokens, String provider, String upstreamModel) {
         if (!settled.compareAndSet(false, true)) {
             return 0;
         }
-        return owner.settle(this, promptTokens == null ? 0 : promptTokens, completionTokens == null ? 0 : completionTokens,
-                provider, upstreamModel);
+        return owner.settle(this, promptTokens == null ? 0 : promptTokens, cachedPromptTokens == null ? 0 : cachedPromptTokens,
+                completionTokens == null ? 0 : completionTokens, provider, upstreamModel);
     }
 }

@@ -18,7 +18,8 @@ import jakarta.inject.Singleton;
  * Chooses the counter store for a table: Redis when the table names one and it answers, this replica's memory
  * otherwise. The Redis client follows the table (created on first use, replaced when the endpoint, password or
  * prefix change, closed when Redis is removed). A background PING every second keeps {@code switchboard_redis_up}
- * and readiness current even without traffic, and brings Redis back into use after an outage.
+ * and readiness current even without traffic, brings Redis back into use after an outage, and sends again the
+ * settlements Redis did not confirm during it.
  */
 @Singleton
 public class SharedCounters {
@@ -57,7 +58,19 @@ public class SharedCounters {
         Remote(Settings settings) {
             this.settings = settings;
             this.counters = new RedisCounters(vertx, settings.url(), settings.password(), settings.prefix(), settings.timeoutMs());
-            this.timer = vertx.setPeriodic(0, PING_INTERVAL_MS, id -> counters.ping().onComplete(r -> mark(r.succeeded(), r.cause())));
+            this.timer = vertx.setPeriodic(0, PING_INTERVAL_MS, id -> counters.ping().onComplete(r -> {
+                mark(r.succeeded(), r.cause());
+                if (r.succeeded()) {
+                    retrySettlements();
+                }
+            }));
+        }
+
+        void retrySettlements() {
+            counters.retryPending().onSuccess(retried -> {
+                metrics.settlements("retried", retried.confirmed());
+                metrics.settlements("abandoned", retried.givenUp());
+            });
         }
 
         void mark(boolean reachable, Throwable cause) {
@@ -74,6 +87,8 @@ public class SharedCounters {
 
         void close() {
             vertx.cancelTimer(timer);
+            // Settlements still unconfirmed belong to a Redis this table no longer uses.
+            metrics.settlements("abandoned", counters.pending());
             counters.close();
         }
     }

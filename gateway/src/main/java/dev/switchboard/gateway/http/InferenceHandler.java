@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.http;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
@@ -10,7 +12,9 @@ import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
+import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.resilience.RequestPlan;
+import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -42,6 +46,12 @@ public class InferenceHandler {
     GatewayMetrics metrics;
     @Inject
     AccessControl access;
+    @Inject
+    Deprecations deprecations;
+
+    /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
+    @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
+    long usageDrainMs;
 
     void handle(RoutingContext ctx, Operation operation) {
         String requestId = RequestIds.assign(ctx);
@@ -90,6 +100,13 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.modelNotFound(model));
             return;
         }
+        Denial sunset = deprecations.check(route, model, ctx.response()::putHeader);
+        if (sunset != null) {
+            record.model = route.name();
+            reject(ctx, record, ApiError.of(sunset));
+            return;
+        }
+        record.requestBytes = raw.length();
         long estimatedTokens = TokenEstimate.of(raw.length(), body.maxTokens);
         access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
             admission.headers().forEach(ctx.response()::putHeader);
@@ -98,16 +115,22 @@ public class InferenceHandler {
                 return;
             }
             record.clientPermit = admission.permit();
-            proxy(ctx, operation, table, record, raw, body, model, route, estimatedTokens);
+            proxy(ctx, operation, table, caller, record, raw, body, model, route, estimatedTokens);
         });
     }
 
-    private void proxy(RoutingContext ctx, Operation operation, ActiveTable table, RequestRecord record, Buffer raw, JsonFields body,
-            String model, ModelRoute route, long estimatedTokens) {
+    private void proxy(RoutingContext ctx, Operation operation, ActiveTable table, Caller caller, RequestRecord record, Buffer raw,
+            JsonFields body, String model, ModelRoute route, long estimatedTokens) {
         record.model = route.name();
         record.stream = operation.canStream() && Boolean.TRUE.equals(body.stream);
+        // A fallback is no way around the caller's `models`, nor back to a model past its sunset.
+        FallbackChain chain = FallbackChain.of(table, route, caller::mayUse, deprecations::sunset);
+        record.fallbacksSkipped = chain.describeSkipped();
+        if (record.fallbacksSkipped != null) {
+            ctx.response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped);
+        }
         RequestFeatures features = RequestFeatures.of(operation, record.stream, raw);
-        Feature unsupported = AttemptPipeline.unservable(table, route, features);
+        Feature unsupported = AttemptPipeline.unservable(table, chain.routes(), features);
         if (unsupported != null) {
             reject(ctx, record, CapabilityCheck.refusal(unsupported, model));
             return;
@@ -118,9 +141,10 @@ public class InferenceHandler {
             // Ask for usage anyway so tokens are accounted; the relay hides it from this client again.
             body.requestUsage();
         }
-        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage);
+        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage, usageDrainMs);
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
-                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())));
+                features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())),
+                chain.routes());
         pipeline.serve(plan, exchange, record);
     }
 

@@ -54,7 +54,13 @@ final class JsonFields {
     Object includeUsage;
     Span usageSpan;
     Integer promptTokens;
+    /** usage.prompt_tokens_details.cached_tokens: the part of the prompt read from the provider's cache. */
+    Integer cachedTokens;
     Integer completionTokens;
+    /** Characters of generated content in the choices (text, refusals, reasoning, tool names and arguments). */
+    long contentChars;
+    /** A choice carries a finish reason: the generation is over, only the usage chunk may follow. */
+    boolean finished;
     /** `max_tokens` or `max_completion_tokens` of a request, for the token reservation. */
     Integer maxTokens;
     boolean error;
@@ -137,7 +143,11 @@ final class JsonFields {
                         choices = 0;
                         while (parser.nextToken() != JsonToken.END_ARRAY) {
                             choices++;
-                            parser.skipChildren();
+                            if (parser.currentToken() == JsonToken.START_OBJECT) {
+                                readChoice(parser);
+                            } else {
+                                parser.skipChildren();
+                            }
                         }
                     } else {
                         parser.skipChildren();
@@ -170,8 +180,60 @@ final class JsonFields {
                 promptTokens = parser.getIntValue();
             } else if (value == JsonToken.VALUE_NUMBER_INT && name.equals("completion_tokens")) {
                 completionTokens = parser.getIntValue();
+            } else if (value == JsonToken.START_OBJECT && name.equals("prompt_tokens_details")) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String detail = parser.currentName();
+                    if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT && detail.equals("cached_tokens")) {
+                        cachedTokens = parser.getIntValue();
+                    }
+                    parser.skipChildren();
+                }
             }
             parser.skipChildren();
+        }
+    }
+
+    /**
+     * One element of `choices`: its finish reason, and how much content it carries (`text` of a completion, the
+     * strings of a chat `delta` or `message`), which is what a cut-short stream is charged by.
+     */
+    private void readChoice(JsonParser parser) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (name.equals("finish_reason")) {
+                finished |= value == JsonToken.VALUE_STRING;
+            } else if (name.equals("text") && value == JsonToken.VALUE_STRING) {
+                contentChars += parser.getTextLength();
+            } else if ((name.equals("delta") || name.equals("message")) && value == JsonToken.START_OBJECT) {
+                countContent(parser);
+                continue;
+            }
+            parser.skipChildren();
+        }
+    }
+
+    /** Adds the length of every generated string below the current object or array; ids, roles and types are not generated. */
+    private void countContent(JsonParser parser) throws IOException {
+        int depth = 1;
+        String name = null;
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                return;
+            }
+            switch (token) {
+                case FIELD_NAME -> name = parser.currentName();
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case VALUE_STRING -> {
+                    if (name == null || !(name.equals("role") || name.equals("type") || name.equals("id"))) {
+                        contentChars += parser.getTextLength();
+                    }
+                }
+                default -> {
+                }
+            }
         }
     }
 

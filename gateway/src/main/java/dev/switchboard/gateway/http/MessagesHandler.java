@@ -1,11 +1,15 @@
 package dev.switchboard.gateway.http;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.access.AccessControl;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Denial;
 import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
@@ -14,7 +18,9 @@ import dev.switchboard.gateway.http.anthropic.AnthropicReply;
 import dev.switchboard.gateway.http.anthropic.MessagesToChat;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
+import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.resilience.RequestPlan;
+import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -51,6 +57,12 @@ public class MessagesHandler {
     Telemetry telemetry;
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    Deprecations deprecations;
+
+    /** How long a stream whose client left after the last content is read on for the upstream's usage. */
+    @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
+    long usageDrainMs;
 
     void handle(RoutingContext ctx) {
         String requestId = RequestIds.assign(ctx);
@@ -107,12 +119,19 @@ public class MessagesHandler {
             return;
         }
         record.model = route.name();
+        Denial sunset = deprecations.check(route, model, ctx.response()::putHeader);
+        if (sunset != null) {
+            reject(ctx, record, AnthropicError.of(sunset));
+            return;
+        }
         record.stream = Boolean.TRUE.equals(streamValue);
+        record.requestBytes = raw.length();
+        FallbackChain chain = FallbackChain.of(table, route, caller::mayUse, deprecations::sunset);
         JsonObject chat;
         try {
             chat = MessagesToChat.translate(body);
         } catch (TranslationRefused e) {
-            if (!hasAnthropicTarget(table, route)) {
+            if (!hasAnthropicTarget(table, chain.routes())) {
                 reject(ctx, record, AnthropicError.invalidRequest(e.getMessage()));
                 return;
             }
@@ -120,7 +139,7 @@ public class MessagesHandler {
             chat = null;
         }
         RequestFeatures features = chat == null ? null : RequestFeatures.of(Operation.CHAT, record.stream, chat.toBuffer());
-        Feature unsupported = features == null ? null : AttemptPipeline.unservable(table, route, features);
+        Feature unsupported = features == null ? null : AttemptPipeline.unservable(table, chain.routes(), features);
         if (unsupported != null) {
             reject(ctx, record, AnthropicError.invalidRequest(
                     "The model `" + model + "` does not support " + unsupported.description() + "."));
@@ -135,13 +154,17 @@ public class MessagesHandler {
                 return;
             }
             record.clientPermit = admission.permit();
-            serve(ctx, table, route, model, record, body, translated, features, estimatedTokens);
+            serve(ctx, table, route, chain, model, record, body, translated, features, estimatedTokens);
         });
     }
 
-    private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, String model, RequestRecord record, JsonObject body,
-            JsonObject translated, RequestFeatures features, long estimatedTokens) {
-        AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model);
+    private void serve(RoutingContext ctx, ActiveTable table, ModelRoute route, FallbackChain chain, String model, RequestRecord record,
+            JsonObject body, JsonObject translated, RequestFeatures features, long estimatedTokens) {
+        record.fallbacksSkipped = chain.describeSkipped();
+        if (record.fallbacksSkipped != null) {
+            ctx.response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped);
+        }
+        AnthropicReply reply = new AnthropicReply(ctx, record, telemetry, metrics, model, usageDrainMs);
         // Each attempt sets its target's model name on the shared JSON right before encoding it.
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId,
                 sessionKey(ctx, table.table().settings().affinity()), features, estimatedTokens, (provider, target) -> {
@@ -151,7 +174,7 @@ public class MessagesHandler {
                     }
                     return translated == null ? null
                             : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
-                });
+                }, chain.routes());
         pipeline.serve(plan, reply, record);
     }
 
@@ -159,9 +182,9 @@ public class MessagesHandler {
         return "Anthropic".equals(provider.type());
     }
 
-    /** Whether the model or one of its fallbacks has a target that takes the request untranslated. */
-    private static boolean hasAnthropicTarget(ActiveTable table, ModelRoute route) {
-        return AttemptPipeline.chain(table, route).stream().flatMap(candidate -> candidate.targets().stream())
+    /** Whether the model or one of the fallbacks the request may reach has a target that takes it untranslated. */
+    private static boolean hasAnthropicTarget(ActiveTable table, List<ModelRoute> chain) {
+        return chain.stream().flatMap(candidate -> candidate.targets().stream())
                 .map(target -> table.table().provider(target.provider()))
                 .anyMatch(provider -> provider != null && isAnthropic(provider));
     }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.http;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.Denial;
+import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.routing.ModelRoute;
@@ -14,7 +15,7 @@ import jakarta.inject.Inject;
 
 /**
  * GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table that the caller may use,
- * never upstream names.
+ * never upstream names. Models past their sunset date are gone from both.
  */
 @Singleton
 public class ModelsHandler {
@@ -23,6 +24,8 @@ public class ModelsHandler {
 
     @Inject
     RoutingState state;
+    @Inject
+    Deprecations deprecations;
 
     /** The table a models request is answered from, and who asks. */
     private record Admitted(ActiveTable table, Caller caller) {
@@ -53,6 +56,9 @@ public class ModelsHandler {
         Caller caller = admitted.caller();
         JsonArray data = new JsonArray();
         for (ModelRoute route : table.table().models()) {
+            if (deprecations.sunset(route)) {
+                continue;
+            }
             if (caller.mayUse(route.name())) {
                 data.add(model(route.name(), table));
             }
@@ -74,7 +80,7 @@ public class ModelsHandler {
         Caller caller = admitted.caller();
         String id = ctx.pathParam("id");
         ModelRoute route = table.table().model(id);
-        if (route == null || !(caller.mayUse(id) || caller.mayUse(route.name()))) {
+        if (route == null || !(caller.mayUse(id) || caller.mayUse(route.name())) || deprecations.sunset(route)) {
             ApiError.modelNotFound(id).send(ctx);
             return;
         }

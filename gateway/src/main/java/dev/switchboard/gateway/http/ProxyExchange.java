@@ -24,6 +24,11 @@ import io.vertx.ext.web.RoutingContext;
  * The OpenAI-format {@link ClientReply}: relays the upstream response the pipeline chose to the client. A successful stream is passed through event by event with two
  * edits only: `model` becomes the public name the client asked for, and usage is read (and hidden again when
  * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
+ *
+ * A client that leaves a stream after its finish reason, before the usage chunk that follows it, does not make the
+ * request free: the generation is over, so the upstream is read on (without writing) for up to {@code usageDrainMs}
+ * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
+ * (see RequestRecord#estimateMissingUsage).
  */
 final class ProxyExchange implements ClientReply, UpstreamListener {
 
@@ -38,6 +43,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private final GatewayMetrics metrics;
     private final String publicModel;
     private final boolean clientWantsUsage;
+    private final long usageDrainMs;
     private UpstreamCall call;
     private SseParser sse;
     private Buffer buffered;
@@ -45,10 +51,15 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private int upstreamStatus;
     private String retryAfter;
     private boolean doneSeen;
+    /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
+    private boolean generationOver;
+    /** The client left; the stream is only read on for its usage (nothing more is written). */
+    private boolean clientGone;
+    private long drainTimer = -1;
     private boolean finished;
 
     ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
-            String publicModel, boolean clientWantsUsage) {
+            String publicModel, boolean clientWantsUsage, long usageDrainMs) {
         this.ctx = ctx;
         this.response = ctx.response();
         this.record = record;
@@ -56,17 +67,29 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         this.metrics = metrics;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
+        this.usageDrainMs = usageDrainMs;
     }
 
     @Override
     public void onClientGone(Runnable action) {
         response.closeHandler(v -> {
-            if (!finished) {
-                // The client went away: the pipeline stops the upstream so it stops generating tokens nobody reads.
-                action.run();
-                record.status = RequestRecord.CLIENT_CLOSED;
-                complete();
+            if (finished || clientGone) {
+                return;
             }
+            clientGone = true;
+            record.status = RequestRecord.CLIENT_CLOSED;
+            if (sse != null && generationOver && !record.usageReported && usageDrainMs > 0) {
+                // Nothing more is generated, only the usage is still to come: wait for it (bounded) rather than guess.
+                drainTimer = ctx.vertx().setTimer(usageDrainMs, id -> {
+                    drainTimer = -1;
+                    action.run();
+                    complete();
+                });
+                return;
+            }
+            // The pipeline stops the upstream so it stops generating tokens nobody reads.
+            action.run();
+            complete();
         });
     }
 
@@ -99,6 +122,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         if (record.stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
             sse = new SseParser(this::relayEvent);
             record.status = 200;
+            record.answered = true;
             response.setStatusCode(200)
                     .setChunked(true)
                     .putHeader("content-type", "text/event-stream")
@@ -117,7 +141,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         if (sse != null) {
             sse.feed(chunk);
             flush();
-            if (response.writeQueueFull()) {
+            if (!clientGone && response.writeQueueFull()) {
                 call.pause();
                 response.drainHandler(v -> call.resume());
             }
@@ -133,6 +157,10 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         if (sse != null) {
             sse.finish();
+            if (clientGone) {
+                complete();
+                return;
+            }
             if (!doneSeen && record.errorCode == null) {
                 streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
             }
@@ -157,6 +185,10 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         if (sse == null) {
             fail(ApiError.upstream(502, "upstream_broken",
                     "The connection to provider " + record.provider + " broke before the response was complete."));
+            return;
+        }
+        if (clientGone) {
+            complete();
             return;
         }
         String message = failure.kind() == UpstreamFailure.Kind.TIMEOUT
@@ -199,6 +231,8 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
             return;
         }
         json.replaceModel(publicModel);
+        record.outputChars += json.contentChars;
+        generationOver |= json.finished;
         if (json.usageSpan != null) {
             readUsage(json);
             if (!clientWantsUsage) {
@@ -233,7 +267,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     }
 
     private void flush() {
-        if (outgoing != null && !finished) {
+        if (outgoing != null && !finished && !clientGone) {
             response.write(outgoing);
         }
         outgoing = null;
@@ -253,6 +287,8 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
             return;
         }
         json.replaceModel(publicModel);
+        record.answered = true;
+        record.outputChars = json.contentChars;
         readUsage(json);
         record.status = upstreamStatus;
         record.markFirstByte();
@@ -289,8 +325,15 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     }
 
     private void readUsage(JsonFields json) {
+        if (json.usageSpan == null) {
+            return;
+        }
+        record.usageReported = true;
         if (json.promptTokens != null) {
             record.promptTokens = json.promptTokens;
+        }
+        if (json.cachedTokens != null) {
+            record.cachedPromptTokens = json.cachedTokens;
         }
         if (json.completionTokens != null) {
             record.completionTokens = json.completionTokens;
@@ -300,6 +343,9 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private void complete() {
         if (!finished) {
             finished = true;
+            if (drainTimer >= 0) {
+                ctx.vertx().cancelTimer(drainTimer);
+            }
             telemetry.finish(record);
         }
     }

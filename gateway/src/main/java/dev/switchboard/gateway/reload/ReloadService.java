@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.access.AccessMetrics;
 import dev.switchboard.gateway.local.LocalWorkspace;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -42,6 +43,8 @@ public class ReloadService {
     RoutingState state;
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    AccessMetrics accessMetrics;
 
     /** In cluster mode the operator mounts the routing ConfigMap here. */
     @ConfigProperty(name = "switchboard.routing.dir")
@@ -173,6 +176,7 @@ public class ReloadService {
         state.activate(result.table());
         metrics.reload(true);
         metrics.configLoaded(result.table().hash());
+        accessMetrics.clientsLoaded(result.table().table().access());
         LOG.infof("Serving routing table %s (%d models, %d providers)", result.table().hash(),
                 result.table().table().models().size(), result.table().table().providers().size());
     }

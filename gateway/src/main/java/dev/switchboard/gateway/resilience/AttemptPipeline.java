@@ -29,7 +29,8 @@ import jakarta.inject.Singleton;
  * no usable key, no adapter). Failures of the configured retry classes move on to the next target; when all
  * were tried, another round starts after a backoff while the retry budget and the deadline allow. Nothing
  * reaches the client before a response is known to be good: buffered JSON is checked whole, a stream is
- * committed with its first chunk. See {@link Exchange}.
+ * committed with its first chunk. Which fallbacks a request may reach is the caller's to decide ({@link FallbackChain},
+ * {@link RequestPlan#chain}). See {@link Exchange}.
  */
 @Singleton
 public class AttemptPipeline {
@@ -76,13 +77,14 @@ public class AttemptPipeline {
     }
 
     /**
-     * The feature that keeps every target of the model and its fallbacks from serving the request, by their
-     * declared capabilities; null when at least one target can. Targets that cannot are skipped during the
-     * exchange (see {@link RequestPlan#servable}), so the client gets this refusal only when none is left.
+     * The feature that keeps every target of the chain (a model and the fallbacks the request may reach) from
+     * serving the request, by their declared capabilities; null when at least one target can. Targets that cannot
+     * are skipped during the exchange (see {@link RequestPlan#servable}), so the client gets this refusal only when
+     * none is left.
      */
-    public static Feature unservable(ActiveTable table, ModelRoute route, RequestFeatures features) {
+    public static Feature unservable(ActiveTable table, List<ModelRoute> chain, RequestFeatures features) {
         Feature first = null;
-        for (ModelRoute candidate : chain(table, route)) {
+        for (ModelRoute candidate : chain) {
             for (Target target : candidate.targets()) {
                 Feature unsupported = CapabilityCheck.firstUnsupported(features, table.table().provider(target.provider()), target.model());
                 if (unsupported == null) {

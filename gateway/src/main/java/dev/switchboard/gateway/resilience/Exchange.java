@@ -68,7 +68,7 @@ final class Exchange {
         this.record = record;
         this.retry = RetryPolicy.of(plan.table().table().settings());
         this.view = pipeline.view(plan.table(), plan::servable);
-        this.chain = AttemptPipeline.chain(plan.table(), plan.route());
+        this.chain = plan.chain();
         long deadlineMs = plan.table().table().settings().deadlineMs();
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
         this.deadlineTimer = pipeline.vertx.setTimer(deadlineMs, id -> deadlineExpired());
@@ -615,7 +615,11 @@ final class Exchange {
         /** The client left: stop the call without a verdict on the target. */
         void abandon() {
             cancelCall();
-            providerPermit.settle(null, null, provider.name(), target.model());
+            if (out == null) {
+                // Nothing reached the client: the reservation goes back whole. A delivered answer is settled with what
+                // it produced when the reply closes the books (Telemetry.finish).
+                providerPermit.settle(null, null, provider.name(), target.model());
+            }
             if (!settled) {
                 settled = true;
                 state.ended();

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.resilience;
 
+import java.util.List;
+
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -17,9 +19,10 @@ import dev.switchboard.routing.ModelRoute.Target;
  * @param features   what the request uses, to skip targets declared unable to serve it; null skips nothing
  * @param estimatedTokens the tokens the request is expected to use, reserved against provider limits per attempt
  * @param body       the upstream request (operation, provider headers, body) for each attempt
+ * @param chain      the models to try, {@code route} first, then the fallbacks this request may reach (see {@link FallbackChain})
  */
 public record RequestPlan(ActiveTable table, ModelRoute route, boolean stream, String requestId,
-        String sessionKey, RequestFeatures features, long estimatedTokens, UpstreamBody body) {
+        String sessionKey, RequestFeatures features, long estimatedTokens, UpstreamBody body, List<ModelRoute> chain) {
 
     /** Whether the target's declared capabilities cover everything the request uses. */
     boolean servable(Target target) {

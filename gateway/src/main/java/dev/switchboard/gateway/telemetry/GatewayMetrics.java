@@ -43,6 +43,7 @@ public class GatewayMetrics {
     private final ConcurrentMap<RouteKey, Timer> durations = new ConcurrentHashMap<>();
     private final ConcurrentMap<RouteKey, Timer> firstTokens = new ConcurrentHashMap<>();
     private final ConcurrentMap<TokenKey, Counter> tokens = new ConcurrentHashMap<>();
+    private final ConcurrentMap<RouteKey, Counter> estimated = new ConcurrentHashMap<>();
 
     void requestCompleted(RequestRecord record, long endNanos) {
         String model = tag(record.model);
@@ -70,12 +71,18 @@ public class GatewayMetrics {
         }
         tokens(model, provider, "input", record.promptTokens);
         tokens(model, provider, "output", record.completionTokens);
+        if (record.usageEstimated) {
+            cached(estimated, new RouteKey(record.endpoint, model, provider), key -> Counter.builder("switchboard.usage.estimated")
+                    .description("Answered requests that ended without the upstream's usage (cut-short streams): their tokens are estimated")
+                    .tags("endpoint", key.endpoint(), "model", key.model(), "provider", key.provider())
+                    .register(registry)).increment();
+        }
     }
 
     private void tokens(String model, String provider, String direction, Integer count) {
         if (count != null && count > 0) {
             cached(tokens, new TokenKey(model, provider, direction), key -> Counter.builder("switchboard.tokens")
-                    .description("Tokens reported by upstreams, by direction (input = prompt, output = completion)")
+                    .description("Tokens by direction (input = prompt, output = completion), as upstreams reported them or as estimated for cut-short streams")
                     .tags("model", key.model(), "provider", key.provider(), "direction", key.direction())
                     .register(registry)).increment(count);
         }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.telemetry;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import dev.switchboard.gateway.access.Permit;
+import dev.switchboard.gateway.access.TokenEstimate;
 
 /**
  * What the gateway learned about one request, for the access log and metrics. Filled in on the request's
@@ -31,7 +32,21 @@ public final class RequestRecord {
     public String errorCode;
     public long firstByteNanos;
     public Integer promptTokens;
+    /** The part of promptTokens read from the provider's prompt cache, priced at cachedInputPerMillion. */
+    public Integer cachedPromptTokens;
     public Integer completionTokens;
+    /** The size of the client's request body: the prompt estimate when the upstream never reported usage. */
+    public int requestBytes;
+    /** Characters of generated content (text, tool names and arguments) relayed to the client so far. */
+    public long outputChars;
+    /** An upstream's successful answer started to reach the client: what it produced is charged. */
+    public boolean answered;
+    /** The upstream's final usage arrived (the counts above are its, not the gateway's estimate). */
+    public boolean usageReported;
+    /** Set when the request ended without the upstream's usage and the counts were estimated (see {@link #estimateMissingUsage}). */
+    public boolean usageEstimated;
+    /** Fallback models of the requested one this request left out (not allowed for the client, or past their sunset). */
+    public String fallbacksSkipped;
     /** Settled in Telemetry.finish: the client's claim on its limits and budget, and the upstream attempt's. */
     public Permit clientPermit;
     public Permit providerPermit;
@@ -48,6 +63,22 @@ public final class RequestRecord {
         if (firstByteNanos == 0) {
             firstByteNanos = System.nanoTime();
         }
+    }
+
+    /**
+     * A request that was answered but ended without the upstream's usage (the client left, the stream broke or ran
+     * out of time, or the upstream never sends usage) is charged what it produced: the counts the upstream did report
+     * (Anthropic's input tokens come first), the rest estimated from the request body and the content relayed.
+     */
+    void estimateMissingUsage() {
+        if (!answered || usageReported) {
+            return;
+        }
+        usageEstimated = true;
+        if (promptTokens == null) {
+            promptTokens = TokenEstimate.prompt(requestBytes);
+        }
+        completionTokens = Math.max(completionTokens == null ? 0 : completionTokens, TokenEstimate.text(outputChars));
     }
 
     long durationNanos(long endNanos) {
@@ -67,6 +98,7 @@ public final class RequestRecord {
         field(line, "upstreamModel", upstreamModel);
         number(line, "attempts", attempts);
         field(line, "fallback", fallback);
+        field(line, "fallbacksSkipped", fallbacksSkipped);
         number(line, "stream", stream);
         number(line, "status", status);
         number(line, "durationMs", round((endNanos - startNanos) / 1e6));
@@ -74,7 +106,11 @@ public final class RequestRecord {
             number(line, "firstByteMs", round((firstByteNanos - startNanos) / 1e6));
         }
         number(line, "promptTokens", promptTokens);
+        number(line, "cachedPromptTokens", cachedPromptTokens);
         number(line, "completionTokens", completionTokens);
+        if (usageEstimated) {
+            number(line, "usageEstimated", true);
+        }
         number(line, "cost", cost);
         field(line, "error", errorCode);
         line.setCharAt(line.length() - 1, '}');

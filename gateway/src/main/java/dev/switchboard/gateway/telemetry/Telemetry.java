@@ -5,7 +5,10 @@ import org.jboss.logging.Logger;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** Closes the books on a request: its limits and budget settled, one access-log line and its metrics. */
+/**
+ * Closes the books on a request: its usage completed by an estimate when the upstream never reported it, its limits
+ * and budget settled, one access-log line and its metrics.
+ */
 @Singleton
 public class Telemetry {
 
@@ -17,11 +20,14 @@ public class Telemetry {
 
     public void finish(RequestRecord record) {
         long end = System.nanoTime();
+        record.estimateMissingUsage();
         if (record.providerPermit != null) {
-            record.providerPermit.settle(record.promptTokens, record.completionTokens, record.provider, record.upstreamModel);
+            record.providerPermit.settle(record.promptTokens, record.cachedPromptTokens, record.completionTokens, record.provider,
+                    record.upstreamModel);
         }
         if (record.clientPermit != null) {
-            record.cost = record.clientPermit.settle(record.promptTokens, record.completionTokens, record.provider, record.upstreamModel);
+            record.cost = record.clientPermit.settle(record.promptTokens, record.cachedPromptTokens, record.completionTokens,
+                    record.provider, record.upstreamModel);
         }
         metrics.requestCompleted(record, end);
         if (ACCESS.isInfoEnabled()) {

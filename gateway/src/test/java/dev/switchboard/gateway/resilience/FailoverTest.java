@@ -22,6 +22,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import dev.switchboard.gateway.testing.Http;
 import dev.switchboard.gateway.testing.ResilienceTestResource;
+import dev.switchboard.routing.ModelRoute;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -287,8 +288,9 @@ class FailoverTest {
             public void onClientGone(Runnable action) {
             }
         };
-        RequestPlan plan = new RequestPlan(table, table.table().model("fo-500"), false, "req-unservable", null, null, 0,
-                (provider, target) -> null);
+        ModelRoute route = table.table().model("fo-500");
+        RequestPlan plan = new RequestPlan(table, route, false, "req-unservable", null, null, 0,
+                (provider, target) -> null, AttemptPipeline.chain(table, route));
         vertx.runOnContext(v -> pipeline.serve(plan, reply, new dev.switchboard.gateway.telemetry.RequestRecord("req-unservable", null, "chat")));
 
         ExchangeError error = errors.get(5, java.util.concurrent.TimeUnit.SECONDS);

@@ -28,6 +28,9 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
  * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
+ * <li>{@code late-usage-<ms>}: a normal answer whose streamed usage chunk (and [DONE]) follows the finish reason that
+ * much later;</li>
+ * <li>{@code cached*}: a normal answer whose usage reports {@value #CACHED_TOKENS} of its prompt tokens as cached;</li>
  * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
  * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
@@ -39,6 +42,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
 
     /** How many chunks a {@code drip-<ms>} stream carries. */
     public static final int DRIP_CHUNKS = 10;
+    /** Every answer reports 5 prompt and 7 completion tokens; of the prompt, a {@code cached*} model reports this many cached. */
+    public static final int CACHED_TOKENS = 4;
 
     /** What the simulator received. */
     public record Received(String path, String authorization, String team, JsonObject body) {
@@ -87,6 +92,16 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         }
         if (model.startsWith("slow-")) {
             vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, chat));
+            return;
+        }
+        if (model.startsWith("late-usage-") && Boolean.TRUE.equals(body.getValue("stream"))) {
+            HttpServerResponse response = ctx.response();
+            streamContent(response, body, chat);
+            vertx.setTimer(Long.parseLong(model.substring(11)), id -> {
+                if (!response.closed()) {
+                    streamEnd(response, body, chat);
+                }
+            });
             return;
         }
         reply(ctx, body, chat);
@@ -164,8 +179,12 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         return "echo: " + last;
     }
 
-    private static JsonObject usage() {
-        return new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 7).put("total_tokens", 12);
+    private static JsonObject usage(JsonObject body) {
+        JsonObject usage = new JsonObject().put("prompt_tokens", 5).put("completion_tokens", 7).put("total_tokens", 12);
+        if (behaviour(body).startsWith("cached")) {
+            usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", CACHED_TOKENS));
+        }
+        return usage;
     }
 
     private static JsonObject completion(JsonObject body, boolean chat) {
@@ -187,7 +206,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         }
         return new JsonObject().put("id", "cmpl-sim").put("object", chat ? "chat.completion" : "text_completion")
                 .put("created", 1_700_000_000).put("model", body.getString("model"))
-                .put("choices", new JsonArray().add(choice)).put("usage", usage());
+                .put("choices", new JsonArray().add(choice)).put("usage", usage(body));
     }
 
     /** The first tool's name when the answer should call it, else null. */
@@ -219,6 +238,12 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     }
 
     private static void stream(HttpServerResponse response, JsonObject body, boolean chat) {
+        streamContent(response, body, chat);
+        streamEnd(response, body, chat);
+    }
+
+    /** The head and every chunk up to the one with the finish reason. */
+    private static void streamContent(HttpServerResponse response, JsonObject body, boolean chat) {
         response.setChunked(true).putHeader("content-type", "text/event-stream");
         String tool = chat ? toolToCall(body) : null;
         if (tool != null) {
@@ -243,9 +268,13 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         JsonObject last = chunk(body, chat, "", false);
         last.getJsonArray("choices").getJsonObject(0).put("finish_reason", tool != null ? "tool_calls" : "stop");
         response.write(sse(last));
+    }
+
+    /** The usage chunk when asked for, and [DONE]. */
+    private static void streamEnd(HttpServerResponse response, JsonObject body, boolean chat) {
         JsonObject options = body.getJsonObject("stream_options");
         if (options != null && options.getBoolean("include_usage", false)) {
-            JsonObject usageChunk = chunk(body, chat, "", false).put("choices", new JsonArray()).put("usage", usage());
+            JsonObject usageChunk = chunk(body, chat, "", false).put("choices", new JsonArray()).put("usage", usage(body));
             response.write(sse(usageChunk));
         }
         response.end("data: [DONE]\n\n");

@@ -13,25 +13,41 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real redis-server (the Debian package, installed by .ci/redis.sh when missing) as a child process on a free
  * port of 127.0.0.1, without persistence. {@link #stop} kills it (to test "Redis down"), {@link #start} brings it
- * back on the same port, empty. The JVM's exit kills it too.
+ * back on the same port, empty; one made by {@link #startPersistent} comes back with every write it confirmed (an
+ * append-only file synced on each write), as a restarted production Redis does. The JVM's exit kills it too.
  */
 public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final String password;
+    /** Where the append-only file lives; null for a server without persistence. */
+    private final Path dataDir;
     private Process process;
 
-    private RedisServer(int port, String password) {
+    private RedisServer(int port, String password, Path dataDir) {
         this.port = port;
         this.password = password;
+        this.dataDir = dataDir;
     }
 
     /** Starts a server; with a password, clients must AUTH. */
     public static RedisServer start(String password) {
         ensureInstalled();
-        RedisServer server = new RedisServer(freePort(), password);
+        RedisServer server = new RedisServer(freePort(), password, null);
         server.start();
         return server;
+    }
+
+    /** Starts a server that keeps its data across {@link #stop} and {@link #start}. */
+    public static RedisServer startPersistent(String password) {
+        ensureInstalled();
+        try {
+            RedisServer server = new RedisServer(freePort(), password, Files.createTempDirectory("redis-test-data"));
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
@@ -47,7 +63,12 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+                "--bind", "127.0.0.1", "--save", "", "--protected-mode", "no"));
+        if (dataDir != null) {
+            command.addAll(List.of("--dir", dataDir.toString(), "--appendonly", "yes", "--appendfsync", "always"));
+        } else {
+            command.addAll(List.of("--appendonly", "no"));
+        }
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
@@ -84,9 +105,40 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open, commands sent meanwhile wait unanswered, as in a long pause. */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT): it then runs, in order, every command that waited. */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(20, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed for redis-server");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         stop();
+        if (dataDir != null) {
+            try {
+                TempDirs.delete(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private boolean accepting() {

@@ -10,8 +10,9 @@ import java.util.HexFormat;
  * can never overshoot a limit together. Time comes from Redis' own clock (TIME), so replicas with skewed clocks
  * still refill the same buckets at the same rate.
  *
- * Keys (one subject, one Redis Cluster hash slot): 1 request bucket, 2 token bucket, 3 concurrency leases (sorted
- * set scored by expiry, so a replica that dies holding slots frees them after the lease time), 4 day spend,
+ * Keys (one subject, one Redis Cluster hash slot): 1 request bucket, 2 token bucket, 3 leases of the requests in
+ * flight (sorted set scored by expiry, so a replica that dies holding slots frees them after the lease time; they
+ * are the concurrency slots, and they tell a retried settlement whether it was already applied), 4 day spend,
  * 5 month spend. Numbers travel as strings: Redis would truncate Lua floats to integers.
  */
 final class CounterScripts {
@@ -43,10 +44,8 @@ final class CounterScripts {
             local function refuse(limit, wait) return {limit, tostring(wait), tostring(day), tostring(month)} end
             if perDay > 0 and day >= perDay then return refuse('budget_day', 0) end
             if perMonth > 0 and month >= perMonth then return refuse('budget_month', 0) end
-            if maxc > 0 then
-              redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-              if redis.call('ZCARD', KEYS[3]) >= maxc then return refuse('concurrency', 1000) end
-            end
+            redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+            if maxc > 0 and redis.call('ZCARD', KEYS[3]) >= maxc then return refuse('concurrency', 1000) end
             local r, k = -1, -1
             if rpm > 0 then
               r = level(KEYS[1], rpm)
@@ -57,20 +56,27 @@ final class CounterScripts {
               local needed = math.min(tokens, tpm)
               if k < needed then return refuse('tokens', waitms(needed - k, tpm)) end
             end
-            if maxc > 0 then
-              redis.call('ZADD', KEYS[3], now + ttl, lease)
-              redis.call('PEXPIRE', KEYS[3], ttl)
-            end
+            -- Every admitted request holds a lease, limited concurrency or not: its settlement removes it.
+            redis.call('ZADD', KEYS[3], now + ttl, lease)
+            redis.call('PEXPIRE', KEYS[3], ttl)
             local rr, rk = 0, 0
             if rpm > 0 then r = r - 1; store(KEYS[1], r, rpm); rr = waitms(rpm - r, rpm) end
             if tpm > 0 then k = k - tokens; store(KEYS[2], k, tpm); rk = waitms(tpm - k, tpm) end
             return {'ok', '0', tostring(day), tostring(month), tostring(r), tostring(rr), tostring(k), tostring(rk)}
             """;
 
-    /** ARGV: tpm, refund, lease, cost, daySeconds, monthSeconds. */
+    /**
+     * ARGV: tpm, refund, lease, cost, daySeconds, monthSeconds, retry. A retry (1) of a settlement whose first
+     * attempt went unconfirmed is applied only while the request's lease is still held: when the first attempt did
+     * run after all, the lease is gone and nothing is counted twice.
+     */
     static final String SETTLE = COMMON + """
             local tpm, refund, lease, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-            if lease ~= '' then redis.call('ZREM', KEYS[3], lease) end
+            local held = 0
+            if lease ~= '' then held = redis.call('ZREM', KEYS[3], lease) end
+            if ARGV[7] == '1' and held == 0 then
+              return {redis.call('GET', KEYS[4]) or '0', redis.call('GET', KEYS[5]) or '0'}
+            end
             if tpm > 0 and refund ~= 0 then
               store(KEYS[2], math.min(tpm, level(KEYS[2], tpm) + refund), tpm)
             end

@@ -1,8 +1,14 @@
 package dev.switchboard.gateway.access.redis;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.switchboard.gateway.access.CounterStore;
@@ -25,11 +31,19 @@ import io.vertx.redis.client.Response;
  * (Redis runs commands one at a time anyway; a pool would only add connection storms under bursts), which is
  * opened again after it breaks. Calls that take longer than the policy's timeout fail, and the caller decides what
  * that means (FailOpen or FailClosed).
+ *
+ * A settlement is the exception: it cannot be decided away, because the request it closes holds a concurrency slot
+ * here. One that Redis did not confirm is kept and sent again by {@link #retryPending} (the gateway calls it after
+ * each answered PING) until Redis confirms it, for at most the lease time, after which the slot has expired anyway.
+ * The retry is applied only while the request's lease is held, so a first attempt that ran after all (a timeout
+ * whose command still reached Redis) is not counted twice.
  */
 public final class RedisCounters implements CounterStore {
 
     /** A concurrency slot held by a replica that died is freed after this long. */
     static final long LEASE_TTL_MS = 15 * 60_000;
+    /** Unconfirmed settlements kept at most; beyond, the oldest are given up (their leases expire on their own). */
+    static final int MAX_PENDING = 50_000;
     private static final long DAY_KEY_SECONDS = 3 * 86_400;
     private static final long MONTH_KEY_SECONDS = 40 * 86_400;
 
@@ -38,6 +52,19 @@ public final class RedisCounters implements CounterStore {
     private final AtomicReference<Future<RedisConnection>> connection = new AtomicReference<>();
     private final String prefix;
     private final long timeoutMs;
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    /** Settlements given up since {@link #retryPending} last reported. */
+    private final AtomicInteger givenUp = new AtomicInteger();
+    private final AtomicBoolean retrying = new AtomicBoolean();
+
+    /** A settlement Redis did not confirm, kept until {@code giveUpAtNanos}, when its lease has expired anyway. */
+    private record Pending(Quota quota, String lease, long refund, double cost, long giveUpAtNanos) {
+    }
+
+    /** What one {@link #retryPending} round did: settlements Redis confirmed now, and settlements given up. */
+    public record Retried(int confirmed, int givenUp) {
+    }
 
     /** The URL never holds credentials (the table forbids them); the password comes from its Secret file. */
     public RedisCounters(Vertx vertx, String url, String password, String prefix, long timeoutMs) {
@@ -109,12 +136,68 @@ public final class RedisCounters implements CounterStore {
                 .map(RedisCounters::verdict);
     }
 
+    /** Settles; when Redis does not confirm it, the settlement is also kept for {@link #retryPending}. */
     @Override
     public Future<Spend> settle(Quota quota, String lease, long refund, double cost) {
+        return settle(quota, lease, refund, cost, false).onFailure(e -> {
+            if (lease != null) {
+                keep(new Pending(quota, lease, refund, cost, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_TTL_MS)));
+            }
+        });
+    }
+
+    private Future<Spend> settle(Quota quota, String lease, long refund, double cost, boolean retry) {
         return eval(CounterScripts.SETTLE, SETTLE_SHA, quota, List.of(
                 Integer.toString(quota.tokensPerMinute()), Long.toString(refund), lease == null ? "" : lease, plain(cost),
-                Long.toString(DAY_KEY_SECONDS), Long.toString(MONTH_KEY_SECONDS)))
+                Long.toString(DAY_KEY_SECONDS), Long.toString(MONTH_KEY_SECONDS), retry ? "1" : "0"))
                 .map(r -> new Spend(number(r.get(0)), number(r.get(1))));
+    }
+
+    private void keep(Pending settlement) {
+        pending.add(settlement);
+        if (pendingCount.incrementAndGet() > MAX_PENDING && pending.poll() != null) {
+            pendingCount.decrementAndGet();
+            givenUp.incrementAndGet();
+        }
+    }
+
+    /** Settlements kept for a retry right now. */
+    public int pending() {
+        return pendingCount.get();
+    }
+
+    /**
+     * Sends every kept settlement again. Those Redis confirms are done (applied, or found already applied); the
+     * others stay for the next round, until their lease has expired. One round at a time.
+     */
+    public Future<Retried> retryPending() {
+        if (pendingCount.get() == 0 || !retrying.compareAndSet(false, true)) {
+            return Future.succeededFuture(new Retried(0, givenUp.getAndSet(0)));
+        }
+        List<Future<Boolean>> sent = new ArrayList<>();
+        long now = System.nanoTime();
+        for (int n = pendingCount.get(); n > 0; n--) {
+            Pending settlement = pending.poll();
+            if (settlement == null) {
+                break;
+            }
+            pendingCount.decrementAndGet();
+            if (now - settlement.giveUpAtNanos() >= 0) {
+                givenUp.incrementAndGet();
+                continue;
+            }
+            sent.add(settle(settlement.quota(), settlement.lease(), settlement.refund(), settlement.cost(), true)
+                    .map(spend -> true)
+                    .otherwise(e -> {
+                        keep(settlement);
+                        return false;
+                    }));
+        }
+        return Future.join(new ArrayList<>(sent)).transform(all -> {
+            retrying.set(false);
+            int confirmed = (int) sent.stream().filter(f -> Boolean.TRUE.equals(f.result())).count();
+            return Future.succeededFuture(new Retried(confirmed, givenUp.getAndSet(0)));
+        });
     }
 
     @Override

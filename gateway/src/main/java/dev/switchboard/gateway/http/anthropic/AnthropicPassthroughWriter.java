@@ -8,6 +8,7 @@ import dev.switchboard.gateway.upstream.anthropic.SseDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,6 +16,10 @@ import io.vertx.ext.web.RoutingContext;
  * Relays an Anthropic provider's own answer to a /v1/messages client untranslated: event by event for streams,
  * with `model` set to the public name (in the JSON message and in `message_start`) and usage read for the books.
  * Only `message_start` is re-serialized; every other event's data leaves as it came.
+ *
+ * Usage goes into the request's record as it arrives: the input tokens with `message_start`, the output tokens with
+ * `message_delta` (which also carries the stop reason, so a client has no way to finish a stream without them). A
+ * stream cut short in between keeps its real input tokens; its output is estimated from the deltas relayed.
  */
 public final class AnthropicPassthroughWriter extends MessagesRelay {
 
@@ -47,6 +52,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         retryAfter = headers.get("retry-after");
         String contentType = headers.get("content-type");
         if (stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+            record.answered = true;
             startStream();
             decoder = new SseDecoder(this::relayEvent);
         } else {
@@ -77,7 +83,10 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             out = Buffer.buffer();
             decoder.finish();
             write(out);
-            readUsage();
+            if (clientGone) {
+                complete();
+                return;
+            }
             if (!stopped && record.errorCode == null) {
                 streamBroke("The upstream ended the stream before it was complete.");
             } else {
@@ -100,15 +109,23 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
                     if (message != null) {
                         message.put("model", publicModel);
                         usage = AnthropicUsage.fromAnthropic(message.getJsonObject("usage"), usage);
+                        // Its output count is only a start value; message_delta brings the real one.
+                        record.promptTokens = usage.promptTokens();
+                        record.cachedPromptTokens = usage.cacheReadTokens();
                     }
                     data = event.encode();
                 } catch (DecodeException | ClassCastException e) {
                     // Relayed as it came.
                 }
             }
+            case "content_block_start", "content_block_delta" -> record.outputChars += generatedChars(data);
             case "message_delta" -> {
                 try {
-                    usage = AnthropicUsage.fromAnthropic(new JsonObject(data).getJsonObject("usage"), usage);
+                    JsonObject reported = new JsonObject(data).getJsonObject("usage");
+                    if (reported != null) {
+                        usage = AnthropicUsage.fromAnthropic(reported, usage);
+                        readUsage();
+                    }
                 } catch (DecodeException | ClassCastException e) {
                     // Usage unknown; the event is relayed anyway.
                 }
@@ -138,8 +155,13 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             return;
         }
         message.put("model", publicModel);
-        usage = AnthropicUsage.fromAnthropic(message.getJsonObject("usage"), usage);
-        readUsage();
+        record.answered = true;
+        if (message.getValue("usage") instanceof JsonObject reported) {
+            usage = AnthropicUsage.fromAnthropic(reported, usage);
+            readUsage();
+        } else {
+            record.outputChars = contentChars(message.getValue("content") instanceof JsonArray content ? content : null);
+        }
         sendJson(upstreamStatus, message.toBuffer());
     }
 
@@ -165,8 +187,24 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
                 "The upstream answered with HTTP status " + upstreamStatus + "."));
     }
 
+    /** The final usage (a message's, or message_delta's, whose counts are cumulative). */
     private void readUsage() {
+        record.usageReported = true;
         record.promptTokens = usage.promptTokens();
+        record.cachedPromptTokens = usage.cacheReadTokens();
         record.completionTokens = usage.outputTokens();
+    }
+
+    /** The generated characters of a content block's start (a tool's name) or delta (text, thinking, tool input). */
+    private static long generatedChars(String data) {
+        try {
+            JsonObject event = new JsonObject(data);
+            if (event.getValue("delta") instanceof JsonObject delta) {
+                return length(delta.getValue("text")) + length(delta.getValue("partial_json")) + length(delta.getValue("thinking"));
+            }
+            return event.getValue("content_block") instanceof JsonObject block ? length(block.getValue("name")) + length(block.getValue("text")) : 0;
+        } catch (DecodeException | ClassCastException e) {
+            return 0;
+        }
     }
 }

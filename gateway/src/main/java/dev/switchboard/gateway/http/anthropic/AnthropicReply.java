@@ -24,18 +24,22 @@ public final class AnthropicReply implements ClientReply {
     private final Telemetry telemetry;
     private final GatewayMetrics metrics;
     private final String publicModel;
+    private final long usageDrainMs;
     private MessagesRelay writer;
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
     private Runnable stopExchange = () -> {
     };
     private boolean ended;
 
-    public AnthropicReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
+    /** {@code usageDrainMs}: how long a stream is read on for its usage when the client left after the last content. */
+    public AnthropicReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
+            long usageDrainMs) {
         this.ctx = ctx;
         this.record = record;
         this.telemetry = telemetry;
         this.metrics = metrics;
         this.publicModel = publicModel;
+        this.usageDrainMs = usageDrainMs;
     }
 
     @Override
@@ -72,10 +76,7 @@ public final class AnthropicReply implements ClientReply {
         stopExchange = action;
         ctx.response().closeHandler(v -> {
             if (writer != null) {
-                if (!writer.finished) {
-                    action.run();
-                    writer.clientGone();
-                }
+                writer.clientGone(action, usageDrainMs);
             } else if (!ended) {
                 // Still choosing a target: the pipeline stops the attempt in flight and retries no more.
                 action.run();

@@ -50,6 +50,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         retryAfter = headers.get("retry-after");
         String contentType = headers.get("content-type");
         if (stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+            record.answered = true;
             startStream();
             events = new ChunksToEvents(messageId, publicModel);
             decoder = new SseDecoder(this::openAiEvent);
@@ -86,6 +87,10 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         }
         if (decoder != null) {
             decoder.finish();
+            if (clientGone) {
+                complete();
+                return;
+            }
             if (!events.ended()) {
                 record.errorCode = "stream_interrupted";
                 events.error(out, "api_error", "The upstream ended the stream before it was complete.");
@@ -99,13 +104,17 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         }
     }
 
+    @Override
+    protected boolean awaitingUsageOnly() {
+        return events != null && events.finishSeen() && events.usage() == null;
+    }
+
     private void openAiEvent(String name, String data) {
         if (events.ended()) {
             return;
         }
         if (data.equals("[DONE]")) {
             events.finish(out);
-            readUsage(events.usage());
             return;
         }
         JsonObject chunk;
@@ -122,6 +131,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             return;
         }
         String problem = events.chunk(chunk, out);
+        record.outputChars = events.generatedChars();
+        readUsage(events.usage());
         if (problem != null) {
             record.errorCode = "untranslatable_stream";
             events.error(out, "api_error", problem);
@@ -147,7 +158,12 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             fail(new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be translated."));
             return;
         }
-        readUsage(AnthropicUsage.fromOpenAi(completion.getJsonObject("usage")));
+        record.answered = true;
+        if (completion.getValue("usage") instanceof JsonObject usage) {
+            readUsage(AnthropicUsage.fromOpenAi(usage));
+        } else {
+            record.outputChars = contentChars(message.getJsonArray("content"));
+        }
         sendJson(200, message.toBuffer());
     }
 
@@ -173,7 +189,9 @@ public final class AnthropicResponseWriter extends MessagesRelay {
 
     private void readUsage(AnthropicUsage usage) {
         if (usage != null) {
+            record.usageReported = true;
             record.promptTokens = usage.promptTokens();
+            record.cachedPromptTokens = usage.cacheReadTokens();
             record.completionTokens = usage.outputTokens();
         }
     }

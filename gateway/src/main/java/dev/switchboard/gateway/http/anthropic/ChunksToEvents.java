@@ -30,6 +30,8 @@ public final class ChunksToEvents {
     private String stopReason;
     private AnthropicUsage usage = AnthropicUsage.NONE;
     private boolean usageSeen;
+    private boolean finishSeen;
+    private long generatedChars;
     private boolean ended;
 
     public ChunksToEvents(String id, String model) {
@@ -39,6 +41,16 @@ public final class ChunksToEvents {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** Characters of generated text, tool names and tool arguments translated so far. */
+    public long generatedChars() {
+        return generatedChars;
+    }
+
+    /** The upstream sent its finish reason: the content is complete, only usage and [DONE] may follow. */
+    public boolean finishSeen() {
+        return finishSeen;
     }
 
     /** Null until the upstream reported usage. */
@@ -76,6 +88,7 @@ public final class ChunksToEvents {
         JsonObject choice = choices.getJsonObject(0);
         JsonObject delta = choice.getJsonObject("delta", new JsonObject());
         if (delta.getValue("content") instanceof String text && !text.isEmpty()) {
+            generatedChars += text.length();
             if (open != Open.TEXT) {
                 closeBlock(out);
                 open = Open.TEXT;
@@ -93,6 +106,7 @@ public final class ChunksToEvents {
             }
         }
         if (choice.getValue("finish_reason") instanceof String finish) {
+            finishSeen = true;
             closeBlock(out);
             stopReason = StopReasons.toStopReason(finish);
         }
@@ -102,6 +116,8 @@ public final class ChunksToEvents {
     private String toolCall(JsonObject call, Buffer out) {
         int index = call.getInteger("index", 0);
         JsonObject function = call.getJsonObject("function", new JsonObject());
+        generatedChars += (function.getValue("name") instanceof String name ? name.length() : 0)
+                + (function.getValue("arguments") instanceof String arguments ? arguments.length() : 0);
         if (!toolBlocks.containsKey(index)) {
             closeBlock(out);
             open = Open.TOOL;

@@ -10,12 +10,15 @@ import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * What both /v1/messages writers share (see {@link AnthropicReply}): backpressure pauses the upstream call,
  * errors take Anthropic's envelope (or its `error` event once a stream has started), and the request's books
- * are closed exactly once.
+ * are closed exactly once. A client that leaves stops the upstream at once, unless all that is left to come is the
+ * usage (see {@link #awaitingUsageOnly}): then the stream is read on, without writing, for up to the drain time.
  */
 public abstract class MessagesRelay implements UpstreamListener {
 
@@ -32,6 +35,9 @@ public abstract class MessagesRelay implements UpstreamListener {
     /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
     protected Runnable stopUpstream;
     protected boolean finished;
+    /** The client left; whatever still arrives is only read for its usage. */
+    protected boolean clientGone;
+    private long drainTimer = -1;
 
     protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
         this.ctx = ctx;
@@ -48,12 +54,49 @@ public abstract class MessagesRelay implements UpstreamListener {
         this.stopUpstream = stop;
     }
 
-    /** The client went away (the pipeline stops the upstream): the request's books close as client-closed. */
-    void clientGone() {
-        if (!finished) {
-            record.status = RequestRecord.CLIENT_CLOSED;
-            complete();
+    /**
+     * The client went away: the request's books close as client-closed, after {@code stop} ended the exchange
+     * upstream, at once or, when only the usage is still to come, once it came or {@code drainMs} passed.
+     */
+    void clientGone(Runnable stop, long drainMs) {
+        if (finished || clientGone) {
+            return;
         }
+        clientGone = true;
+        record.status = RequestRecord.CLIENT_CLOSED;
+        if (drainMs > 0 && awaitingUsageOnly()) {
+            drainTimer = ctx.vertx().setTimer(drainMs, id -> {
+                drainTimer = -1;
+                stop.run();
+                complete();
+            });
+            return;
+        }
+        stop.run();
+        complete();
+    }
+
+    /** True when the upstream has generated everything and only its usage is still to come. */
+    protected boolean awaitingUsageOnly() {
+        return false;
+    }
+
+    /** Characters of generated content in an Anthropic message's content blocks: text, thinking, tool names and inputs. */
+    protected static long contentChars(JsonArray content) {
+        long chars = 0;
+        for (int i = 0; content != null && i < content.size(); i++) {
+            if (content.getValue(i) instanceof JsonObject block) {
+                chars += length(block.getValue("text")) + length(block.getValue("thinking")) + length(block.getValue("name"));
+                if (block.getValue("input") instanceof JsonObject input) {
+                    chars += input.encode().length();
+                }
+            }
+        }
+        return chars;
+    }
+
+    protected static int length(Object value) {
+        return value instanceof String text ? text.length() : 0;
     }
 
     /** Ends the exchange with an error before anything was sent. */
@@ -74,6 +117,10 @@ public abstract class MessagesRelay implements UpstreamListener {
         }
         // The pipeline counted the failure; details (addresses, socket errors) go to the debug log only.
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
+        if (clientGone) {
+            complete();
+            return;
+        }
         if (streaming()) {
             streamBroke("The stream from provider " + record.provider + " broke before it was complete.");
             return;
@@ -113,7 +160,7 @@ public abstract class MessagesRelay implements UpstreamListener {
     }
 
     protected void write(Buffer out) {
-        if (finished || out.length() == 0) {
+        if (finished || clientGone || out.length() == 0) {
             return;
         }
         record.markFirstByte();
@@ -126,7 +173,9 @@ public abstract class MessagesRelay implements UpstreamListener {
 
     protected void end() {
         if (!finished) {
-            response.end();
+            if (!clientGone) {
+                response.end();
+            }
             complete();
         }
     }
@@ -148,6 +197,9 @@ public abstract class MessagesRelay implements UpstreamListener {
     protected void complete() {
         if (!finished) {
             finished = true;
+            if (drainTimer >= 0) {
+                ctx.vertx().cancelTimer(drainTimer);
+            }
             telemetry.finish(record);
         }
     }

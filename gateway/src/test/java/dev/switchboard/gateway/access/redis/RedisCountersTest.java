@@ -133,6 +133,39 @@ class RedisCountersTest {
         assertThat(next.spentMonth()).isEqualTo(1.0);
     }
 
+    /**
+     * A settlement whose answer timed out while Redis stood still did run once Redis went on. It was kept for a
+     * retry all the same (the gateway cannot know), and the retry must find it applied: the cost and the refunded
+     * tokens count once, and the slot is free.
+     */
+    @Test
+    void aSettlementThatTimedOutButRanIsNotCountedTwiceByItsRetry() throws Exception {
+        Quota quota = quota(0, 1000, 1, 10.0, 0, "2026-11-22");
+        assertThat(await(replicaA.acquire(quota, 400, "stalled")).admitted()).isTrue();
+
+        redis.pause();
+        Throwable failure;
+        try {
+            failure = replicaA.settle(quota, "stalled", 300, 0.5).toCompletionStage().toCompletableFuture()
+                    .handle((spend, error) -> error).get(20, TimeUnit.SECONDS);
+        } finally {
+            redis.resume();
+        }
+        assertThat(failure).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(replicaA.pending()).isEqualTo(1);
+
+        RedisCounters.Retried retried = await(replicaA.retryPending());
+
+        assertThat(retried.confirmed()).isEqualTo(1);
+        assertThat(replicaA.pending()).isZero();
+        CounterStore.Usage usage = await(replicaB.usage(quota));
+        assertThat(usage.spentDay()).isEqualTo(0.5);
+        assertThat(usage.inFlight()).isZero();
+        // 1000 - 400 reserved + 300 refunded, plus what refilled meanwhile.
+        assertThat(usage.remainingTokens()).isBetween(900L, 1000L);
+        assertThat(await(replicaB.acquire(quota, 1, "next")).admitted()).isTrue();
+    }
+
     @Test
     void usageReadsWithoutTaking() throws Exception {
         Quota quota = quota(10, 100, 3, 2.0, 0, "2026-11-22");
