@@ -17,6 +17,7 @@ import dev.switchboard.operator.testing.Manifests;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -42,7 +43,7 @@ class InstallManifestsTest {
                 "ClusterRole//switchboard-operator", "ClusterRoleBinding//switchboard-operator",
                 "Role/switchboard-system/switchboard-operator-leader-election",
                 "RoleBinding/switchboard-system/switchboard-operator-leader-election",
-                "Deployment/switchboard-system/switchboard-operator"));
+                "Deployment/switchboard-system/switchboard-operator", "PodDisruptionBudget/switchboard-system/switchboard-operator"));
         assertThat(ids(rendered)).isEqualTo(expected);
         assertWired(rendered, "switchboard-system");
     }
@@ -54,7 +55,8 @@ class InstallManifestsTest {
         // No Namespace (it belongs to its team) and no ClusterRoleBinding: the ClusterRole is bound per namespace.
         expected.addAll(List.of("ServiceAccount/team-a/switchboard-operator", "ClusterRole//switchboard-operator",
                 "RoleBinding/team-a/switchboard-operator", "Role/team-a/switchboard-operator-leader-election",
-                "RoleBinding/team-a/switchboard-operator-leader-election", "Deployment/team-a/switchboard-operator"));
+                "RoleBinding/team-a/switchboard-operator-leader-election", "Deployment/team-a/switchboard-operator",
+                "PodDisruptionBudget/team-a/switchboard-operator"));
         assertThat(ids(rendered)).isEqualTo(expected);
         assertWired(rendered, "team-a");
 
@@ -68,6 +70,21 @@ class InstallManifestsTest {
         // The same rules as the cluster-wide install, only bound differently.
         assertThat(Manifests.ofType(rendered, ClusterRole.class).get(0).getRules())
                 .isEqualTo(Manifests.ofType(render(INSTALL), ClusterRole.class).get(0).getRules());
+    }
+
+    /**
+     * Two replicas, of which evictions take one at a time, each given a grace period for its stop (which releases the
+     * Lease): docs/operator.md, "Leader election and shutdown".
+     */
+    @Test
+    void operatorRunsTwoReplicasUnderADisruptionBudgetWithAGracePeriod() {
+        List<HasMetadata> rendered = render(INSTALL);
+        Deployment operator = Manifests.ofType(rendered, Deployment.class).get(0);
+        PodDisruptionBudget budget = Manifests.ofType(rendered, PodDisruptionBudget.class).get(0);
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(operator.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isNotNull().isPositive();
+        assertThat(operator.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     }
 
     /** Every binding names a rendered role and a rendered ServiceAccount; the Deployment runs as the one in its namespace. */

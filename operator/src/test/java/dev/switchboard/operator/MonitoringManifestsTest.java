@@ -26,14 +26,16 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * manifests/monitoring renders, scrapes the pods the install and the operator really create, and its
- * rules and dashboard use only the gateway metrics and labels listed in
- * src/test/resources/monitoring/gateway-metrics.txt (the list the gateway's MonitoringMetricsTest finds on /q/metrics).
+ * rules and dashboard use only the metrics and labels listed in src/test/resources/monitoring/gateway-metrics.txt
+ * (the list the gateway's MonitoringMetricsTest finds on /q/metrics) and operator-metrics.txt (the list
+ * OperatorMetricsTest finds on the operator's).
  */
 class MonitoringManifestsTest {
 
     static final Path ROOT = Manifests.repoRoot();
     static final Path MONITORING = ROOT.resolve("manifests/monitoring");
-    static final Pattern METRIC = Pattern.compile("\\bswitchboard_[a-z_]+\\b");
+    static final Pattern METRIC = Pattern.compile("\\b(?:switchboard|operator_sdk)_[a-z_]+\\b");
+    static final List<String> LISTS = List.of("gateway-metrics.txt", "operator-metrics.txt");
     static final Pattern GROUPING = Pattern.compile("\\b(?:by|without) \\(([^)]*)\\)");
     static final Pattern MATCHER = Pattern.compile("([a-z_]+)\\s*(?:=~|!~|!=|=)\\s*\"");
     /** Labels Prometheus adds to every scraped series (policy by the gateways' PodMonitor relabeling). */
@@ -41,7 +43,16 @@ class MonitoringManifestsTest {
 
     static Map<String, Set<String>> listedMetrics() throws IOException {
         Map<String, Set<String>> metrics = new TreeMap<>();
-        for (String line : Files.readAllLines(ROOT.resolve("operator/src/test/resources/monitoring/gateway-metrics.txt"))) {
+        for (String list : LISTS) {
+            metrics.putAll(listedMetrics(list));
+        }
+        return metrics;
+    }
+
+    /** One list: a metric per line, then its labels comma-separated. */
+    static Map<String, Set<String>> listedMetrics(String list) throws IOException {
+        Map<String, Set<String>> metrics = new TreeMap<>();
+        for (String line : Files.readAllLines(ROOT.resolve("operator/src/test/resources/monitoring").resolve(list))) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 String[] parts = line.trim().split("\\s+");
                 metrics.put(parts[0], parts.length > 1 ? Set.of(parts[1].split(",")) : Set.of());
@@ -148,7 +159,8 @@ class MonitoringManifestsTest {
         }
         assertThat(alerts).contains("SwitchboardGatewayHighErrorRate", "SwitchboardModelUnavailable", "SwitchboardRoutingReloadFailed",
                 "SwitchboardGatewayHighLatencyP99", "SwitchboardOperatorDown", "SwitchboardCircuitBreakerOpen", "SwitchboardModelAllBreakersOpen",
-                "SwitchboardBudgetNearlySpent", "SwitchboardBudgetSpent", "SwitchboardRedisDown");
+                "SwitchboardBudgetNearlySpent", "SwitchboardBudgetSpent", "SwitchboardRedisDown",
+                "SwitchboardOperatorReconcileErrors");
     }
 
     @Test

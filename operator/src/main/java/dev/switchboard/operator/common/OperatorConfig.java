@@ -71,5 +71,20 @@ public interface OperatorConfig {
         /** Name of the Lease in the operator's namespace that replicas compete for. */
         @WithDefault("switchboard-operator")
         String leaseName();
+
+        /** This replica's name in the Lease; unset: the HOSTNAME (in a pod, the pod's name), else a random one. */
+        Optional<String> identity();
+
+        /** How long a Lease that is no longer renewed keeps the others waiting (the failover time after a crash). */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it gives up leading (and exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** Interval between attempts to acquire or renew the Lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 }

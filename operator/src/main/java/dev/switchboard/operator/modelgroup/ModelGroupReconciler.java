@@ -81,7 +81,7 @@ public class ModelGroupReconciler implements Reconciler<ModelGroup> {
                 events.warning(group, resolved.reason(), resolved.message());
             }
         }
-        statusPatcher.replace(group, status);
+        statusPatcher.replace(group, status, context);
         return UpdateControl.noUpdate();
     }
 

@@ -94,7 +94,7 @@ public class ProviderReconciler implements Reconciler<Provider> {
         ProviderStatus status = statusFactory.create(provider, specProblems, credentials, enabled, outcome);
         ProviderStatus previous = provider.getStatus();
         if (!Objects.equals(status, previous)) {
-            statusPatcher.replace(provider, status);
+            statusPatcher.replace(provider, status, context);
             recordTransitions(provider, previous, status);
         }
         UpdateControl<Provider> control = UpdateControl.noUpdate();

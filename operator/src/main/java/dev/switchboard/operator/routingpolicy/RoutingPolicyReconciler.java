@@ -127,7 +127,7 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
 
         RoutingPolicyStatus previous = policy.getStatus();
         if (!Objects.equals(status, previous)) {
-            statusPatcher.replace(policy, status);
+            statusPatcher.replace(policy, status, context);
             recordTransitions(policy, previous, status);
         }
         UpdateControl<RoutingPolicy> control = UpdateControl.noUpdate();
@@ -155,7 +155,7 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
         RoutingPolicyStatus previous = policy.getStatus();
         RoutingPolicyStatus status = statusFactory.failed(policy, e);
         if (!Objects.equals(status, previous)) {
-            statusPatcher.replace(policy, status);
+            statusPatcher.replace(policy, status, context);
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
