@@ -92,11 +92,17 @@ final class PolicyCompiler {
         return new PolicySettings.Affinity(affinity.header() == null ? null : affinity.header().toLowerCase(java.util.Locale.ROOT), clientKey);
     }
 
-    /** The access rules; {@code defaultKeyPrefix} keeps the Redis counters of policies sharing one Redis apart. */
-    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix) {
+    /**
+     * The access rules; {@code defaultKeyPrefix} keeps the Redis counters of policies sharing one Redis apart, and
+     * {@code cluster} is the cluster's ServiceAccount issuer for `Kubernetes` issuers (null in local mode).
+     */
+    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix, ClusterIssuer cluster) {
         Access access = spec.access() != null ? spec.access() : new Access(null, null);
         String mode = access.mode() != null ? access.mode().name() : AccessRules.API_KEYS;
-        List<AccessRules.ClientRule> clients = new ArrayList<>();
+        IdentityCompiler identity = new IdentityCompiler(problems, cluster);
+        List<AccessRules.Issuer> issuers = identity.issuers(access.issuers() != null ? access.issuers() : List.of());
+        List<AccessRules.ClientRule> candidates = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
         List<Client> declared = access.clients() != null ? access.clients() : List.of();
         Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < declared.size(); i++) {
@@ -106,24 +112,42 @@ final class PolicyCompiler {
                 problems.error(field + ".name", ProblemReason.InvalidValue, "client name missing or used twice: " + client.name());
                 continue;
             }
-            if (client.keyRef() == null || client.keyRef().name() == null || client.keyRef().key() == null) {
-                problems.error(field + ".keyRef", ProblemReason.InvalidValue, "client " + client.name() + " needs keyRef.name and keyRef.key");
+            if (client.keyRef() == null && client.token() == null) {
+                problems.error(field + ".keyRef", ProblemReason.InvalidValue, "a client needs keyRef, token or both: " + client.name());
                 continue;
             }
-            if (!SecretReferences.check(problems, field + ".keyRef", secrets, client.keyRef().name(), client.keyRef().key())) {
-                continue;
+            SecretFile key = null;
+            if (client.keyRef() != null) {
+                if (client.keyRef().name() == null || client.keyRef().key() == null) {
+                    problems.error(field + ".keyRef", ProblemReason.InvalidValue, "client " + client.name() + " needs keyRef.name and keyRef.key");
+                    continue;
+                }
+                if (!SecretReferences.check(problems, field + ".keyRef", secrets, client.keyRef().name(), client.keyRef().key())) {
+                    continue;
+                }
+                key = SecretReferences.file(secretRoot, client.keyRef().name(), client.keyRef().key());
+            }
+            AccessRules.TokenRule token = null;
+            if (client.token() != null) {
+                token = identity.token(field + ".token", client.name(), client.token());
+                if (token == null) {
+                    continue;
+                }
             }
             var limits = client.limits();
             var budget = client.budget();
-            clients.add(new AccessRules.ClientRule(
+            candidates.add(new AccessRules.ClientRule(
                     client.name(),
                     client.team(),
-                    SecretReferences.file(secretRoot, client.keyRef().name(), client.keyRef().key()),
+                    key,
+                    token,
                     client.models() == null ? List.of() : client.models().stream().sorted().distinct().toList(),
                     limits == null ? null : new AccessRules.Limits(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.maxConcurrency()),
                     budget == null ? null : new AccessRules.Budget(budget.perDay(), budget.perMonth(), budget.warnAt() != null ? budget.warnAt() : 0.8),
                     client.labels() == null ? null : new TreeMap<>(client.labels())));
+            fields.add(field);
         }
+        List<AccessRules.ClientRule> clients = new ArrayList<>(identity.withoutAmbiguities(candidates, fields));
         if (AccessRules.API_KEYS.equals(mode) && clients.isEmpty()) {
             problems.warning("spec.access", ProblemReason.UnsupportedCombination,
                     "access mode ApiKeys with no usable client: every request will be rejected with 401; list clients or set mode Open");
@@ -134,7 +158,7 @@ final class PolicyCompiler {
                 && SecretReferences.check(problems, "spec.access.adminKeyRef", secrets, access.adminKeyRef().name(), access.adminKeyRef().key())) {
             adminKey = SecretReferences.file(secretRoot, access.adminKeyRef().name(), access.adminKeyRef().key());
         }
-        return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix));
+        return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix), issuers);
     }
 
     static final String DEFAULT_REDIS_TIMEOUT = "250ms";

@@ -21,6 +21,11 @@ public final class Patterns {
     public static final String REDIS_KEY_PREFIX = "^[A-Za-z0-9:._-]{1,64}$";
     /** An HTTP(S) URL. */
     public static final String HTTP_URL = "^https?://[^\\s]+$";
+    /**
+     * A token issuer's URL or its JWK set's: https, or plain http on a loopback address only (local mode and tests),
+     * since keys fetched over the network in the clear could be swapped on the way.
+     */
+    public static final String ISSUER_URL = "^(https://[^\\s]+|http://(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\])(:[0-9]{1,5})?(/[^\\s]*)?)$";
     /** An HTTP header name (RFC 9110 token). */
     public static final String HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
