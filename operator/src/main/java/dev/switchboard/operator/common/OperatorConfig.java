@@ -15,6 +15,8 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    Identity identity();
+
     interface Gateway {
         /** Image of gateway pods when a RoutingPolicy does not name one. */
         @WithDefault("switchboard/gateway:0.1.0")
@@ -37,6 +39,15 @@ public interface OperatorConfig {
         /** Time allowed for one upstream model listing. */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    interface Identity {
+        /**
+         * How often the cluster's ServiceAccount issuer (its discovery document and public keys) is read again, for
+         * policies with an issuer of type Kubernetes; a changed key set is published to their gateways.
+         */
+        @WithDefault("60s")
+        Duration clusterKeysRefresh();
     }
 
     interface LeaderElection {

@@ -15,6 +15,7 @@ import dev.switchboard.api.v1alpha1.ModelGroupSpec;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
+import dev.switchboard.compiler.ClusterIssuer;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.RoutingCompiler;
@@ -34,9 +35,11 @@ public class PolicyCompilations {
     static final String CONTEXT_KEY = PolicyCompilations.class.getName();
 
     private final DependencyIndex index;
+    private final ClusterIssuerKeys clusterIssuer;
 
-    public PolicyCompilations(DependencyIndex index) {
+    public PolicyCompilations(DependencyIndex index, ClusterIssuerKeys clusterIssuer) {
         this.index = index;
+        this.clusterIssuer = clusterIssuer;
     }
 
     public Compilation of(RoutingPolicy policy, Context<RoutingPolicy> context) {
@@ -60,7 +63,9 @@ public class PolicyCompilations {
         for (String name : dependencies.secrets()) {
             secretCache.get(new ResourceID(name, namespace)).ifPresent(secret -> secretKeys.put(name, keysOf(secret)));
         }
-        return RoutingCompiler.compile(new CompilerInput(policy, providers, groups, SecretIndex.of(secretKeys), null));
+        // Only a policy that trusts the cluster's ServiceAccount issuer makes the operator read it.
+        ClusterIssuer cluster = ClusterIssuerKeys.usesClusterIssuer(policy) ? clusterIssuer.current() : null;
+        return RoutingCompiler.compile(new CompilerInput(policy, providers, groups, SecretIndex.of(secretKeys), null, cluster));
     }
 
     /** Data key names only: the values never leave the informer cache. */
