@@ -32,8 +32,12 @@ public final class JwksServer implements AutoCloseable {
     }
 
     public static JwksServer start(String realm) throws Exception {
+        return startOn(0, realm);
+    }
+
+    public static JwksServer startOn(int port, String realm) throws Exception {
         JwksServer jwks = new JwksServer(realm);
-        jwks.listen(0);
+        jwks.listen(port);
         return jwks;
     }
 

@@ -8,7 +8,7 @@ interface KeySource {
     /** The keys as of now; null while none could be had yet. */
     KeySet current();
 
-    /** The keys once the first fetch is done (at once when it is). Never fails; completes with null when nothing was fetched. */
+    /** The keys once a first fetch under way is done (at once otherwise). Never fails; completes with null when there are none. */
     Future<KeySet> ready();
 
     /**

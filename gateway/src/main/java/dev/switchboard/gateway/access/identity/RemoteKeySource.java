@@ -62,12 +62,10 @@ final class RemoteKeySource implements KeySource {
         return keys;
     }
 
+    /** Waits only for a first fetch under way; after a failed one it answers at once (the retry is scheduled). */
     @Override
     public synchronized Future<KeySet> ready() {
-        if (keys != null) {
-            return Future.succeededFuture(keys);
-        }
-        return inFlight != null ? inFlight : refreshed();
+        return keys == null && inFlight != null ? inFlight : Future.succeededFuture(keys);
     }
 
     @Override
