@@ -17,7 +17,6 @@ import dev.switchboard.gateway.resilience.RequestPlan;
 import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
@@ -42,8 +41,6 @@ public class InferenceHandler {
     AttemptPipeline pipeline;
     @Inject
     Telemetry telemetry;
-    @Inject
-    GatewayMetrics metrics;
     @Inject
     AccessControl access;
     @Inject
@@ -150,7 +147,7 @@ public class InferenceHandler {
             // Ask for usage anyway so tokens are accounted; the relay hides it from this client again.
             body.requestUsage();
         }
-        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, metrics, model, clientWantsUsage, usageDrainMs);
+        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, model, clientWantsUsage, usageDrainMs);
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
                 features, estimatedTokens, (provider, target) -> new AttemptRequest(operation, provider, body.toBufferWithModel(target.model())),
                 chain.routes());

@@ -7,9 +7,9 @@ import org.jboss.logging.Logger;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -40,11 +40,13 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private final HttpServerResponse response;
     private final RequestRecord record;
     private final Telemetry telemetry;
-    private final GatewayMetrics metrics;
     private final String publicModel;
     private final boolean clientWantsUsage;
     private final long usageDrainMs;
     private UpstreamCall call;
+    /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
+    private Runnable stopExchange = () -> {
+    };
     private SseParser sse;
     private Buffer buffered;
     private Buffer outgoing;
@@ -58,13 +60,12 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     private long drainTimer = -1;
     private boolean finished;
 
-    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
-            String publicModel, boolean clientWantsUsage, long usageDrainMs) {
+    ProxyExchange(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage,
+            long usageDrainMs) {
         this.ctx = ctx;
         this.response = ctx.response();
         this.record = record;
         this.telemetry = telemetry;
-        this.metrics = metrics;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
         this.usageDrainMs = usageDrainMs;
@@ -72,6 +73,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
 
     @Override
     public void onClientGone(Runnable action) {
+        stopExchange = action;
         response.closeHandler(v -> {
             if (finished || clientGone) {
                 return;
@@ -97,7 +99,8 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     public UpstreamListener deliver(Served served, UpstreamCall upstreamCall) {
         this.call = upstreamCall;
         served.headers(response::putHeader);
-        return this;
+        // An answer this reply cannot relay ends the exchange with the gateway's error at once, not at the deadline.
+        return new TranslationGuard(this, this).stopping(stopExchange);
     }
 
     @Override
@@ -183,17 +186,21 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
         LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
         if (sse == null) {
-            fail(ApiError.upstream(502, "upstream_broken",
-                    "The connection to provider " + record.provider + " broke before the response was complete."));
+            fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
+                    : ApiError.upstream(502, "upstream_broken",
+                            "The connection to provider " + record.provider + " broke before the response was complete."));
             return;
         }
         if (clientGone) {
             complete();
             return;
         }
-        String message = failure.kind() == UpstreamFailure.Kind.TIMEOUT
-                ? "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + "."
-                : "The stream from provider " + record.provider + " broke before it was complete.";
+        String message = switch (failure.kind()) {
+            case TIMEOUT -> "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + ".";
+            case INVALID -> "The stream from provider " + record.provider + " could not be read.";
+            default -> "The stream from provider " + record.provider + " broke before it was complete.";
+        };
         streamError("stream_interrupted", message);
         flush();
         response.end();
@@ -226,7 +233,6 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         if (json.error) {
             record.errorCode = "upstream_stream_error";
-            metrics.upstreamError(record.provider, "stream_error");
             write(event.otherFields(), data);
             return;
         }

@@ -29,7 +29,8 @@ import jakarta.inject.Singleton;
  * no usable key, no adapter). Failures of the configured retry classes move on to the next target; when all
  * were tried, another round starts after a backoff while the retry budget and the deadline allow. Nothing
  * reaches the client before a response is known to be good: buffered JSON is checked whole, a stream is
- * committed with its first chunk. Which fallbacks a request may reach is the caller's to decide ({@link FallbackChain},
+ * committed with its first content (see {@link StreamWatch}). Each attempt gets its share of the deadline
+ * ({@link AttemptBudget}). Which fallbacks a request may reach is the caller's to decide ({@link FallbackChain},
  * {@link RequestPlan#chain}). See {@link Exchange}.
  */
 @Singleton

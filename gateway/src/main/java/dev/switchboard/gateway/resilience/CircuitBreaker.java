@@ -11,6 +11,11 @@ import dev.switchboard.routing.PolicySettings;
  * refuses every call for {@code openForMs}; then it turns half-open and lets up to {@code halfOpenProbes} calls
  * through at once. That many successes close it; one failure opens it again for another period.
  * <p>
+ * A call takes a {@link Permit} and answers it with its verdict. Each change of state starts a new epoch, and a
+ * permit answers only for the epoch it was given in: a call admitted while closed that ends after the breaker
+ * opened or turned half-open says nothing about the target as it is now, so it neither counts as a probe nor
+ * frees a probe's slot.
+ * <p>
  * Shared by the event loops, hence synchronized; every method is a few field updates.
  */
 public final class CircuitBreaker {
@@ -28,9 +33,42 @@ public final class CircuitBreaker {
     static final int MIN_CALLS_FOR_RATE = 10;
     private static final int BUCKETS = 10;
 
+    /** Leave to make one call; answered exactly once, by {@link #success}, {@link #failure} or {@link #release}. */
+    public final class Permit {
+        private final long epoch;
+        private final boolean probe;
+        private boolean answered;
+
+        private Permit(long epoch, boolean probe) {
+            this.epoch = epoch;
+            this.probe = probe;
+        }
+
+        /** The target answered (a client error counts: the target itself is fine). */
+        public void success() {
+            answer(this, Verdict.SUCCESS);
+        }
+
+        /** The target failed the call. */
+        public void failure() {
+            answer(this, Verdict.FAILURE);
+        }
+
+        /** Given back without a verdict on the target (the client went away, only the key was at fault). */
+        public void release() {
+            answer(this, Verdict.NONE);
+        }
+    }
+
+    private enum Verdict {
+        SUCCESS, FAILURE, NONE
+    }
+
     private final LongSupplier clock;
     private PolicySettings.CircuitBreaker settings;
     private State state = State.CLOSED;
+    /** Advanced by every change of state; a permit counts only within the epoch it was given in. */
+    private long epoch;
     private int consecutiveFailures;
     private long openedAt;
     private int probesInFlight;
@@ -66,40 +104,60 @@ public final class CircuitBreaker {
         };
     }
 
-    /** Takes a permit for one call; false when the breaker refuses it. Every permit is answered by exactly one of the record methods. */
-    public synchronized boolean tryAcquire() {
+    /** Takes a permit for one call, or null when the breaker refuses it. */
+    public synchronized Permit tryAcquire() {
         State now = state();
         if (now == State.OPEN) {
-            return false;
+            return null;
         }
         if (now == State.HALF_OPEN) {
             if (state == State.OPEN) {
                 state = State.HALF_OPEN;
+                epoch++;
                 probesInFlight = 0;
                 probeSuccesses = 0;
             }
             if (probesInFlight >= settings.halfOpenProbes()) {
-                return false;
+                return null;
             }
             probesInFlight++;
+            return new Permit(epoch, true);
         }
-        return true;
+        return new Permit(epoch, false);
     }
 
-    public synchronized void recordSuccess() {
+    private synchronized void answer(Permit permit, Verdict verdict) {
+        if (permit.answered) {
+            return;
+        }
+        permit.answered = true;
+        if (permit.epoch != epoch) {
+            // Given before the breaker last changed state: it speaks for a target that has been judged since.
+            return;
+        }
+        if (permit.probe) {
+            probesInFlight = Math.max(0, probesInFlight - 1);
+        }
+        switch (verdict) {
+            case SUCCESS -> succeeded(permit.probe);
+            case FAILURE -> failed();
+            case NONE -> {
+            }
+        }
+    }
+
+    private void succeeded(boolean probe) {
         long now = clock.getAsLong();
         count(now, false);
         consecutiveFailures = 0;
-        if (state == State.HALF_OPEN) {
-            probesInFlight = Math.max(0, probesInFlight - 1);
-            if (++probeSuccesses >= settings.halfOpenProbes()) {
-                state = State.CLOSED;
-                clearWindow();
-            }
+        if (probe && ++probeSuccesses >= settings.halfOpenProbes()) {
+            state = State.CLOSED;
+            epoch++;
+            clearWindow();
         }
     }
 
-    public synchronized void recordFailure() {
+    private void failed() {
         long now = clock.getAsLong();
         lastFailureAt = now;
         count(now, true);
@@ -108,13 +166,6 @@ public final class CircuitBreaker {
             open(now);
         } else if (state == State.CLOSED && (consecutiveFailures >= settings.consecutiveFailures() || rateExceeded(now))) {
             open(now);
-        }
-    }
-
-    /** A permit given back without a verdict (the client went away, or another key of the target was used). */
-    public synchronized void release() {
-        if (state == State.HALF_OPEN) {
-            probesInFlight = Math.max(0, probesInFlight - 1);
         }
     }
 
@@ -137,6 +188,7 @@ public final class CircuitBreaker {
 
     private void open(long now) {
         state = State.OPEN;
+        epoch++;
         openedAt = now;
         probesInFlight = 0;
         probeSuccesses = 0;

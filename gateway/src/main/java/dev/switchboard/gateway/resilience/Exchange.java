@@ -3,7 +3,6 @@ package dev.switchboard.gateway.resilience;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -34,6 +33,8 @@ import io.vertx.core.buffer.Buffer;
 final class Exchange {
 
     private static final Logger LOG = Logger.getLogger(Exchange.class);
+    /** The most a stream may send before its first content (comments, keep-alives, a role-only chunk) while held back. */
+    static final int MAX_HELD_BYTES = 64 * 1024;
 
     private final AttemptPipeline pipeline;
     private final RequestPlan plan;
@@ -42,7 +43,7 @@ final class Exchange {
     private final RetryPolicy retry;
     private final TargetView view;
     private final List<ModelRoute> chain;
-    private final long deadlineNanos;
+    private final AttemptBudget budget;
     private final Deque<ModelRoute> routes = new ArrayDeque<>();
     private Deque<Target> candidates = new ArrayDeque<>();
     private ModelRoute currentRoute;
@@ -70,7 +71,7 @@ final class Exchange {
         this.view = pipeline.view(plan.table(), plan::servable);
         this.chain = plan.chain();
         long deadlineMs = plan.table().table().settings().deadlineMs();
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+        this.budget = new AttemptBudget(deadlineMs);
         this.deadlineTimer = pipeline.vertx.setTimer(deadlineMs, id -> deadlineExpired());
     }
 
@@ -81,7 +82,7 @@ final class Exchange {
     }
 
     private long remainingMs() {
-        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        return budget.remainingMs();
     }
 
     /** Tries candidates until one is under way; at the end of a round, retries or gives up. */
@@ -112,6 +113,21 @@ final class Exchange {
             candidates = new ArrayDeque<>(pipeline.selector.order(route, plan.table().table().settings().strategy(), view, plan.sessionKey()));
         }
         return candidates.poll();
+    }
+
+    /** Whether another candidate could be tried after the one about to be: then the attempt must leave it time. */
+    private boolean othersWaiting() {
+        if (!candidates.isEmpty()) {
+            return true;
+        }
+        for (ModelRoute route : routes) {
+            for (Target target : route.targets()) {
+                if (view.available(target)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -149,20 +165,21 @@ final class Exchange {
             providerLimited = "provider " + provider.name() + " is at its " + grant.limit() + " limit";
             return false;
         }
-        if (!state.breaker().tryAcquire()) {
+        CircuitBreaker.Permit permit = state.breaker().tryAcquire();
+        if (permit == null) {
             release(grant, provider, target);
             return false;
         }
         KeyPool.Key key = pool.acquire(target.model());
         if (key == null) {
-            state.breaker().release();
+            permit.release();
             release(grant, provider, target);
             return false;
         }
         AttemptRequest outgoing = plan.body().forAttempt(provider, target);
         if (outgoing == null) {
             // This target cannot take this request (e.g. an operation its provider type lacks): not its fault.
-            state.breaker().release();
+            permit.release();
             release(grant, provider, target);
             unservable = true;
             return false;
@@ -176,11 +193,12 @@ final class Exchange {
         record.upstreamModel = target.model();
         record.attempts = attempts;
         record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
-        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, pool, key, grant.permit());
+        Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, permit, pool, key, grant.permit());
         current = attempt;
         state.started();
+        attempt.timeouts = budget.forAttempt(provider.timeouts(), othersWaiting());
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
-                plan.stream(), plan.requestId(), capped(provider.timeouts(), remainingMs()));
+                plan.stream(), plan.requestId(), attempt.timeouts);
         attempt.call = upstream.send(request, attempt);
         return true;
     }
@@ -190,13 +208,6 @@ final class Exchange {
         if (grant.granted()) {
             grant.permit().settle(null, null, provider.name(), target.model());
         }
-    }
-
-    /** The provider's timeouts, none beyond what is left of the request's deadline. */
-    private static Timeouts capped(Timeouts timeouts, long remainingMs) {
-        long left = Math.max(1, remainingMs);
-        return new Timeouts(Math.min(timeouts.connectMs(), left), Math.min(timeouts.firstByteMs(), left),
-                Math.min(timeouts.idleMs(), left), Math.min(timeouts.totalMs(), left));
     }
 
     private void endOfRound() {
@@ -248,7 +259,7 @@ final class Exchange {
         if (lastFailed == null) {
             fail(new ExchangeError(504, "upstream_error", "deadline_exceeded",
                     "No provider answered within the request deadline of " + plan.table().table().settings().deadlineMs() + " ms.", null, null));
-        } else if (lastFailed.failure == null && lastFailed.status != 0 && !lastFailed.streaming) {
+        } else if (lastFailed.answered()) {
             lastFailed.deliverBuffered();
         } else {
             fail(lastFailed.error());
@@ -350,18 +361,16 @@ final class Exchange {
         Attempt attempt = current;
         UpstreamFailure failure = new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
                 "request deadline of " + plan.table().table().settings().deadlineMs() + " ms exceeded");
-        if (attempt != null && attempt.out != null) {
-            // Committed stream: the reply ends it with an error event.
-            attempt.cancelCall();
-            attempt.verdict(Outcome.TIMEOUT);
-            finish();
-            attempt.out.onFailure(failure);
-            return;
-        }
         if (attempt != null) {
             attempt.cancelCall();
             attempt.failure = failure;
             attempt.verdict(Outcome.TIMEOUT);
+            if (attempt.out != null) {
+                // Committed stream: the reply ends it with an error event.
+                finish();
+                attempt.out.onFailure(failure);
+                return;
+            }
             lastFailed = attempt;
         }
         giveUp();
@@ -375,23 +384,32 @@ final class Exchange {
         final UpstreamProvider provider;
         final Operation operation;
         final TargetState state;
+        final CircuitBreaker.Permit breakerPermit;
         final KeyPool pool;
         final KeyPool.Key key;
         /** The provider-limits permit; settled with the usage when this attempt's answer is delivered, else at once. */
         final Permit providerPermit;
         final long startNanos = System.nanoTime();
         UpstreamCall call;
+        /** This attempt's waits: the provider's, within its share of the deadline (see {@link AttemptBudget}). */
+        Timeouts timeouts;
         int status;
         MultiMap headers;
+        /** The answer held back until it is known to be good: a whole JSON body, or a stream until its first content. */
         Buffer buffered;
         boolean streaming;
+        /** Reads a stream for content, its terminator and error events; null when not streaming. */
+        StreamWatch watch;
+        long contentTimer = -1;
+        long firstByteNanos;
+        boolean latencySampled;
         UpstreamFailure failure;
         UpstreamListener out;
         boolean settled;
-        boolean firstByteSeen;
 
-        Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state, KeyPool pool,
-                KeyPool.Key key, Permit providerPermit) {
+        Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state,
+                CircuitBreaker.Permit breakerPermit, KeyPool pool, KeyPool.Key key, Permit providerPermit) {
+            this.breakerPermit = breakerPermit;
             this.route = route;
             this.providerPermit = providerPermit;
             this.target = target;
@@ -416,8 +434,11 @@ final class Exchange {
             this.headers = headers;
             String contentType = headers.get("content-type");
             streaming = plan.stream() && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream");
-            if (!streaming) {
-                buffered = Buffer.buffer();
+            buffered = Buffer.buffer();
+            if (streaming) {
+                watch = operation == Operation.MESSAGES ? StreamWatch.anthropic() : StreamWatch.openAi();
+                // A stream's head is no answer yet: its first content must follow within the first-byte wait.
+                contentTimer = pipeline.vertx.setTimer(Math.max(1, timeouts.firstByteMs()), id -> noContent());
             }
         }
 
@@ -425,6 +446,7 @@ final class Exchange {
         public void onChunk(Buffer chunk) {
             if (out != null) {
                 if (!settled) {
+                    watch.feed(chunk);
                     out.onChunk(chunk);
                 }
                 return;
@@ -432,12 +454,29 @@ final class Exchange {
             if (ignored()) {
                 return;
             }
-            firstByte();
-            if (streaming) {
+            if (firstByteNanos == 0) {
+                firstByteNanos = System.nanoTime();
+            }
+            buffered.appendBuffer(chunk);
+            if (!streaming) {
+                return;
+            }
+            watch.feed(chunk);
+            // An error even after content in the same read fails over: nothing of it has reached the client.
+            if (watch.errored()) {
+                cancelCall();
+                Outcome outcome = watch.errorOutcome();
+                verdict(outcome);
+                if (retry.covers(outcome)) {
+                    failedOver(outcome);
+                } else {
+                    deliverBuffered();
+                }
+            } else if (watch.content() || watch.terminated()) {
                 commit();
-                out.onChunk(chunk);
-            } else {
-                buffered.appendBuffer(chunk);
+            } else if (buffered.length() > MAX_HELD_BYTES) {
+                cancelCall();
+                failed(new UpstreamFailure(UpstreamFailure.Kind.BROKEN, "the stream sent " + buffered.length() + " bytes without content"));
             }
         }
 
@@ -445,7 +484,7 @@ final class Exchange {
         public void onEnd() {
             if (out != null) {
                 if (!settled) {
-                    verdict(Outcome.SUCCESS);
+                    verdict(watch == null ? Outcome.SUCCESS : watch.outcome());
                     finish();
                     out.onEnd();
                 }
@@ -454,10 +493,12 @@ final class Exchange {
             if (ignored()) {
                 return;
             }
-            firstByte();
+            if (firstByteNanos == 0) {
+                firstByteNanos = System.nanoTime();
+            }
             if (streaming) {
-                // The stream ended before its first byte: nothing was lost, so another target may serve it.
-                failure = new UpstreamFailure(UpstreamFailure.Kind.BROKEN, "the stream ended before any event");
+                // The stream ended before any content: nothing was lost, so another target may serve it.
+                failure = new UpstreamFailure(UpstreamFailure.Kind.BROKEN, "the stream ended before any content");
                 verdict(Outcome.BROKEN);
                 failedOver(Outcome.BROKEN);
                 return;
@@ -482,6 +523,7 @@ final class Exchange {
         public void onFailure(UpstreamFailure failure) {
             if (out != null) {
                 if (!settled) {
+                    this.failure = failure;
                     verdict(Outcome.of(failure));
                     finish();
                     out.onFailure(failure);
@@ -491,13 +533,23 @@ final class Exchange {
             if (ignored()) {
                 return;
             }
+            failed(failure);
+        }
+
+        /** The stream's head came but no content within the first-byte wait: it fails like a first-byte timeout. */
+        private void noContent() {
+            contentTimer = -1;
+            if (out == null && !ignored()) {
+                cancelCall();
+                failed(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "no content within " + timeouts.firstByteMs() + " ms"));
+            }
+        }
+
+        /** The attempt failed before anything was delivered: move on when the retry conditions cover it. */
+        private void failed(UpstreamFailure failure) {
             LOG.debugf("request %s: provider %s failed: %s", plan.requestId(), provider.name(), failure.message());
             this.failure = failure;
             Outcome outcome = Outcome.of(failure);
-            if (outcome == Outcome.TIMEOUT) {
-                // It was at least this slow: LowestLatency should know.
-                firstByte();
-            }
             verdict(outcome);
             if (retry.covers(outcome)) {
                 failedOver(outcome);
@@ -506,18 +558,21 @@ final class Exchange {
             }
         }
 
-        private void firstByte() {
-            if (!firstByteSeen) {
-                firstByteSeen = true;
-                state.firstByteAfter((System.nanoTime() - startNanos) / 1e6);
-            }
+        /** The provider answered (an error status, or a stream that began with an error event): its answer may go to the client as it came. */
+        boolean answered() {
+            return failure == null && status != 0 && (!streaming || watch.errored());
         }
 
-        /** The stream's first byte arrived: from here on it belongs to the client, whatever happens upstream. */
+        /** A stream's first content arrived: from here on it belongs to the client, whatever happens upstream. */
         private void commit() {
+            cancelContentTimer();
+            sampleLatency(System.nanoTime());
             record.providerPermit = providerPermit;
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
+            Buffer held = buffered;
+            buffered = null;
+            out.onChunk(held);
         }
 
         void deliverBuffered() {
@@ -531,6 +586,24 @@ final class Exchange {
             out.onEnd();
         }
 
+        /**
+         * Time to first byte for LowestLatency, from answers that served only: an error that comes fast must not
+         * make its target look fast. For a stream it is the time to its first content.
+         */
+        private void sampleLatency(long atNanos) {
+            if (!latencySampled && atNanos > 0) {
+                latencySampled = true;
+                state.firstByteAfter((atNanos - startNanos) / 1e6);
+            }
+        }
+
+        private void cancelContentTimer() {
+            if (contentTimer >= 0) {
+                pipeline.vertx.cancelTimer(contentTimer);
+                contentTimer = -1;
+            }
+        }
+
         private Served served() {
             return new Served(provider.name(), target.model(), route.name(), attempts, route != plan.route() ? route.name() : null, operation);
         }
@@ -541,6 +614,7 @@ final class Exchange {
                 return;
             }
             settled = true;
+            cancelContentTimer();
             state.ended();
             if (current == this) {
                 current = null;
@@ -553,13 +627,21 @@ final class Exchange {
             if (outcome != Outcome.SUCCESS) {
                 pipeline.gatewayMetrics.upstreamError(provider.name(), errorKind(outcome));
             }
-            if (outcome.targetFailure()) {
-                state.breaker().recordFailure();
+            // A timeout that ran out with the request's deadline is the request's: the target may be healthy but slow.
+            boolean deadlineCut = outcome == Outcome.TIMEOUT && budget.deadlineReached();
+            if (outcome == Outcome.SUCCESS) {
+                sampleLatency(firstByteNanos);
+            } else if (outcome == Outcome.TIMEOUT && !deadlineCut) {
+                // It was at least this slow: LowestLatency should know.
+                sampleLatency(System.nanoTime());
+            }
+            if (outcome.targetFailure() && !deadlineCut) {
+                breakerPermit.failure();
             } else if (outcome == Outcome.SUCCESS || outcome == Outcome.CLIENT_ERROR) {
-                state.breaker().recordSuccess();
+                breakerPermit.success();
             } else {
-                // A rate-limited or refused key says nothing about the target itself.
-                state.breaker().release();
+                // A rate-limited or refused key says nothing about the target itself, nor does the request's deadline.
+                breakerPermit.release();
             }
             switch (outcome) {
                 case SUCCESS -> pool.succeeded(key);
@@ -572,6 +654,9 @@ final class Exchange {
 
         /** The kind label of switchboard_upstream_errors_total. */
         private String errorKind(Outcome outcome) {
+            if (watch != null && watch.errored()) {
+                return "stream_error";
+            }
             return switch (outcome) {
                 case CONNECT_FAILURE -> "connect";
                 case AUTH_FAILED -> "auth";
@@ -601,6 +686,8 @@ final class Exchange {
             return switch (outcome) {
                 case TIMEOUT -> ExchangeError.upstream(504, "upstream_timeout", "Provider " + name + ": " + failure.message() + ".", served);
                 case CONNECT_FAILURE -> ExchangeError.upstream(502, "upstream_connect", "Provider " + name + " could not be reached.", served);
+                case INVALID_RESPONSE -> ExchangeError.upstream(502, "upstream_invalid_response",
+                        "Provider " + name + " returned a response that could not be read.", served);
                 default -> ExchangeError.upstream(502, "upstream_broken",
                         "The connection to provider " + name + " broke before the response was complete.", served);
             };
@@ -622,8 +709,9 @@ final class Exchange {
             }
             if (!settled) {
                 settled = true;
+                cancelContentTimer();
                 state.ended();
-                state.breaker().release();
+                breakerPermit.release();
             }
         }
     }

@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * keeps serving the others;
  * a key answered with 401 (the key itself is not accepted) is quarantined for every model, one answered with 403
  * (this key may not use this model: permissions are often per model or project) for that model only, each for
- * {@code quarantineMs}; then the next call may use it again: success clears it, another refusal quarantines it
- * again. A provider without keys (a local
+ * {@code quarantineMs}; then the next call may use it again, and another refusal quarantines it again. A success
+ * never lifts a quarantine: a call on one model proves nothing about another, and a call that was already under
+ * way when the key was refused (a long stream) proves nothing about the key since. A provider without keys (a local
  * Ollama) has one keyless entry, so its 429s cool it down the same way.
  * <p>
  * State is kept by key fingerprint, so a reload that keeps a key keeps its health and a rotated secret starts
@@ -142,10 +143,9 @@ public final class KeyPool {
         return until == null || until <= now ? 0 : until - now;
     }
 
+    /** A call with this key succeeded: the 429 backoff starts over. Quarantines run out by time only (see the class comment). */
     synchronized void succeeded(Key key) {
         key.rateLimitsInARow = 0;
-        key.quarantinedUntil = 0;
-        key.refusedUntil.clear();
     }
 
     /** A 429 on this model: cool down for Retry-After when the upstream gave one, else for a backoff that doubles per 429 in a row. */

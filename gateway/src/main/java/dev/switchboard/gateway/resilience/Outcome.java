@@ -14,7 +14,7 @@ public enum Outcome {
     RATE_LIMITED("RateLimited"),
     /** 5xx (Anthropic's 529 overloaded included), and 409 (a conflict on the provider's side that a later attempt may not meet). */
     SERVER_ERROR("ServerError"),
-    /** A 2xx whose body is not the JSON object the API promises. */
+    /** A 2xx whose body is not the JSON object the API promises, or an answer the adapter could not translate. */
     INVALID_RESPONSE("ServerError"),
     /** No connection, or the connection was reset before a response started. */
     CONNECT_FAILURE("ConnectFailure"),
@@ -68,6 +68,7 @@ public enum Outcome {
             case CONNECT -> CONNECT_FAILURE;
             case TIMEOUT -> TIMEOUT;
             case BROKEN -> BROKEN;
+            case INVALID -> INVALID_RESPONSE;
         };
     }
 }

@@ -24,7 +24,9 @@ import jakarta.inject.Singleton;
 /**
  * The health registry: one {@link TargetState} per target (provider + upstream model) and one {@link KeyPool}
  * per provider. Brought in line with each newly served table on its first request: state of targets and keys
- * that remain is kept, state of removed ones is dropped with their gauges.
+ * that remain is kept, state of removed ones is dropped with their gauges. It only moves forward: a request
+ * that started on an older table than the registry's (it captured the table just before a reload) uses the
+ * registry as it is, so it can neither drop the breakers of newer targets nor bring rotated-out keys back.
  */
 @Singleton
 public class TargetHealth {
@@ -52,15 +54,20 @@ public class TargetHealth {
     private final Map<String, Gauge> keyGauges = new HashMap<>();
     private volatile ActiveTable synced;
 
-    /** Makes the registry match the table; cheap (one volatile read) when it already does. */
+    /** Makes the registry match the table when it is newer; cheap (one volatile read) otherwise. */
     public void sync(ActiveTable table) {
-        if (table != synced) {
+        if (newer(table)) {
             rebuild(table);
         }
     }
 
+    private boolean newer(ActiveTable table) {
+        ActiveTable current = synced;
+        return current == null || table.sequence() > current.sequence();
+    }
+
     private synchronized void rebuild(ActiveTable table) {
-        if (table == synced) {
+        if (!newer(table)) {
             return;
         }
         var settings = table.table().settings().circuitBreaker();

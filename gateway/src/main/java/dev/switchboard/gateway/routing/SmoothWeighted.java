@@ -25,8 +25,12 @@ final class SmoothWeighted {
         return targets;
     }
 
-    /** The next eligible target, or null when none is. */
-    synchronized Target next(Predicate<Target> eligible) {
+    /**
+     * The position of the next eligible target in {@link #targets()}, or -1 when none is. A position, not the
+     * target: a reload that keeps the same targets keeps this rotation, and the caller must use its own table's
+     * target at that position rather than the equal one recorded from the older table.
+     */
+    synchronized int next(Predicate<Target> eligible) {
         int best = -1;
         long total = 0;
         for (int i = 0; i < targets.size(); i++) {
@@ -40,10 +44,9 @@ final class SmoothWeighted {
                 best = i;
             }
         }
-        if (best < 0) {
-            return null;
+        if (best >= 0) {
+            current[best] -= total;
         }
-        current[best] -= total;
-        return targets.get(best);
+        return best;
     }
 }

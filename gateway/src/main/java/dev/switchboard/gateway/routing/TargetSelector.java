@@ -66,7 +66,7 @@ public class TargetSelector {
     private List<Target> weighted(String key, List<Target> all, List<Target> available) {
         SmoothWeighted rotation = rotations.compute(key,
                 (name, existing) -> existing != null && existing.targets().equals(all) ? existing : new SmoothWeighted(all));
-        Target first = rotation.next(available::contains);
+        Target first = all.get(rotation.next(available::contains));
         List<Target> ordered = new ArrayList<>(available.size());
         ordered.add(first);
         available.stream().filter(t -> t != first).sorted(Comparator.comparingInt(Target::weight).reversed()).forEach(ordered::add);

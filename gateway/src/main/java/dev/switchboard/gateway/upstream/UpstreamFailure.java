@@ -9,7 +9,9 @@ public record UpstreamFailure(Kind kind, String message) {
         /** Connect, first-byte, idle or total timeout. */
         TIMEOUT,
         /** The connection broke after the call was sent. */
-        BROKEN
+        BROKEN,
+        /** The answer came but could not be read: a body the adapter could not translate. */
+        INVALID
     }
 
     public String metricTag() {

@@ -36,6 +36,7 @@ import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
+import dev.switchboard.gateway.testing.Http;
 import dev.switchboard.gateway.testing.OllamaAzureTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -70,6 +71,17 @@ class OllamaAzureSdkTest {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /** A 200 whose `message` is not an object cannot be translated: a typed 502 at once, not a wait for the deadline. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void anAnswerOllamaSentMalformedIsATyped502(boolean stream) {
+        var response = Http.post(java.net.URI.create(v1 + "/chat/completions"),
+                "{\"model\":\"llama-malformed\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(Http.error(response).getString("code")).isEqualTo("upstream_invalid_response");
     }
 
     @ParameterizedTest

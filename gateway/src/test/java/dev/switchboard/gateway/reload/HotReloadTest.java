@@ -30,7 +30,10 @@ import dev.switchboard.gateway.testing.Http;
 import dev.switchboard.gateway.testing.KubeletDirectory;
 import dev.switchboard.gateway.testing.ReloadTestResource;
 import dev.switchboard.gateway.testing.TestTables;
+import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.routing.ModelRoute;
+import dev.switchboard.routing.ModelRoute.Target;
+import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.RoutingTable;
 import dev.switchboard.routing.RoutingTableCodec;
 import dev.switchboard.routing.SecretFile;
@@ -173,6 +176,48 @@ class HotReloadTest {
         HttpResponse<String> response = inFlight.get(60, TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(response.body()).getString("model")).isEqualTo("slow");
+    }
+
+    @Inject
+    RoutingState state;
+
+    /**
+     * A reload that keeps a route's targets keeps its weighted rotation; the failing first choice must still be
+     * tried once, not once as the rotation's (older table's) target and again as the table's own.
+     */
+    @Test
+    @Order(4)
+    void afterASecretRotationAFailingFirstChoiceIsTriedOnce() throws Exception {
+        List<SecretFile> keys = TestTables.writeKeys(ReloadTestResource.secretDir());
+        RoutingTable base = version(300, keys);
+        PolicySettings failOver = new PolicySettings("Weighted", new PolicySettings.Retry(0, 0, 0, PolicySettings.RETRY_CONDITIONS),
+                new PolicySettings.CircuitBreaker(10, null, 60_000, 30_000, 1), 60_000, TestTables.MAX_BODY_BYTES);
+        List<ModelRoute> models = new ArrayList<>(base.models());
+        models.add(TestTables.route("reload-weighted", "Weighted", new Target("sim-openai", "fail-500~reload-weighted", 100, 0),
+                new Target("sim-openai", "upstream-reload-weighted", 1, 0)));
+        TestTables.write(new RoutingTable(base.schemaVersion(), base.source(), failOver, null, base.providers(), models),
+                ReloadTestResource.routingDir());
+        awaitServing(300);
+        assertThat(Http.post(uri("/v1/chat/completions"), chat("reload-weighted", false)).statusCode()).isEqualTo(200);
+
+        var before = state.current();
+        Files.writeString(ReloadTestResource.secretDir().resolve("key-b"), "sk-rotated-again\n");
+        await(() -> state.current() != before, "the rotated secret to be loaded");
+
+        long failingCalls = failingCalls();
+        HttpResponse<String> response = Http.post(uri("/v1/chat/completions"), chat("reload-weighted", false));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-switchboard-attempts")).hasValue("2");
+        assertThat(failingCalls() - failingCalls).as("calls to the failing target").isEqualTo(1);
+        JsonObject failing = new JsonObject(Http.get(uri("/q/switchboard/targets")).body()).getJsonArray("targets").stream()
+                .map(JsonObject.class::cast).filter(t -> t.getString("upstreamModel").equals("fail-500~reload-weighted"))
+                .findFirst().orElseThrow();
+        assertThat(failing.getInteger("consecutiveFailures")).as("one breaker failure per request").isEqualTo(2);
+    }
+
+    private static long failingCalls() {
+        return ReloadTestResource.simulator().received().stream()
+                .filter(r -> "fail-500~reload-weighted".equals(r.body().getString("model"))).count();
     }
 
     private void callStableUntilStopped(AtomicBoolean running, boolean stream, AtomicInteger served,

@@ -20,8 +20,9 @@ class CircuitBreakerTest {
 
     private static void fail(CircuitBreaker breaker, int times) {
         for (int i = 0; i < times; i++) {
-            assertThat(breaker.tryAcquire()).isTrue();
-            breaker.recordFailure();
+            CircuitBreaker.Permit permit = breaker.tryAcquire();
+            assertThat(permit).isNotNull();
+            permit.failure();
         }
     }
 
@@ -30,14 +31,13 @@ class CircuitBreakerTest {
         CircuitBreaker breaker = breaker(3, null, 1);
 
         fail(breaker, 2);
-        assertThat(breaker.tryAcquire()).isTrue();
-        breaker.recordSuccess();
+        breaker.tryAcquire().success();
         fail(breaker, 2);
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
 
         fail(breaker, 1);
         assertThat(breaker.state()).isEqualTo(State.OPEN);
-        assertThat(breaker.tryAcquire()).isFalse();
+        assertThat(breaker.tryAcquire()).isNull();
         assertThat(breaker.available()).isFalse();
         assertThat(breaker.millisUntilProbe()).isEqualTo(5_000);
     }
@@ -48,18 +48,16 @@ class CircuitBreakerTest {
 
         // Alternating: never two failures in a row, but half of all calls fail.
         for (int i = 0; i < CircuitBreaker.MIN_CALLS_FOR_RATE - 2; i++) {
-            assertThat(breaker.tryAcquire()).isTrue();
+            CircuitBreaker.Permit permit = breaker.tryAcquire();
             if (i % 2 == 0) {
-                breaker.recordFailure();
+                permit.failure();
             } else {
-                breaker.recordSuccess();
+                permit.success();
             }
         }
         assertThat(breaker.state()).as("too few calls to judge a rate").isEqualTo(State.CLOSED);
-        breaker.tryAcquire();
-        breaker.recordSuccess();
-        breaker.tryAcquire();
-        breaker.recordFailure();
+        breaker.tryAcquire().success();
+        breaker.tryAcquire().failure();
         assertThat(breaker.state()).isEqualTo(State.OPEN);
     }
 
@@ -67,16 +65,13 @@ class CircuitBreakerTest {
     void oldFailuresLeaveTheWindow() {
         CircuitBreaker breaker = breaker(100, 0.5, 1);
         for (int i = 0; i < 9; i++) {
-            breaker.tryAcquire();
-            breaker.recordFailure();
+            breaker.tryAcquire().failure();
         }
         now.addAndGet(20_000);
         for (int i = 0; i < 9; i++) {
-            breaker.tryAcquire();
-            breaker.recordSuccess();
+            breaker.tryAcquire().success();
         }
-        breaker.tryAcquire();
-        breaker.recordFailure();
+        breaker.tryAcquire().failure();
 
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
     }
@@ -90,16 +85,18 @@ class CircuitBreakerTest {
 
         now.addAndGet(1);
         assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
-        assertThat(breaker.tryAcquire()).isTrue();
-        assertThat(breaker.tryAcquire()).isTrue();
-        assertThat(breaker.tryAcquire()).as("only halfOpenProbes calls at once").isFalse();
+        CircuitBreaker.Permit first = breaker.tryAcquire();
+        CircuitBreaker.Permit second = breaker.tryAcquire();
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+        assertThat(breaker.tryAcquire()).as("only halfOpenProbes calls at once").isNull();
         assertThat(breaker.available()).isFalse();
 
-        breaker.recordSuccess();
+        first.success();
         assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
-        breaker.recordSuccess();
+        second.success();
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
-        assertThat(breaker.tryAcquire()).isTrue();
+        assertThat(breaker.tryAcquire()).isNotNull();
     }
 
     @Test
@@ -108,8 +105,7 @@ class CircuitBreakerTest {
         fail(breaker, 1);
         now.addAndGet(5_000);
 
-        assertThat(breaker.tryAcquire()).isTrue();
-        breaker.recordFailure();
+        breaker.tryAcquire().failure();
 
         assertThat(breaker.state()).isEqualTo(State.OPEN);
         assertThat(breaker.millisUntilProbe()).isEqualTo(5_000);
@@ -123,11 +119,54 @@ class CircuitBreakerTest {
         fail(breaker, 1);
         now.addAndGet(5_000);
 
-        assertThat(breaker.tryAcquire()).isTrue();
-        assertThat(breaker.tryAcquire()).isFalse();
-        breaker.release();
-        assertThat(breaker.tryAcquire()).isTrue();
-        breaker.recordSuccess();
+        CircuitBreaker.Permit probe = breaker.tryAcquire();
+        assertThat(breaker.tryAcquire()).isNull();
+        probe.release();
+        breaker.tryAcquire().success();
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void aCallAdmittedWhileClosedThatEndsHalfOpenIsNeitherAProbeNorFreesOne() {
+        CircuitBreaker breaker = breaker(1, null, 1);
+        CircuitBreaker.Permit longCall = breaker.tryAcquire();
+        CircuitBreaker.Permit releasedCall = breaker.tryAcquire();
+        fail(breaker, 1);
+        now.addAndGet(5_000);
+        CircuitBreaker.Permit probe = breaker.tryAcquire();
+        assertThat(probe).isNotNull();
+
+        longCall.success();
+        assertThat(breaker.state()).as("a success from before the breaker opened is no probe success").isEqualTo(State.HALF_OPEN);
+        releasedCall.release();
+        assertThat(breaker.tryAcquire()).as("the probe's slot is still taken").isNull();
+
+        probe.success();
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void aFailureOfACallAdmittedWhileClosedDoesNotReopenAHalfOpenBreaker() {
+        CircuitBreaker breaker = breaker(1, null, 1);
+        CircuitBreaker.Permit longCall = breaker.tryAcquire();
+        fail(breaker, 1);
+        now.addAndGet(5_000);
+        CircuitBreaker.Permit probe = breaker.tryAcquire();
+
+        longCall.failure();
+        assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+        probe.success();
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
+    void aPermitIsAnsweredOnce() {
+        CircuitBreaker breaker = breaker(2, null, 1);
+        CircuitBreaker.Permit permit = breaker.tryAcquire();
+        permit.failure();
+        permit.failure();
+
+        assertThat(breaker.consecutiveFailures()).isEqualTo(1);
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
     }
 }

@@ -21,6 +21,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
 import dev.switchboard.gateway.testing.Http;
+import dev.switchboard.gateway.testing.OpenAiStream;
 import dev.switchboard.gateway.testing.ResilienceTestResource;
 import dev.switchboard.routing.ModelRoute;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -91,13 +92,85 @@ class FailoverTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "fo-500", "fo-refused", "fo-stall", "fo-empty-stream" })
+    @ValueSource(strings = { "fo-500", "fo-refused", "fo-stall", "fo-empty-stream", "fo-keepalive-error", "fo-keepalive-stall" })
     void aStreamFailsOverWhileNothingReachedTheClient(String model) {
         HttpResponse<String> response = post(model, true);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-switchboard-provider")).hasValue("good");
         assertThat(response.body()).contains("echo:").endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+    }
+
+    /** Keep-alives are no content: a stream whose provider then reports an error is a failure the client never sees. */
+    @Test
+    void anErrorEventBeforeAnyContentReachesTheClientAsItCameWhenNothingElseServes() {
+        HttpResponse<String> response = post("only-keepalive-error", true);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-switchboard-attempts")).as("tried again in the retry round").hasValue("2");
+        OpenAiStream stream = OpenAiStream.parse(response.body().replace(": keep-alive\n\n", ""));
+        assertThat(stream.chunks).isEmpty();
+        assertThat(stream.done).isFalse();
+        assertThat(stream.error.getString("type")).isEqualTo("server_error");
+        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+                "switchboard_upstream_attempts_total{model=\"only-keepalive-error\",outcome=\"server_error\",provider=\"alone-fo-keepalive-error\"} 2.0");
+    }
+
+    /** timeouts.firstByte beyond the deadline: the stalled primary may take half of it, the second target the rest. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void aStalledPrimaryLeavesTheNextTargetTimeWhenItsFirstByteWaitExceedsTheDeadline(boolean stream) {
+        HttpResponse<String> response = post("budget", stream);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-switchboard-provider")).hasValue("good");
+        assertThat(response.headers().firstValue("x-switchboard-attempts")).hasValue("2");
+        assertThat(response.headers().firstValue("x-switchboard-fallback")).isEmpty();
+        assertThat(response.body()).contains("echo:");
+    }
+
+    @Test
+    void theRequestsDeadlineIsNoFailureOfAHealthyTarget() {
+        HttpResponse<String> stream = post("long-stream", true);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.body()).contains("drip 1").contains("stream_interrupted").doesNotContain("[DONE]");
+        HttpResponse<String> json = post("long-json", false);
+        assertThat(json.statusCode()).isEqualTo(504);
+
+        for (String upstreamModel : List.of("drip-4000~long-stream", "slow-4000~long-json")) {
+            assertThat(target(upstreamModel).getInteger("consecutiveFailures")).as(upstreamModel).isZero();
+        }
+        assertThat(Http.get(uri("/q/metrics")).body()).contains(
+                "switchboard_upstream_attempts_total{model=\"long-json\",outcome=\"timeout\",provider=\"patient\"} 1.0");
+    }
+
+    @Test
+    void aStreamCutShortAfterItsContentBeganIsAFailureOfItsTarget() {
+        int before = target("truncated-stream").getInteger("consecutiveFailures");
+
+        HttpResponse<String> response = post("truncated-stream", true);
+
+        assertThat(response.body()).contains("partial").contains("stream_interrupted");
+        assertThat(target("truncated-stream").getInteger("consecutiveFailures")).isEqualTo(before + 1);
+        assertThat(Http.get(uri("/q/metrics")).body())
+                .contains("switchboard_upstream_attempts_total{model=\"truncated-stream\",outcome=\"broken\",provider=\"streams\"}")
+                .doesNotContain("switchboard_upstream_attempts_total{model=\"truncated-stream\",outcome=\"success\"");
+    }
+
+    @Test
+    void lowestLatencyLearnsNothingFromAnswersThatFailed() {
+        for (int i = 0; i < 5 && received("fail-500~latency-errors") == 0; i++) {
+            assertThat(post("latency-errors", false).statusCode()).isEqualTo(200);
+        }
+        assertThat(received("fail-500~latency-errors")).as("the failing target was tried").isPositive();
+
+        assertThat(target("fail-500~latency-errors").containsKey("latencyMs")).as("a fast 500 is no latency sample").isFalse();
+        assertThat(target("slow-100~latency-errors").getDouble("latencyMs")).isGreaterThanOrEqualTo(100.0);
+    }
+
+    private JsonObject target(String upstreamModel) {
+        return targets().getJsonArray("targets").stream().map(JsonObject.class::cast)
+                .filter(t -> t.getString("upstreamModel").equals(upstreamModel)).findFirst().orElseThrow();
     }
 
     @Test

@@ -113,6 +113,33 @@ class KeyPoolTest {
     }
 
     @Test
+    void aSuccessOnAnotherModelDoesNotLiftARefusalForThisModel() {
+        pool.update(List.of("k1"));
+        pool.refused(key("k1"), "m");
+
+        pool.succeeded(pool.acquire("other"));
+
+        assertThat(pool.usable("m")).isFalse();
+        assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
+    }
+
+    @Test
+    void aSuccessOfACallUnderWayWhenTheKeyWasRefusedDoesNotLiftTheQuarantine() {
+        pool.update(List.of("k1"));
+        KeyPool.Key longStream = pool.acquire("m");
+        now.addAndGet(30_000);
+        pool.refused(pool.acquire("m"), null);
+
+        now.addAndGet(10_000);
+        pool.succeeded(longStream);
+
+        assertThat(pool.state(key("k1"))).isEqualTo(State.QUARANTINED);
+        assertThat(pool.acquire("m")).isNull();
+        now.addAndGet(50_000);
+        assertThat(pool.acquire("m").value()).as("usable again once the quarantine ran out").isEqualTo("k1");
+    }
+
+    @Test
     void aReloadKeepsTheHealthOfKeysThatStayAndStartsNewKeysHealthy() {
         pool.update(List.of("k1", "k2"));
         pool.refused(key("k1"), null);

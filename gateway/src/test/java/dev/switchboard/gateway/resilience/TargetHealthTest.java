@@ -53,8 +53,7 @@ class TargetHealthTest {
         Target b = new Target("b", "x", 1, 0);
         health.sync(table(Map.of("/k1", "key-one", "/k2", "key-two"), a, b));
         for (int i = 0; i < TestTables.settings().circuitBreaker().consecutiveFailures(); i++) {
-            health.target(a).breaker().tryAcquire();
-            health.target(a).breaker().recordFailure();
+            health.target(a).breaker().tryAcquire().failure();
         }
         KeyPool pool = health.keys("a");
         KeyPool.Key refused = pool.keys().stream().filter(k -> k.value().equals("key-one")).findFirst().orElseThrow();
@@ -71,6 +70,26 @@ class TargetHealthTest {
         assertThat(registry.find("switchboard.upstream.key.state").tag("key", KeyPool.fingerprint("key-two")).gauges())
                 .as("gauge of the removed key").isEmpty();
         assertThat(registry.find("switchboard.upstream.key.state").tag("key", KeyPool.fingerprint("key-three")).gauge().value()).isZero();
+    }
+
+    @Test
+    void aRequestOnAnOlderTableDoesNotRollTheRegistryBack() {
+        Target a = new Target("a", "x", 1, 0);
+        Target b = new Target("b", "x", 1, 0);
+        ActiveTable older = table(Map.of("/k1", "key-one", "/k2", "key-two"), a);
+        ActiveTable newer = table(Map.of("/k1", "key-one", "/k3", "key-three"), a, b);
+        health.sync(newer);
+        for (int i = 0; i < TestTables.settings().circuitBreaker().consecutiveFailures(); i++) {
+            health.target(b).breaker().tryAcquire().failure();
+        }
+
+        health.sync(older);
+
+        assertThat(health.target(b)).as("the newer table's target keeps its state").isNotNull();
+        assertThat(health.target(b).breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(health.keys("a").keys()).as("the rotated-out key stays out").extracting(KeyPool.Key::value)
+                .containsExactlyInAnyOrder("key-one", "key-three");
+        assertThat(health.snapshot().getString("hash")).isEqualTo(newer.hash());
     }
 
     @Test

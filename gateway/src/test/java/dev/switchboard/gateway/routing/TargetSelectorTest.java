@@ -71,6 +71,20 @@ class TargetSelectorTest {
     }
 
     @Test
+    void aReloadThatKeepsTheTargetsNeverListsOneTwice() {
+        for (String strategy : List.of("Weighted", "Priority")) {
+            selector.order(route(strategy, new Target("a", "x", 100, 0), new Target("b", "x", 1, 0)), "Weighted", view, null);
+            // The reloaded table's targets are equal to the old ones but new records.
+            ModelRoute reloaded = route(strategy, new Target("a", "x", 100, 0), new Target("b", "x", 1, 0));
+
+            List<Target> order = selector.order(reloaded, "Weighted", view, null);
+
+            assertThat(order).as(strategy).hasSize(2).doesNotHaveDuplicates();
+            assertThat(order.get(0)).as(strategy + ": the reloaded table's own target").isSameAs(reloaded.targets().get(0));
+        }
+    }
+
+    @Test
     void weightedIsSmoothAndExactPerCycle() {
         ModelRoute route = route("Weighted", new Target("a", "x", 5, 0), new Target("b", "x", 1, 0), new Target("c", "x", 1, 0));
 

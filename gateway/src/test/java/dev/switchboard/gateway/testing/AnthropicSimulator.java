@@ -28,7 +28,11 @@ import io.vertx.ext.web.RoutingContext;
  * The upstream model name injects errors: {@code rate-limited} (429 with retry-after 7 and anthropic-ratelimit
  * headers), {@code overloaded} (529), {@code unauthorized} (401), {@code forbidden} (403), {@code missing} (404),
  * {@code too-large} (413), {@code fail-500} (500), {@code stream-error} (an `error` event mid-stream; 529 when not
- * streaming), {@code break-stream} (drops the connection mid-stream), {@code endless-stream} (a text delta every 50 ms
+ * streaming), {@code overloaded-stream} (a 200 stream whose first event is an `overloaded_error`, as Anthropic sends
+ * it when the overload comes after the response started; 529 when not streaming), {@code overloaded-after-start}
+ * (the same error after `message_start` and a `ping`), {@code malformed-content} (a 200 message whose `content` is a
+ * string, or a stream whose `message_start` carries a string as its message), {@code break-stream} (drops the
+ * connection mid-stream), {@code endless-stream} (a text delta every 50 ms
  * until the client goes away, counted in {@link #cancelledStreams()}), {@code slow-<ms>} (waits that long before
  * answering), {@code cached-*} (reports cache reads).
  * Streams follow the documented event sequence, tool inputs arrive as input_json_delta fragments.
@@ -116,6 +120,23 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
                     stream(ctx, body, true, false);
                 } else {
                     error(response, 529, "overloaded_error", "Overloaded");
+                }
+            }
+            case "overloaded-stream", "overloaded-after-start" -> {
+                if (stream) {
+                    overloadedStream(ctx, body, model.equals("overloaded-after-start"));
+                } else {
+                    error(response, 529, "overloaded_error", "Overloaded");
+                }
+            }
+            case "malformed-content" -> {
+                if (stream) {
+                    StringBuilder out = new StringBuilder();
+                    event(out, "message_start", new JsonObject().put("type", "message_start").put("message", "not an object"));
+                    response.setChunked(true).putHeader("content-type", "text/event-stream").end(out.toString());
+                } else {
+                    response.putHeader("content-type", "application/json")
+                            .end(message(body, answer(body)).put("content", "not a list of blocks").encode());
                 }
             }
             case "break-stream" -> stream(ctx, body, false, true);
@@ -335,6 +356,21 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
                 .put("delta", new JsonObject().put("stop_reason", answer.stopReason()).put("stop_sequence", answer.stopSequence()))
                 .put("usage", new JsonObject().put("output_tokens", answer.outputTokens())));
         event(out, "message_stop", new JsonObject().put("type", "message_stop"));
+        response.end(out.toString());
+    }
+
+    /** A 200 event stream that fails with Anthropic's overload error before any content. */
+    private void overloadedStream(RoutingContext ctx, JsonObject body, boolean afterStart) {
+        HttpServerResponse response = ctx.response();
+        response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+        StringBuilder out = new StringBuilder();
+        if (afterStart) {
+            JsonObject start = message(body, new Answer(new JsonArray(), null, null, 1)).put("stop_reason", null);
+            event(out, "message_start", new JsonObject().put("type", "message_start").put("message", start));
+            event(out, "ping", new JsonObject().put("type", "ping"));
+        }
+        event(out, "error", new JsonObject().put("type", "error")
+                .put("error", new JsonObject().put("type", "overloaded_error").put("message", "Overloaded")));
         response.end(out.toString());
     }
 

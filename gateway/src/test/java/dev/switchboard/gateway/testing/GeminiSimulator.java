@@ -30,7 +30,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code missing} (404 NOT_FOUND), {@code blocked} (prompt blocked, no candidate), {@code unsafe} (finishReason
  * SAFETY), {@code cached} (reports cached tokens), {@code break-stream} (drops the connection mid-stream),
  * {@code endless-stream} (a word every 50 ms until the client goes away, counted by {@link #cancelledStreams()}),
- * {@code slow-<ms>} (waits that long before answering).
+ * {@code slow-<ms>} (waits that long before answering), {@code malformed} (a 200 answer, or stream event, whose
+ * candidate {@code content} is a string instead of an object).
  * Otherwise: with tools declared and the last turn not a function response, it calls the first allowed function
  * (two calls, the second with other arguments, when the prompt says "parallel"); after function responses it
  * answers "result: " and the responses; else "echo: " and the last user text plus a note per media part, as JSON
@@ -400,6 +401,16 @@ public final class GeminiSimulator extends SimulatorServer<GeminiSimulator.Recei
         }
         String responseId = "sim-" + Integer.toHexString(body.encode().hashCode());
         HttpServerResponse response = ctx.response();
+        if ("malformed".equals(model)) {
+            JsonObject malformed = new JsonObject().put("candidates", new JsonArray().add(new JsonObject().put("content", "not an object")
+                    .put("finishReason", "STOP").put("index", 0))).put("modelVersion", model).put("responseId", responseId);
+            if (stream) {
+                response.setChunked(true).putHeader("content-type", "text/event-stream").end(sse(malformed));
+            } else {
+                response.putHeader("content-type", "application/json; charset=UTF-8").end(malformed.encode());
+            }
+            return;
+        }
         if (!stream) {
             JsonArray list = new JsonArray();
             for (int i = 0; i < answers.size(); i++) {

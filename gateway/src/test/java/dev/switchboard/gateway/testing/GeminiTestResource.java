@@ -30,6 +30,7 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
             Map.entry("gemini-cached", "cached"),
             Map.entry("gemini-break", "break-stream"),
             Map.entry("gemini-endless", "endless-stream"),
+            Map.entry("gemini-malformed", "malformed"),
             Map.entry("gemini-embedding", "gemini-embedding-001"));
 
     private static volatile GeminiSimulator simulator;

@@ -17,8 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * An {@link AnthropicSimulator} and an {@link OpenAiSimulator} behind a gateway that fails over on every retry
  * condition, for /v1/messages through the attempt pipeline: Priority groups whose first target fails (529, 429, 500,
- * unreachable) and whose next one is an Anthropic (passthrough) or an OpenAI (translated) target, and an OpenAI
- * provider declared unable to take images. Breakers never open here, so every request meets its failing target first.
+ * unreachable, a 200 stream that begins with an error event) and whose next one is an Anthropic (passthrough) or an
+ * OpenAI (translated) target, and an OpenAI provider declared unable to take images. Breakers never open here, so every request meets its failing target first.
  */
 public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -60,6 +60,8 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 new UpstreamProvider("anthropic", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("anthropic-backup", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("anthropic-down", "Anthropic", "http://127.0.0.1:1", null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("anthropic-midstream", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
+                new UpstreamProvider("anthropic-malformed", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-down", "OpenAI", "http://127.0.0.1:1/v1", null, Map.of(), timeouts, null, null, keys, null),
                 new UpstreamProvider("openai-text-only", "OpenAI", openAi.baseUrl(), null, Map.of(), timeouts, null, null, keys, null,
@@ -73,7 +75,13 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
                 priority("overloaded-with-fallback", List.of("gpt"), first("anthropic", "overloaded")),
                 priority("gpt", List.of(), first("openai", "upstream-gpt")),
                 priority("text-only", List.of(), first("openai-text-only", "upstream-gpt")),
-                priority("text-only-then-claude", List.of(), first("openai-text-only", "upstream-gpt"), second("anthropic-backup", "claude-sim")));
+                priority("text-only-then-claude", List.of(), first("openai-text-only", "upstream-gpt"), second("anthropic-backup", "claude-sim")),
+                priority("stream-overloaded-then-claude", List.of(), first("anthropic", "overloaded-stream"), second("anthropic-backup", "claude-sim")),
+                priority("started-overloaded-then-gpt", List.of(), first("anthropic", "overloaded-after-start"), second("openai", "upstream-gpt")),
+                priority("midstream-error", List.of(), first("anthropic-midstream", "stream-error")),
+                priority("malformed-claude", List.of(), first("anthropic-malformed", "malformed-content")),
+                priority("malformed-then-gpt", List.of(), first("anthropic-malformed", "malformed-content"), second("openai", "upstream-gpt")),
+                priority("malformed-delta-gpt", List.of(), first("openai", "malformed-delta")));
         PolicySettings settings = new PolicySettings("Priority", new PolicySettings.Retry(0, 10, 50, PolicySettings.RETRY_CONDITIONS),
                 new PolicySettings.CircuitBreaker(1_000, null, 60_000, 30_000, 1), 30_000, TestTables.MAX_BODY_BYTES);
         return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "messages-failover"), settings, null,

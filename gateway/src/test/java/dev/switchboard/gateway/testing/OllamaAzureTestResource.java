@@ -77,7 +77,7 @@ public class OllamaAzureTestResource implements QuarkusTestResourceLifecycleMana
         models.add(TestTables.route("llama", "Weighted", TestTables.target("ollama-local", "llama3.1:8b")));
         models.add(TestTables.route("llama-proxied", "Weighted", TestTables.target("ollama-proxied", "llama3.1:8b")));
         models.add(TestTables.route("llama-embed", "Weighted", TestTables.target("ollama-local", "nomic-embed-text")));
-        for (String behaviour : List.of("missing-model", "busy", "fail-500", "break-stream", "stream-error", "endless-stream")) {
+        for (String behaviour : List.of("missing-model", "busy", "fail-500", "break-stream", "stream-error", "endless-stream", "malformed")) {
             models.add(TestTables.route("llama-" + behaviour, "Weighted", TestTables.target("ollama-local", behaviour)));
         }
         models.add(TestTables.route("llama-endless-short", "Weighted", TestTables.target("ollama-short", "endless-stream")));

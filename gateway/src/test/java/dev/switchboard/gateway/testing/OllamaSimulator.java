@@ -23,7 +23,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code tool <tool_name> said: <content>}; with {@code format} it answers JSON. Behaviour by model name:
  * {@code missing-model} (404, not pulled), {@code busy} (503, queue full), {@code fail-500}, {@code break-stream}
  * (two lines, then the connection drops), {@code stream-error} (an error line mid-stream), {@code endless-stream}
- * (a line every 50 ms until the client goes away).
+ * (a line every 50 ms until the client goes away), {@code malformed} (a 200 answer, or stream line, whose
+ * {@code message} is a string instead of an object).
  */
 public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Received> {
 
@@ -105,6 +106,7 @@ public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Recei
             switch (model) {
                 case "break-stream" -> breakStream(ctx, chat);
                 case "stream-error" -> streamError(response, chat);
+                case "malformed" -> malformed(response, stream);
                 case "endless-stream" -> endless(ctx, model, chat);
                 default -> {
                     if (stream) {
@@ -388,6 +390,16 @@ public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Recei
         response.write(line("break-stream", chat, "partial").encode() + "\n");
         response.write(line("break-stream", chat, " answer").encode() + "\n");
         vertx.setTimer(50, id -> ctx.request().connection().close());
+    }
+
+    private static void malformed(HttpServerResponse response, boolean stream) {
+        String answer = new JsonObject().put("model", "malformed").put("created_at", "2025-01-01T00:00:00Z")
+                .put("message", "assistant: not an object").put("done", true).put("done_reason", "stop").encode();
+        if (stream) {
+            response.setChunked(true).putHeader("content-type", "application/x-ndjson").end(answer + "\n");
+        } else {
+            response.putHeader("content-type", "application/json; charset=utf-8").end(answer);
+        }
     }
 
     private static void streamError(HttpServerResponse response, boolean chat) {

@@ -28,6 +28,12 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code empty-stream}: starts an event stream and ends it without a single event;</li>
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
  * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
+ * <li>{@code keepalive-then-error}: streamed, two keep-alive comments (as OpenAI-compatible routers send while a
+ * model warms up), then an error event and the end, before any content; not streamed, a normal answer;</li>
+ * <li>{@code malformed-delta}: streamed, a first chunk whose {@code delta} is a string, then a normal stream; not
+ * streamed, a normal answer;</li>
+ * <li>{@code keepalive-stall}: streamed, a keep-alive comment every 100 ms and never any content; not streamed, a
+ * normal answer;</li>
  * <li>{@code late-usage-<ms>}: a normal answer whose streamed usage chunk (and [DONE]) follows the finish reason that
  * much later;</li>
  * <li>{@code cached*}: a normal answer whose usage reports {@value #CACHED_TOKENS} of its prompt tokens as cached;</li>
@@ -151,6 +157,37 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
                 vertx.setTimer(50, id -> ctx.request().connection().close());
             }
             case "endless-stream" -> endless(ctx, body, chat);
+            case "keepalive-then-error" -> {
+                if (!Boolean.TRUE.equals(body.getValue("stream"))) {
+                    answerNormally(response, body, chat);
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(": keep-alive\n\n");
+                vertx.setTimer(20, id -> {
+                    response.write(": keep-alive\n\n");
+                    response.end(sse(new JsonObject().put("error", new JsonObject()
+                            .put("message", "The server had an error while processing your request.")
+                            .put("type", "server_error").putNull("param").putNull("code"))));
+                });
+            }
+            case "malformed-delta" -> {
+                if (Boolean.TRUE.equals(body.getValue("stream"))) {
+                    JsonObject malformed = chunk(body, chat, "", true);
+                    malformed.getJsonArray("choices").getJsonObject(0).put("delta", "not an object");
+                    response.setChunked(true).putHeader("content-type", "text/event-stream").write(sse(malformed));
+                }
+                answerNormally(response, body, chat);
+            }
+            case "keepalive-stall" -> {
+                if (!Boolean.TRUE.equals(body.getValue("stream"))) {
+                    answerNormally(response, body, chat);
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                long timer = vertx.setPeriodic(0, 100, id -> response.write(": keep-alive\n\n"));
+                response.closeHandler(v -> vertx.cancelTimer(timer));
+            }
             default -> answerNormally(response, body, chat);
         }
     }
@@ -242,9 +279,11 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         streamEnd(response, body, chat);
     }
 
-    /** The head and every chunk up to the one with the finish reason. */
+    /** The head (unless a behaviour already sent it) and every chunk up to the one with the finish reason. */
     private static void streamContent(HttpServerResponse response, JsonObject body, boolean chat) {
-        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        if (!response.headWritten()) {
+            response.setChunked(true).putHeader("content-type", "text/event-stream");
+        }
         String tool = chat ? toolToCall(body) : null;
         if (tool != null) {
             JsonObject call = new JsonObject().put("index", 0).put("id", "call_1").put("type", "function")

@@ -40,6 +40,8 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
             Map.entry("fo-reset", "reset"),
             Map.entry("fo-stall", "stall"),
             Map.entry("fo-empty-stream", "empty-stream"),
+            Map.entry("fo-keepalive-error", "keepalive-then-error"),
+            Map.entry("fo-keepalive-stall", "keepalive-stall"),
             Map.entry("fo-malformed", "malformed-json"));
 
     private static volatile OpenAiSimulator simulator;
@@ -114,10 +116,22 @@ public class ResilienceTestResource implements QuarkusTestResourceLifecycleManag
         providers.add(new UpstreamProvider("patient", "OpenAI", url, null, null, new Timeouts(500, 60_000, 60_000, 60_000), null,
                 null, keys, null));
         models.add(TestTables.route("deadline", "Weighted", TestTables.target("patient", "stall~deadline")));
+        // Healthy targets whose answers take longer than the deadline: the deadline cuts them, not their failure.
+        models.add(TestTables.route("long-stream", "Weighted", TestTables.target("patient", "drip-4000~long-stream")));
+        models.add(TestTables.route("long-json", "Weighted", TestTables.target("patient", "slow-4000~long-json")));
+        // A primary that never answers and may wait longer than the whole deadline, a healthy second and a fallback.
+        providers.add(new UpstreamProvider("stalling", "OpenAI", url, null, null, new Timeouts(500, 60_000, 60_000, 60_000), null,
+                null, keys, null));
+        models.add(new ModelRoute("budget", List.of(), "Priority",
+                List.of(new Target("stalling", "stall~budget", 1, 0), new Target("good", "ok~budget", 1, 1)), List.of("fallback-ok"), null));
         providers.add(provider("lat-slow", url, keys));
         providers.add(provider("lat-fast", url, keys));
         models.add(new ModelRoute("latency", List.of(), "LowestLatency",
                 List.of(new Target("lat-slow", "slow-150~latency", 1, 0), new Target("lat-fast", "ok~latency", 1, 0)), List.of(), null));
+        providers.add(provider("lat-failing", url, keys));
+        models.add(new ModelRoute("latency-errors", List.of(), "LowestLatency",
+                List.of(new Target("lat-failing", "fail-500~latency-errors", 1, 0), new Target("lat-slow", "slow-100~latency-errors", 1, 0)),
+                List.of(), null));
         models.add(new ModelRoute("busy", List.of(), "LeastBusy",
                 List.of(new Target("lat-slow", "slow-300~busy", 1, 0), new Target("lat-fast", "slow-20~busy", 1, 0)), List.of(), null));
         models.add(new ModelRoute("cost", List.of(), "LowestCost",

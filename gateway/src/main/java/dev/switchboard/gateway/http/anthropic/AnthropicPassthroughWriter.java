@@ -133,7 +133,6 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             case "message_stop" -> stopped = true;
             case "error" -> {
                 record.errorCode = "upstream_stream_error";
-                metrics.upstreamError(record.provider, "stream_error");
             }
             default -> {
             }

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.ext.web.RoutingContext;
@@ -49,7 +50,7 @@ public final class AnthropicReply implements ClientReply {
                 ? new AnthropicPassthroughWriter(ctx, record, telemetry, metrics, publicModel, record.stream)
                 : new AnthropicResponseWriter(ctx, record, telemetry, metrics, publicModel, record.stream);
         writer.bind(call, stopExchange);
-        return writer;
+        return new TranslationGuard(writer, writer).stopping(stopExchange);
     }
 
     @Override

@@ -125,7 +125,6 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         }
         if (chunk.getValue("error") instanceof JsonObject error) {
             record.errorCode = "upstream_stream_error";
-            metrics.upstreamError(record.provider, "stream_error");
             events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
                     error.getString("message", "The upstream stream failed."));
             return;

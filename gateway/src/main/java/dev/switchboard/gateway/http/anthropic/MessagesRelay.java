@@ -122,19 +122,22 @@ public abstract class MessagesRelay implements UpstreamListener {
             return;
         }
         if (streaming()) {
-            streamBroke("The stream from provider " + record.provider + " broke before it was complete.");
+            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider + " could not be read."
+                    : "The stream from provider " + record.provider + " broke before it was complete.");
             return;
         }
         record.errorCode = switch (failure.kind()) {
             case TIMEOUT -> "upstream_timeout";
             case CONNECT -> "upstream_connect";
             case BROKEN -> "upstream_broken";
+            case INVALID -> "upstream_invalid_response";
         };
         fail(switch (failure.kind()) {
             case TIMEOUT -> new AnthropicError(504, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
             case CONNECT -> new AnthropicError(502, "api_error", "Provider " + record.provider + " could not be reached.");
             case BROKEN -> new AnthropicError(502, "api_error",
                     "The connection to provider " + record.provider + " broke before the response was complete.");
+            case INVALID -> new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be read.");
         });
     }
 

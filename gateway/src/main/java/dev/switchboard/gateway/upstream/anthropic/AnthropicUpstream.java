@@ -2,6 +2,7 @@ package dev.switchboard.gateway.upstream.anthropic;
 
 import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamClients;
@@ -59,8 +60,9 @@ public final class AnthropicUpstream implements Upstream {
         } catch (DecodeException | ClassCastException e) {
             return refuse(listener, new TranslationRefused(null, "The request body is not a JSON object."));
         }
-        TranslatingListener translating = new TranslatingListener(listener, translation, System.currentTimeMillis() / 1000);
-        return call(request, translation.body().toBuffer(), translating);
+        TranslationGuard translating = new TranslationGuard(
+                new TranslatingListener(listener, translation, System.currentTimeMillis() / 1000), listener);
+        return translating.bind(call(request, translation.body().toBuffer(), translating));
     }
 
     /** `POST /v1/messages` with `x-api-key` and `anthropic-version`, under the provider's own timeouts. */

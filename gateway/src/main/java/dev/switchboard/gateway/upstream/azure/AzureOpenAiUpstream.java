@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.upstream.azure;
 
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamClients;
@@ -22,6 +23,7 @@ public final class AzureOpenAiUpstream implements Upstream {
 
     @Override
     public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
-        return transport.send(request, new AzureErrors(listener));
+        TranslationGuard translating = new TranslationGuard(new AzureErrors(listener), listener);
+        return translating.bind(transport.send(request, translating));
     }
 }

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamClients;
@@ -76,15 +77,15 @@ public final class GeminiUpstream implements Upstream {
         boolean includeUsage = Boolean.TRUE.equals(streamOptions.getValue("include_usage"));
         boolean base64 = "base64".equals(openAi.getValue("encoding_format"));
         long created = System.currentTimeMillis() / 1000;
-        GeminiRelay relay = new GeminiRelay(listener, request.operation(), request.stream(), includeUsage, base64, model,
-                request.requestId(), created);
+        TranslationGuard relay = new TranslationGuard(new GeminiRelay(listener, request.operation(), request.stream(), includeUsage,
+                base64, model, request.requestId(), created), listener);
 
         RequestOptions options = UpstreamHttpCall.jsonPost(url(request.provider(), model, request.operation(), request.stream()), request);
         request.provider().headers().forEach(options::putHeader);
         if (request.apiKey() != null) {
             options.putHeader("x-goog-api-key", request.apiKey());
         }
-        return UpstreamHttpCall.start(vertx, clients, options, body, request.timeouts(), relay);
+        return relay.bind(UpstreamHttpCall.start(vertx, clients, options, body, request.timeouts(), relay));
     }
 
     /** Answers a request that cannot be translated, after send() returned, as a real upstream would. */

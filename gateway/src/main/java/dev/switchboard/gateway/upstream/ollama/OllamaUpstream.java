@@ -2,6 +2,7 @@ package dev.switchboard.gateway.upstream.ollama;
 
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamClients;
@@ -74,9 +75,10 @@ public final class OllamaUpstream implements Upstream {
             return Refused.invalid(null, "The request body is not a JSON object.").error().answer(vertx, listener);
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
-        OllamaListener translating = new OllamaListener(listener, request.operation(), request.requestId(), request.stream(),
-                Boolean.TRUE.equals(streamOptions.getValue("include_usage")), "base64".equals(openAi.getValue("encoding_format")));
-        return transport.send(new UpstreamRequest(request.provider(), request.apiKey(), request.operation(), ollama.toBuffer(),
-                request.stream(), request.requestId()), translating);
+        TranslationGuard translating = new TranslationGuard(new OllamaListener(listener, request.operation(), request.requestId(),
+                request.stream(), Boolean.TRUE.equals(streamOptions.getValue("include_usage")), "base64".equals(openAi.getValue("encoding_format"))),
+                listener);
+        return translating.bind(transport.send(new UpstreamRequest(request.provider(), request.apiKey(), request.operation(), ollama.toBuffer(),
+                request.stream(), request.requestId()), translating));
     }
 }

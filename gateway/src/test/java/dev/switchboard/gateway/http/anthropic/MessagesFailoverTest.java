@@ -197,6 +197,69 @@ class MessagesFailoverTest {
         assertThat(MessagesFailoverTestResource.openAi().received()).as("no call to the text-only provider").hasSize(calls);
     }
 
+    /** Anthropic reports an overload that comes after the response started as a 200 stream whose first events are no content. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "stream-overloaded-then-claude", "started-overloaded-then-gpt" })
+    void aStreamThatFailsBeforeAnyContentHandsOverToTheNextTarget(String model) throws Exception {
+        HttpResponse<String> response = post(model, true);
+
+        assertThat(text(message(response, true))).isEqualTo("echo: hi there");
+        servedBy(response, model.endsWith("claude") ? "anthropic-backup" : "openai", 2);
+
+        // The same through the OpenAI endpoint, where the Anthropic target's stream is translated.
+        HttpResponse<String> chat = Http.post(root.toURI().resolve("/v1/chat/completions"),
+                "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}");
+        assertThat(chat.statusCode()).isEqualTo(200);
+        servedBy(chat, model.endsWith("claude") ? "anthropic-backup" : "openai", 2);
+        assertThat(chat.body()).contains("echo:").endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+    }
+
+    @Test
+    void aStreamThatEndsWithAnErrorEventAfterItsContentIsAFailureOfItsTarget() throws Exception {
+        HttpResponse<String> response = post("midstream-error", true);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("text_delta").contains("event: error").contains("overloaded_error");
+        JsonObject target = new JsonObject(Http.get(root.toURI().resolve("/q/switchboard/targets")).body()).getJsonArray("targets")
+                .stream().map(JsonObject.class::cast).filter(t -> t.getString("provider").equals("anthropic-midstream"))
+                .findFirst().orElseThrow();
+        assertThat(target.getInteger("consecutiveFailures")).isEqualTo(1);
+        assertThat(Http.get(root.toURI().resolve("/q/metrics")).body()).contains(
+                "switchboard_upstream_attempts_total{model=\"midstream-error\",outcome=\"server_error\",provider=\"anthropic-midstream\"} 1.0");
+    }
+
+    /** Anthropic's `content` as a string (or a `message_start` without a message object) cannot be translated. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void anAnswerAnthropicSentMalformedIsATyped502OrFailsOver(boolean stream) throws Exception {
+        HttpResponse<String> alone = chat("malformed-claude", stream);
+        assertThat(alone.statusCode()).as(alone.body()).isEqualTo(502);
+        assertThat(Http.error(alone).getString("code")).isEqualTo("upstream_invalid_response");
+
+        HttpResponse<String> failedOver = chat("malformed-then-gpt", stream);
+        assertThat(failedOver.statusCode()).as(failedOver.body()).isEqualTo(200);
+        servedBy(failedOver, "openai", 2);
+        assertThat(failedOver.body()).contains("echo:").doesNotContain("\"error\"");
+    }
+
+    /**
+     * The other way round: an OpenAI stream chunk whose `delta` is a string cannot be written as Anthropic events. The
+     * stream started (its head and `message_start` are out), so it ends at once with Anthropic's error event.
+     */
+    @Test
+    void aStreamThatCannotBeTranslatedForAMessagesClientEndsWithAnErrorEventAtOnce() throws Exception {
+        HttpResponse<String> response = post("malformed-delta-gpt", true);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("event: message_start").contains("event: error")
+                .contains("The stream from provider openai could not be read.").doesNotContain("message_stop");
+    }
+
+    private HttpResponse<String> chat(String model, boolean stream) throws Exception {
+        return Http.post(root.toURI().resolve("/v1/chat/completions"),
+                "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}");
+    }
+
     @Test
     void theAnthropicSdkStreamsThroughAFailover() {
         AnthropicClient client = AnthropicSdkTransport.client(root.toString(), "unused");

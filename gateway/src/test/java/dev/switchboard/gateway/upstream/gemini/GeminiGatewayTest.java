@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.switchboard.gateway.testing.GeminiSimulator;
 import dev.switchboard.gateway.testing.GeminiTestResource;
@@ -257,6 +258,16 @@ class GeminiGatewayTest {
         }
         assertThat(Http.error(response).getString("code")).isEqualTo(code);
         assertThat(response.headers().firstValue("retry-after")).isEqualTo(java.util.Optional.ofNullable(retryAfter));
+    }
+
+    /** A 200 whose candidate content is not an object cannot be translated: a typed 502 at once, not a wait for the deadline. */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void anAnswerGeminiSentMalformedIsATyped502(boolean stream) {
+        HttpResponse<String> response = post(chat, chatRequest(user("hi")).put("model", "gemini-malformed").put("stream", stream));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(Http.error(response).getString("code")).isEqualTo("upstream_invalid_response");
     }
 
     @Test
