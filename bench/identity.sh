@@ -10,7 +10,8 @@
 # waits for it. The figure that matters is the gateway's CPU time per request, next to the reference in the same run.
 #
 #   bench/identity.sh                        # 1000 requests/s for 30 s per case, 60 s warm-up per case
-#   RATE=500 DURATION=20s WARMUP=25 SKIP_BUILD=1 bench/identity.sh
+#   RATE=500 DURATION=20s WARMUP=25 ROUNDS=3 SKIP_BUILD=1 bench/identity.sh
+#   (ROUNDS repeats the three cases back to back, so each round's cases see about the same machine)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -99,19 +100,22 @@ wait_for() {
 
 plain='{"model":"bench","messages":[{"role":"user","content":"hello benchmark"}]}'
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (after ${WARMUP}s warm-up); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-for name in key token-cached token-verified; do
-  cache=10000
-  [ "$name" = token-verified ] && cache=0
-  java -Xmx256m -Dswitchboard.identity.token-cache-size="$cache" -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/identity" \
-    -p "$GW_PORT" >"$out/gateway-$name.log" 2>&1 &
-  gateway_pid=$!
-  wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
-  auth="Bearer $token"
-  [ "$name" = key ] && auth="Bearer $CLIENT_KEY"
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: $auth" -H 'content-type: application/json' -d "$plain" \
-    "http://127.0.0.1:$GW_PORT/v1/chat/completions")
-  [ "$status" = 200 ] || { echo "bench: $name answered $status before the load" >&2; exit 1; }
-  warm "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "${WARMUP}s"
-  load_with_cpu "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "$gateway_pid"
-  kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true
+for round in $(seq 1 "${ROUNDS:-1}"); do
+  [ "${ROUNDS:-1}" -eq 1 ] || echo "round $round; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  for name in key token-cached token-verified; do
+    cache=10000
+    [ "$name" = token-verified ] && cache=0
+    java -Xmx256m -Dswitchboard.identity.token-cache-size="$cache" -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/identity" \
+      -p "$GW_PORT" >"$out/gateway-$name.log" 2>&1 &
+    gateway_pid=$!
+    wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
+    auth="Bearer $token"
+    [ "$name" = key ] && auth="Bearer $CLIENT_KEY"
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: $auth" -H 'content-type: application/json' -d "$plain" \
+      "http://127.0.0.1:$GW_PORT/v1/chat/completions")
+    [ "$status" = 200 ] || { echo "bench: $name answered $status before the load" >&2; exit 1; }
+    warm "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "${WARMUP}s"
+    load_with_cpu "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "$gateway_pid"
+    kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true
+  done
 done
