@@ -98,11 +98,17 @@ final class PolicyCompiler {
         return new PolicySettings.Affinity(affinity.header() == null ? null : affinity.header().toLowerCase(java.util.Locale.ROOT), clientKey);
     }
 
-    /** The access rules; {@code defaultKeyPrefix} keeps the Redis counters of policies sharing one Redis apart. */
-    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix) {
+    /**
+     * The access rules; {@code defaultKeyPrefix} keeps the Redis counters of policies sharing one Redis apart, and
+     * {@code cluster} is the cluster's ServiceAccount issuer for `Kubernetes` issuers (null in local mode).
+     */
+    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix, ClusterIssuer cluster) {
         Access access = spec.access() != null ? spec.access() : new Access(null, null);
         String mode = access.mode() != null ? access.mode().name() : AccessRules.API_KEYS;
-        List<AccessRules.ClientRule> clients = new ArrayList<>();
+        IdentityCompiler identity = new IdentityCompiler(problems, cluster);
+        List<AccessRules.Issuer> issuers = identity.issuers(access.issuers() != null ? access.issuers() : List.of());
+        List<AccessRules.ClientRule> candidates = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
         List<Client> declared = access.clients() != null ? access.clients() : List.of();
         Set<String> seen = new java.util.HashSet<>();
         Map<String, String> clientsByKey = new java.util.HashMap<>();
@@ -113,31 +119,49 @@ final class PolicyCompiler {
                 problems.error(field + ".name", ProblemReason.InvalidValue, "client name missing or used twice: " + client.name());
                 continue;
             }
-            if (client.keyRef() == null || client.keyRef().name() == null || client.keyRef().key() == null) {
-                problems.error(field + ".keyRef", ProblemReason.InvalidValue, "client " + client.name() + " needs keyRef.name and keyRef.key");
+            if (client.keyRef() == null && client.token() == null) {
+                problems.error(field + ".keyRef", ProblemReason.InvalidValue, "a client needs keyRef, token or both: " + client.name());
                 continue;
             }
-            if (!SecretReferences.check(problems, field + ".keyRef", secrets, client.keyRef().name(), client.keyRef().key())) {
-                continue;
+            SecretFile key = null;
+            if (client.keyRef() != null) {
+                if (client.keyRef().name() == null || client.keyRef().key() == null) {
+                    problems.error(field + ".keyRef", ProblemReason.InvalidValue, "client " + client.name() + " needs keyRef.name and keyRef.key");
+                    continue;
+                }
+                if (!SecretReferences.check(problems, field + ".keyRef", secrets, client.keyRef().name(), client.keyRef().key())) {
+                    continue;
+                }
+                String owner = clientsByKey.putIfAbsent(keyIdentity(secrets, client.keyRef().name(), client.keyRef().key()), client.name());
+                if (owner != null) {
+                    // The gateway finds a client by its key: a shared key would silently belong to whichever came last.
+                    problems.error(field + ".keyRef", ProblemReason.DuplicateClientKey, "client " + client.name() + " has the same key as client "
+                            + owner + "; every client needs its own key, so client " + client.name() + " is left out");
+                    continue;
+                }
+                key = SecretReferences.file(secretRoot, client.keyRef().name(), client.keyRef().key());
             }
-            String owner = clientsByKey.putIfAbsent(keyIdentity(secrets, client.keyRef().name(), client.keyRef().key()), client.name());
-            if (owner != null) {
-                // The gateway finds a client by its key: a shared key would silently belong to whichever came last.
-                problems.error(field + ".keyRef", ProblemReason.DuplicateClientKey, "client " + client.name() + " has the same key as client "
-                        + owner + "; every client needs its own key, so client " + client.name() + " is left out");
-                continue;
+            AccessRules.TokenRule token = null;
+            if (client.token() != null) {
+                token = identity.token(field + ".token", client.name(), client.token());
+                if (token == null) {
+                    continue;
+                }
             }
             var limits = client.limits();
             var budget = client.budget();
-            clients.add(new AccessRules.ClientRule(
+            candidates.add(new AccessRules.ClientRule(
                     client.name(),
                     client.team(),
-                    SecretReferences.file(secretRoot, client.keyRef().name(), client.keyRef().key()),
+                    key,
+                    token,
                     client.models() == null ? List.of() : client.models().stream().sorted().distinct().toList(),
                     limits == null ? null : new AccessRules.Limits(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.maxConcurrency()),
                     budget == null ? null : new AccessRules.Budget(budget.perDay(), budget.perMonth(), budget.warnAt() != null ? budget.warnAt() : 0.8),
                     client.labels() == null ? null : new TreeMap<>(client.labels())));
+            fields.add(field);
         }
+        List<AccessRules.ClientRule> clients = new ArrayList<>(identity.withoutAmbiguities(candidates, fields));
         if (AccessRules.API_KEYS.equals(mode) && clients.isEmpty()) {
             problems.warning("spec.access", ProblemReason.UnsupportedCombination,
                     "access mode ApiKeys with no usable client: every request will be rejected with 401; list clients or set mode Open");
@@ -155,7 +179,7 @@ final class PolicyCompiler {
             }
         }
         return new AccessRules(mode, clients, adminKey, redis(access.redis(), secrets, secretRoot, defaultKeyPrefix),
-                forwardHeaders(access.forwardHeaders()));
+                forwardHeaders(access.forwardHeaders()), issuers);
     }
 
     /** Lower-case, sorted and distinct, so equal lists give equal tables; headers the gateway owns are refused. */

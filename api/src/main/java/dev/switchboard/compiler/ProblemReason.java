@@ -33,5 +33,11 @@ public enum ProblemReason {
     /** After dropping broken targets, a group has none left. */
     NoUsableTargets,
     /** A field value is malformed (the API server would normally reject it; local files have no API server). */
-    InvalidValue
+    InvalidValue,
+    /** A client's token match names an issuer that is not declared, or that is left out; the client is left out. */
+    UnknownIssuer,
+    /** Two clients of one issuer and one priority may match the same token; the later one is left out. */
+    AmbiguousClients,
+    /** A Kubernetes issuer's URL and keys could not be read from the cluster (or there is no cluster); the issuer is left out. */
+    IssuerUnavailable
 }

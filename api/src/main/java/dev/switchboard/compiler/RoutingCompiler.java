@@ -48,7 +48,7 @@ public final class RoutingCompiler {
         var policyCompiler = new PolicyCompiler(new Problems(ResourceRef.of(policy), problems));
         PolicySettings settings = policyCompiler.settings(spec);
         var access = policyCompiler.access(spec, input.secrets(), input.secretRoot(),
-                "switchboard:" + namespace + ":" + policy.getMetadata().getName());
+                "switchboard:" + namespace + ":" + policy.getMetadata().getName(), input.clusterIssuer());
         policyCompiler.checkGateway(spec);
 
         Map<String, ProviderCompiler.Resolved> providers = new TreeMap<>();

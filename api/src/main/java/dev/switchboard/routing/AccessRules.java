@@ -11,16 +11,27 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * Who may call the gateway, how much, where the shared counters live, and which of a client's request headers
- * reach providers ({@code forwardHeaders}: lower-case names, sorted; omitted from the table when empty).
+ * Who may call the gateway (client keys, and tokens of trusted {@code issuers}), how much, where the shared counters
+ * live, and which of a client's request headers reach providers ({@code forwardHeaders}: lower-case names, sorted).
+ * Both lists are omitted from the table when empty.
  */
-public record AccessRules(String mode, List<ClientRule> clients, SecretFile adminKey, RedisStore redis,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> forwardHeaders) {
+public record AccessRules(
+        String mode,
+        List<ClientRule> clients,
+        SecretFile adminKey,
+        RedisStore redis,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> forwardHeaders,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Issuer> issuers) {
 
     public static final String OPEN = "Open";
     public static final String API_KEYS = "ApiKeys";
     public static final String FAIL_OPEN = "FailOpen";
     public static final String FAIL_CLOSED = "FailClosed";
+    /** The JWS algorithms a table may accept: asymmetric ones only. */
+    public static final List<String> ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
+            "EdDSA");
+    /** The largest clock skew a table may allow. */
+    public static final long MAX_CLOCK_SKEW_MS = 300_000;
 
     /**
      * Headers the gateway sets itself or that belong to one hop: credentials (the provider's key goes in its own
@@ -34,10 +45,11 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
     public AccessRules {
         clients = clients == null ? List.of() : List.copyOf(clients);
         forwardHeaders = forwardHeaders == null ? List.of() : List.copyOf(forwardHeaders);
+        issuers = issuers == null ? List.of() : List.copyOf(issuers);
     }
 
     public AccessRules(String mode, List<ClientRule> clients, SecretFile adminKey, RedisStore redis) {
-        this(mode, clients, adminKey, redis, List.of());
+        this(mode, clients, adminKey, redis, List.of(), List.of());
     }
 
     public AccessRules(String mode, List<ClientRule> clients) {
@@ -50,10 +62,12 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
         return !UNFORWARDABLE_HEADERS.contains(name) && !name.startsWith("x-switchboard-");
     }
 
+    /** A client: its key (a secret file) and/or the tokens that identify it, and what it may use. */
     public record ClientRule(
             String name,
             String team,
             SecretFile key,
+            TokenRule token,
             List<String> models,
             Limits limits,
             Budget budget,
@@ -62,6 +76,53 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
             models = models == null ? List.of() : List.copyOf(models);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
         }
+
+        public ClientRule(String name, String team, SecretFile key, List<String> models, Limits limits, Budget budget,
+                Map<String, String> labels) {
+            this(name, team, key, null, models, limits, budget, labels);
+        }
+    }
+
+    /**
+     * A trusted token issuer. `issuer` is the exact `iss` of its tokens. Its keys come from exactly one of: `jwksUri`
+     * (fetched and refreshed by the gateway), `discovery` (the OIDC discovery document naming the JWK set), or `keys`
+     * (published in the table; the Kubernetes preset, whose keys the operator reads from the API server).
+     */
+    public record Issuer(
+            String name,
+            String issuer,
+            String jwksUri,
+            String discovery,
+            List<PublicKey> keys,
+            List<String> audiences,
+            List<String> algorithms,
+            long clockSkewMs) {
+        public Issuer {
+            keys = keys == null ? null : List.copyOf(keys);
+            audiences = audiences == null ? List.of() : List.copyOf(audiences);
+            algorithms = algorithms == null ? List.of() : List.copyOf(algorithms);
+        }
+    }
+
+    /** One public key of a JWK set (RFC 7517): RSA (`n`, `e`), EC (`crv`, `x`, `y`) or OKP (`crv`, `x`). Never private members. */
+    public record PublicKey(String kid, String kty, String alg, String use, String crv, String n, String e, String x, String y) {
+    }
+
+    /**
+     * Tokens that identify a client: of `issuer` (an issuer's name), with a subject matching the `subject` glob and
+     * every claim rule; among clients that may match one token, the lowest `priority` wins.
+     */
+    public record TokenRule(String issuer, String subject, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ClaimRule> claims, int priority) {
+        public TokenRule {
+            claims = claims == null ? List.of() : List.copyOf(claims);
+        }
+    }
+
+    /**
+     * A claim the token must carry: `claim` is a top-level name or a JSON pointer (starting with `/`); exactly one of
+     * `matches` (glob on a single value) and `contains` (glob on one element of a list).
+     */
+    public record ClaimRule(String claim, String matches, String contains) {
     }
 
     public record Limits(Integer requestsPerMinute, Integer tokensPerMinute, Integer maxConcurrency) {
@@ -102,18 +163,77 @@ public record AccessRules(String mode, List<ClientRule> clients, SecretFile admi
         return files;
     }
 
+    private static List<String> validate(Issuer issuer) {
+        List<String> errors = new ArrayList<>();
+        String field = "access.issuers[" + issuer.name() + "]";
+        if (issuer.issuer() == null || issuer.issuer().isBlank()) {
+            errors.add(field + ".issuer: missing");
+        }
+        int sources = (issuer.jwksUri() != null ? 1 : 0) + (issuer.discovery() != null ? 1 : 0) + (issuer.keys() != null ? 1 : 0);
+        if (sources != 1) {
+            errors.add(field + ": needs exactly one of jwksUri, discovery and keys");
+        }
+        if (issuer.audiences().isEmpty()) {
+            errors.add(field + ".audiences: at least one is needed");
+        }
+        if (issuer.algorithms().isEmpty() || !ALGORITHMS.containsAll(issuer.algorithms())) {
+            errors.add(field + ".algorithms: must be a non-empty subset of " + ALGORITHMS);
+        }
+        if (issuer.clockSkewMs() < 0 || issuer.clockSkewMs() > MAX_CLOCK_SKEW_MS) {
+            errors.add(field + ".clockSkewMs: must be between 0 and " + MAX_CLOCK_SKEW_MS);
+        }
+        if (issuer.keys() != null) {
+            for (PublicKey key : issuer.keys()) {
+                if (!List.of("RSA", "EC", "OKP").contains(key.kty())) {
+                    errors.add(field + ".keys: unsupported key type " + key.kty());
+                }
+            }
+        }
+        return errors;
+    }
+
+    private static List<String> validate(String client, TokenRule token, Set<String> issuerNames) {
+        List<String> errors = new ArrayList<>();
+        String field = "access.clients[" + client + "].token";
+        if (!issuerNames.contains(token.issuer())) {
+            errors.add(field + ".issuer: no issuer named " + token.issuer());
+        }
+        for (ClaimRule claim : token.claims()) {
+            if (claim.claim() == null || claim.claim().isEmpty()) {
+                errors.add(field + ".claims: a claim name is missing");
+            }
+            if ((claim.matches() == null) == (claim.contains() == null)) {
+                errors.add(field + ".claims[" + claim.claim() + "]: needs exactly one of matches and contains");
+            }
+        }
+        return errors;
+    }
+
     List<String> validate() {
         List<String> errors = new ArrayList<>();
         if (!OPEN.equals(mode) && !API_KEYS.equals(mode)) {
             errors.add("access.mode: unknown mode " + mode);
+        }
+        Set<String> issuerNames = new HashSet<>();
+        for (Issuer issuer : issuers) {
+            if (!issuerNames.add(issuer.name())) {
+                errors.add("access.issuers: duplicate issuer " + issuer.name());
+            }
+            errors.addAll(validate(issuer));
         }
         Set<String> names = new HashSet<>();
         for (ClientRule client : clients) {
             if (!names.add(client.name())) {
                 errors.add("access.clients: duplicate client " + client.name());
             }
-            if (client.key() == null || client.key().path() == null) {
+            if (client.key() == null && client.token() == null) {
+                errors.add("access.clients[" + client.name() + "]: neither a key file nor a token rule");
+            }
+            if (client.key() != null && client.key().path() == null) {
                 errors.add("access.clients[" + client.name() + "]: key file missing");
+            }
+            if (client.token() != null) {
+                errors.addAll(validate(client.name(), client.token(), issuerNames));
             }
             Budget budget = client.budget();
             if (budget != null && (budget.warnAt() < 0 || budget.warnAt() > 1)) {

@@ -87,6 +87,7 @@ final class Fixtures {
         final List<ModelGroup> groups = new ArrayList<>();
         SecretIndex secrets = SecretIndex.empty();
         String secretRoot;
+        ClusterIssuer cluster = CLUSTER;
 
         Builder policy(RoutingPolicy policy) {
             this.policy = policy;
@@ -113,8 +114,14 @@ final class Fixtures {
             return this;
         }
 
+        /** The cluster's ServiceAccount issuer as the operator read it; null is local mode (no cluster). */
+        Builder cluster(ClusterIssuer cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
         CompilerInput build() {
-            return new CompilerInput(policy, providers, groups, secrets, secretRoot);
+            return new CompilerInput(policy, providers, groups, secrets, secretRoot, cluster);
         }
 
         Compilation compile() {
@@ -123,6 +130,10 @@ final class Fixtures {
             return compilation;
         }
     }
+
+    /** A cluster issuer with one RSA key, as the API server of a kind cluster publishes it. */
+    static final ClusterIssuer CLUSTER = ClusterIssuer.read("{\"issuer\":\"https://kubernetes.default.svc.cluster.local\"}",
+            "{\"keys\":[{\"use\":\"sig\",\"kty\":\"RSA\",\"kid\":\"k1\",\"alg\":\"RS256\",\"n\":\"sXch\",\"e\":\"AQAB\"}]}");
 
     static ResourceRef ref(String kind, String name) {
         return new ResourceRef(kind, NAMESPACE, name);

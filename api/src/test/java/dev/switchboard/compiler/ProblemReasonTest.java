@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -463,5 +464,81 @@ class ProblemReasonTest {
         assertThat(settings.retry().backoffMaxMs()).isEqualTo(2_000);
         assertThat(settings.retry().attempts()).as("valid parts are kept").isEqualTo(3);
         assertThat(modelNames(c)).containsExactly("chat");
+    }
+
+    private static final String SSO = "{name: sso, issuer: 'https://sso.example.com', audiences: [gateway]}";
+
+    @Test
+    void unknownIssuerLeavesTheClientOut() {
+        Compilation c = input()
+                .policy(policy("{access: {issuers: [" + SSO + ", {name: broken, issuer: 'http://sso.example.com', audiences: [gateway]}],"
+                        + " clients: [{name: ghost, token: {issuer: nowhere}}, {name: stale, token: {issuer: broken}},"
+                        + " {name: jobs, token: {issuer: sso}}]}}"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.issuers[1].issuer", ProblemReason.InvalidValue, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].token.issuer", ProblemReason.UnknownIssuer, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[1].token.issuer", ProblemReason.UnknownIssuer, Error));
+        assertThat(c.table().access().clients()).extracting("name").containsExactly("jobs");
+        assertThat(c.table().access().issuers()).extracting("name").containsExactly("sso");
+        assertThat(message(c, "spec.access.clients[1].token.issuer")).contains("broken", "left out");
+    }
+
+    /**
+     * Two clients of one issuer and one priority that may match one token: the later one is left out. Disjoint subjects,
+     * different priorities and different issuers are all fine; contains never separates (a list may hold both values).
+     */
+    @Test
+    void ambiguousClientsLeaveTheLaterOneOut() {
+        String other = "{name: other, issuer: 'https://other.example.com', audiences: [gateway]}";
+        Compilation c = input()
+                .policy(policy("{access: {issuers: [" + SSO + ", " + other + "], clients: ["
+                        + "{name: team-a, token: {issuer: sso, subject: 'system:serviceaccount:team-a:*'}},"
+                        + "{name: team-b, token: {issuer: sso, subject: 'system:serviceaccount:team-b:*'}},"
+                        + "{name: trainer, token: {issuer: sso, subject: 'system:serviceaccount:team-a:trainer'}},"
+                        + "{name: trainer-first, token: {issuer: sso, subject: 'system:serviceaccount:team-a:trainer', priority: 1}},"
+                        + "{name: ml, token: {issuer: sso, claims: [{claim: groups, contains: ml-platform}]}},"
+                        + "{name: data, token: {issuer: sso, subject: '*:team-c:*', claims: [{claim: groups, contains: data}]}},"
+                        + "{name: elsewhere, token: {issuer: other}}]}}"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[2].token", ProblemReason.AmbiguousClients, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[4].token", ProblemReason.AmbiguousClients, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[5].token", ProblemReason.AmbiguousClients, Error));
+        assertThat(c.table().access().clients()).extracting("name").containsExactlyInAnyOrder("team-a", "team-b", "trainer-first", "elsewhere");
+        assertThat(message(c, "spec.access.clients[2].token")).contains("team-a", "trainer", "priority");
+    }
+
+    @Test
+    void issuerUnavailableWithoutTheCluster() {
+        String policy = "{access: {issuers: [{name: cluster, type: Kubernetes, audiences: [gateway]}],"
+                + " clients: [{name: team-a, token: {issuer: cluster, subject: 'system:serviceaccount:team-a:*'}}]}}";
+        Compilation local = input().policy(policy(policy)).cluster(null)
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim")).compile();
+        Compilation unreadable = input().policy(policy(policy)).cluster(ClusterIssuer.unavailable("403 Forbidden"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim")).compile();
+        Compilation cluster = input().policy(policy(policy)).providers(simulated("sim")).groups(simpleGroup("chat", "sim")).compile();
+
+        for (Compilation c : List.of(local, unreadable)) {
+            assertThat(c.problems()).extracting(Problem::field, Problem::reason, Problem::severity).containsExactlyInAnyOrder(
+                    tuple("spec.access.clients[0].token.issuer", ProblemReason.UnknownIssuer, Error),
+                    tuple("spec.access.issuers[0]", ProblemReason.IssuerUnavailable, Error),
+                    tuple("spec.access", ProblemReason.UnsupportedCombination, Warning));
+            assertThat(c.table().access().issuers()).isEmpty();
+        }
+        assertThat(message(local, "spec.access.issuers[0]")).contains("local mode");
+        assertThat(message(unreadable, "spec.access.issuers[0]")).contains("403 Forbidden");
+        assertThat(cluster.problems()).isEmpty();
+        var issuer = cluster.table().access().issuers().get(0);
+        assertThat(issuer.issuer()).isEqualTo("https://kubernetes.default.svc.cluster.local");
+        assertThat(issuer.keys()).extracting("kid").containsExactly("k1");
+        assertThat(issuer.jwksUri()).isNull();
+        assertThat(issuer.discovery()).isNull();
+    }
+
+    private static String message(Compilation c, String field) {
+        return c.problems().stream().filter(p -> p.field().equals(field)).findFirst().orElseThrow().message();
     }
 }

@@ -98,6 +98,34 @@ class RoutingTableValidateTest {
     }
 
     @Test
+    void identityInvariants() {
+        AccessRules.Issuer good = new AccessRules.Issuer("sso", "https://sso.example.com", "https://sso.example.com/keys", null, null,
+                List.of("gateway"), List.of("RS256"), 30_000);
+        AccessRules.Issuer twoSources = new AccessRules.Issuer("both", "https://b.example.com", "https://b.example.com/keys",
+                "https://b.example.com/.well-known/openid-configuration", null, List.of(), List.of("HS256"), 600_000);
+        AccessRules.Issuer badKey = new AccessRules.Issuer("cluster", "https://kubernetes.default.svc", null, null,
+                List.of(new AccessRules.PublicKey("k1", "oct", null, null, null, null, null, null, null)), List.of("gateway"), List.of("RS256"), 0);
+        List<AccessRules.ClientRule> clients = List.of(
+                new AccessRules.ClientRule("neither", null, null, null, List.of(), null, null, null),
+                new AccessRules.ClientRule("stranger", null, null, new AccessRules.TokenRule("ghost", null,
+                        List.of(new AccessRules.ClaimRule("groups", "a", "b")), 0), List.of(), null, null, null),
+                new AccessRules.ClientRule("jobs", null, null, new AccessRules.TokenRule("sso", "system:serviceaccount:jobs:*", List.of(), 0),
+                        List.of(), null, null, null));
+        RoutingTable broken = new RoutingTable(table.schemaVersion(), table.source(), table.settings(),
+                new AccessRules(AccessRules.API_KEYS, clients, null, null, List.of(), List.of(good, twoSources, badKey, good)), table.providers(), table.models());
+        assertThat(broken.validate()).containsExactlyInAnyOrder(
+                "access.issuers: duplicate issuer sso",
+                "access.issuers[both]: needs exactly one of jwksUri, discovery and keys",
+                "access.issuers[both].audiences: at least one is needed",
+                "access.issuers[both].algorithms: must be a non-empty subset of " + AccessRules.ALGORITHMS,
+                "access.issuers[both].clockSkewMs: must be between 0 and 300000",
+                "access.issuers[cluster].keys: unsupported key type oct",
+                "access.clients[neither]: neither a key file nor a token rule",
+                "access.clients[stranger].token.issuer: no issuer named ghost",
+                "access.clients[stranger].token.claims[groups]: needs exactly one of matches and contains");
+    }
+
+    @Test
     void providerInvariants() {
         List<UpstreamProvider> providers = new ArrayList<>();
         for (UpstreamProvider p : table.providers()) {

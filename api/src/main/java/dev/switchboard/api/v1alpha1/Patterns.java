@@ -24,6 +24,11 @@ public final class Patterns {
      * adds what a provider's API needs, and credentials never ride in a URL).
      */
     public static final String ENDPOINT_URL = "^https?://[^\\s/?#@]+(/[^\\s?#]*)?$";
+    /**
+     * A token issuer's URL or its JWK set's: https, or plain http on a loopback address only (local mode and tests),
+     * since keys fetched over the network in the clear could be swapped on the way.
+     */
+    public static final String ISSUER_URL = "^(https://[^\\s]+|http://(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\])(:[0-9]{1,5})?(/[^\\s]*)?)$";
     /** An HTTP header name (RFC 9110 token). */
     public static final String HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 

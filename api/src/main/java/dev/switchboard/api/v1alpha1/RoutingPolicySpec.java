@@ -77,22 +77,69 @@ public record RoutingPolicySpec(
     public enum AccessMode {
         /** Every caller that can reach the Service may use every model: for trusted namespaces only. */
         Open,
-        /** Callers must present a client key listed in clients. */
+        /** Callers must identify as one of the clients: by its client key, or by a token of a trusted issuer that the client matches. */
         ApiKeys
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @ValidationRule(value = "self.mode != 'ApiKeys' || (has(self.clients) && size(self.clients) > 0)", message = "access.mode ApiKeys needs at least one entry in access.clients", fieldPath = ".clients", reason = "FieldValueRequired")
     public record Access(
-            @Default("ApiKeys") @JsonPropertyDescription("ApiKeys (default) requires a client key on every request; Open admits every caller.") AccessMode mode,
-            @Size(max = 1000) @JsonPropertyDescription("Client identities, each with its key, allowed models, limits and budget.") List<Client> clients,
+            @Default("ApiKeys") @JsonPropertyDescription("ApiKeys (default) requires every request to identify a client, by its client key or by a token of one of the issuers; Open admits every caller.") AccessMode mode,
+            @Size(max = 1000) @JsonPropertyDescription("Client identities, each with its key or token match, allowed models, limits and budget.") List<Client> clients,
             @JsonPropertyDescription("Secret key holding the admin key for the gateway's /admin/v1/* endpoints (routing table, usage, remaining budgets). Without it the admin endpoints answer 404.") SecretKeyRef adminKeyRef,
             @JsonPropertyDescription("Shared store for rate-limit and budget counters. With it, every gateway replica enforces one combined limit; without it each replica counts on its own, so N replicas admit up to N times each limit.") Redis redis,
-            @Size(max = 32) @JsonPropertyDescription("Request headers a client may pass on to providers that receive its request untranslated (for example anthropic-beta, anthropic-version, openai-beta); the client's value replaces the Provider's header of that name. Empty (the default): no client header reaches a provider, and the Provider's headers apply. Credentials, hop-by-hop and body framing headers cannot be listed.") List<@Pattern(Patterns.HEADER_NAME) String> forwardHeaders) {
+            @Size(max = 32) @JsonPropertyDescription("Request headers a client may pass on to providers that receive its request untranslated (for example anthropic-beta, anthropic-version, openai-beta); the client's value replaces the Provider's header of that name. Empty (the default): no client header reaches a provider, and the Provider's headers apply. Credentials, hop-by-hop and body framing headers cannot be listed.") List<@Pattern(Patterns.HEADER_NAME) String> forwardHeaders,
+            @Size(max = 16) @JsonPropertyDescription("Trusted token issuers: OIDC providers, or the cluster's own ServiceAccount issuer (type Kubernetes). A signed JWT of one of them, sent like a client key, identifies the client whose token match it satisfies (clients[].token).") List<Issuer> issuers) {
 
         public Access(AccessMode mode, List<Client> clients) {
-            this(mode, clients, null, null, null);
+            this(mode, clients, null, null, null, null);
         }
+
+        public Access(AccessMode mode, List<Client> clients, SecretKeyRef adminKeyRef, Redis redis) {
+            this(mode, clients, adminKeyRef, redis, null, null);
+        }
+    }
+
+    public enum IssuerType {
+        /** An OpenID Connect provider, or any JWT issuer that publishes its keys as a JWK set. */
+        OIDC,
+        /** The cluster's own ServiceAccount token issuer: the operator reads its URL and public keys from the API server. */
+        Kubernetes
+    }
+
+    /** Asymmetric JWS algorithms only: an HMAC key would be a shared secret, and `none` signs nothing. */
+    public enum SigningAlgorithm {
+        RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA
+    }
+
+    /** No schema defaults here: defaults inside list items make a perpetual diff in Argo CD, so the compiler fills them. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @ValidationRule(value = "has(self.type) && self.type == 'Kubernetes' ? !has(self.issuer) && !has(self.jwksUri) : has(self.issuer)", message = "an OIDC issuer needs issuer; a Kubernetes issuer takes its URL and keys from the cluster and sets neither issuer nor jwksUri", fieldPath = ".issuer", reason = "FieldValueInvalid")
+    @ValidationRule(value = "!has(self.clockSkew) || duration(self.clockSkew) <= duration('5m')", message = "clockSkew must not exceed 5m", fieldPath = ".clockSkew", reason = "FieldValueInvalid")
+    public record Issuer(
+            @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Name of the issuer, referenced by clients[].token.issuer and used in metrics.") String name,
+            @JsonPropertyDescription("OIDC (default): the issuer at `issuer`, keys from jwksUri or OIDC discovery. Kubernetes: the cluster's ServiceAccount token issuer, for workloads that mount a projected token with one of the audiences.") IssuerType type,
+            @Pattern(Patterns.ISSUER_URL) @Size(max = 512) @JsonPropertyDescription("The issuer URL, exactly as in the tokens' iss claim (OIDC only). https, or http on a loopback address.") String issuer,
+            @Pattern(Patterns.ISSUER_URL) @Size(max = 512) @JsonPropertyDescription("URL of the issuer's JWK set (OIDC only). Unset: found by OIDC discovery at <issuer>/.well-known/openid-configuration.") String jwksUri,
+            @Required @Size(min = 1, max = 16) @JsonPropertyDescription("Accepted audiences: a token's aud must contain one of them. Give each gateway its own audience, so a token minted for it is good for nothing else.") List<String> audiences,
+            @JsonPropertyDescription("Accepted signature algorithms. Unset: every asymmetric one (RS*, PS*, ES*, EdDSA). HS* and none are never accepted.") List<SigningAlgorithm> algorithms,
+            @Pattern(Patterns.DURATION) @JsonPropertyDescription("How far the gateway's clock may be off the issuer's when checking exp and nbf: 30s unless set, at most 5m.") String clockSkew) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record TokenMatch(
+            @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Name of the access.issuers entry whose tokens identify this client.") String issuer,
+            @Size(max = 253) @JsonPropertyDescription("Glob on the token's subject (sub), * for any characters and ? for one: system:serviceaccount:team-a:* is every ServiceAccount of namespace team-a. Unset: any subject.") String subject,
+            @Size(max = 16) @JsonPropertyDescription("Further claims the token must carry; all of them must match.") List<ClaimMatch> claims,
+            @Min(0) @Max(1000) @JsonPropertyDescription("Precedence among clients of one issuer that may match the same token: the lowest number wins (default 0). Clients that may match one token need different priorities, or the compiler reports them as ambiguous.") Integer priority) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @ValidationRule(value = "has(self.matches) != has(self.contains)", message = "a claim match needs exactly one of matches or contains", fieldPath = ".matches", reason = "FieldValueInvalid")
+    public record ClaimMatch(
+            @Required @Size(min = 1, max = 256) @JsonPropertyDescription("The claim: a top-level claim name (groups, email, https://example.com/roles), or a JSON pointer into the claims starting with / (/kubernetes.io/namespace).") String claim,
+            @Size(max = 256) @JsonPropertyDescription("Glob the claim's single value (a string, number or boolean) must match; a list never matches.") String matches,
+            @Size(max = 256) @JsonPropertyDescription("Glob one element of the claim must match when it is a list (a single value counts as a list of one), for example a groups claim containing ml-platform.") String contains) {
     }
 
     public enum RedisUnavailableMode {
@@ -113,14 +160,21 @@ public record RoutingPolicySpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @ValidationRule(value = "has(self.keyRef) || has(self.token)", message = "a client needs keyRef, token or both", fieldPath = ".keyRef", reason = "FieldValueRequired")
     public record Client(
             @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Name of the client, used in metrics and access logs.") String name,
             @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Team the client belongs to, for metrics and budgets.") String team,
-            @Required @JsonPropertyDescription("Secret key holding this client's API key.") SecretKeyRef keyRef,
+            @JsonPropertyDescription("Secret key holding this client's API key.") SecretKeyRef keyRef,
             @JsonPropertyDescription("Public models this client may call, as globs (gpt-4o*, chat-?). Empty allows every model.") List<String> models,
             @JsonPropertyDescription("Rate limits for this client.") ClientLimits limits,
             @JsonPropertyDescription("Spending limits for this client.") Budget budget,
-            @JsonPropertyDescription("Extra labels for this client's metrics, exported as label_<key> on its switchboard_client_info series to join them on (at most 16 keys across all clients).") Map<String, String> labels) {
+            @JsonPropertyDescription("Extra labels for this client's metrics, exported as label_<key> on its switchboard_client_info series to join them on (at most 16 keys across all clients).") Map<String, String> labels,
+            @JsonPropertyDescription("Tokens that identify this client instead of (or besides) a key: which issuer, and which subject and claims they must carry. Every caller whose token matches shares this client's models, limits and budget.") TokenMatch token) {
+
+        public Client(String name, String team, SecretKeyRef keyRef, List<String> models, ClientLimits limits, Budget budget,
+                Map<String, String> labels) {
+            this(name, team, keyRef, models, limits, budget, labels, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -110,8 +110,30 @@ public class CelRulesTest {
                 new Case("defaulted minReplicas (2) <= maxReplicas", "RoutingPolicy",
                         "{access: {mode: Open}, gateway: {autoscaling: {maxReplicas: 2}}}",
                         "{access: {mode: Open}, gateway: {autoscaling: {maxReplicas: 1}}}",
-                        "spec.gateway.autoscaling.minReplicas", "autoscaling.minReplicas must not exceed autoscaling.maxReplicas"));
+                        "spec.gateway.autoscaling.minReplicas", "autoscaling.minReplicas must not exceed autoscaling.maxReplicas"),
+                new Case("a client needs keyRef or token", "RoutingPolicy",
+                        "{access: {issuers: [" + ISSUER + "], clients: [{name: jobs, token: {issuer: sso}}]}}",
+                        "{access: {issuers: [" + ISSUER + "], clients: [{name: jobs, models: [chat]}]}}",
+                        "spec.access.clients[0].keyRef", "a client needs keyRef, token or both"),
+                new Case("an OIDC issuer needs its URL", "RoutingPolicy",
+                        "{access: {mode: Open, issuers: [" + ISSUER + "]}}",
+                        "{access: {mode: Open, issuers: [{name: sso, jwksUri: 'https://sso.example.com/keys', audiences: [gw]}]}}",
+                        "spec.access.issuers[0].issuer", "an OIDC issuer needs issuer"),
+                new Case("a Kubernetes issuer names no URL", "RoutingPolicy",
+                        "{access: {mode: Open, issuers: [{name: cluster, type: Kubernetes, audiences: [gw]}]}}",
+                        "{access: {mode: Open, issuers: [{name: cluster, type: Kubernetes, issuer: 'https://kubernetes.default.svc', audiences: [gw]}]}}",
+                        "spec.access.issuers[0].issuer", "a Kubernetes issuer takes its URL and keys from the cluster"),
+                new Case("clockSkew at most 5m", "RoutingPolicy",
+                        "{access: {mode: Open, issuers: [{name: sso, issuer: 'https://sso.example.com', audiences: [gw], clockSkew: 300s}]}}",
+                        "{access: {mode: Open, issuers: [{name: sso, issuer: 'https://sso.example.com', audiences: [gw], clockSkew: 301s}]}}",
+                        "spec.access.issuers[0].clockSkew", "clockSkew must not exceed 5m"),
+                new Case("a claim match: matches or contains", "RoutingPolicy",
+                        "{access: {issuers: [" + ISSUER + "], clients: [{name: jobs, token: {issuer: sso, claims: [{claim: groups, contains: ml}]}}]}}",
+                        "{access: {issuers: [" + ISSUER + "], clients: [{name: jobs, token: {issuer: sso, claims: [{claim: groups, contains: ml, matches: ml}]}}]}}",
+                        "spec.access.clients[0].token.claims[0].matches", "a claim match needs exactly one of matches or contains"));
     }
+
+    private static final String ISSUER = "{name: sso, issuer: 'https://sso.example.com', audiences: [gw]}";
 
     static JsonNode resource(String kind, String spec) {
         return Yaml.tree("apiVersion: switchboard.dev/v1alpha1\nkind: " + kind + "\nmetadata: {name: test}\nspec: " + spec + "\n");
@@ -147,7 +169,7 @@ public class CelRulesTest {
                 .flatMap(c -> CelRules.validate(resource(c.kind(), c.invalid())).stream())
                 .map(CelRules.Violation::rule)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(declared).hasSize(12);
+        assertThat(declared).hasSize(16);
         assertThat(violated).isEqualTo(declared);
     }
 
@@ -161,6 +183,10 @@ public class CelRulesTest {
                 .toList();
         assertThat(located).containsExactly(
                 "spec.access.clients",
+                "spec.access.clients[*].keyRef",
+                "spec.access.clients[*].token.claims[*].matches",
+                "spec.access.issuers[*].clockSkew",
+                "spec.access.issuers[*].issuer",
                 "spec.aliases",
                 "spec.apiVersion",
                 "spec.credentials",

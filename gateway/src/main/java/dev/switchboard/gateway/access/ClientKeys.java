@@ -9,20 +9,27 @@ import java.util.regex.Pattern;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.AccessRules.ClientRule;
+import dev.switchboard.routing.Globs;
 import dev.switchboard.routing.ModelRoute;
 import io.vertx.core.MultiMap;
 
 /**
- * Who is calling. In `ApiKeys` mode a request needs the key of a declared client, sent as `Authorization: Bearer`
- * (OpenAI SDKs) or `x-api-key` (Anthropic SDKs). Keys are only held as SHA-256 digests (the table loader stores
- * them so), indexed once per table.
+ * Client keys. In `ApiKeys` mode a request needs the key of a declared client (or a token, see
+ * {@link dev.switchboard.gateway.access.identity.Authenticator}), sent as `Authorization: Bearer` (OpenAI SDKs) or
+ * `x-api-key` (Anthropic SDKs). Keys are only held as SHA-256 digests (the table loader stores them so), indexed once
+ * per table.
  */
 public final class ClientKeys {
 
     /** The caller, as far as access control is concerned; {@code client} is null for anonymous (Open) callers. */
     public record Caller(ClientRule client, List<Pattern> modelGlobs) {
 
-        static final Caller ANONYMOUS = new Caller(null, List.of());
+        public static final Caller ANONYMOUS = new Caller(null, List.of());
+
+        /** A declared client as a caller, its model globs compiled. */
+        public static Caller of(ClientRule client) {
+            return new Caller(client, globs(client.models()));
+        }
 
         /** The client's name, null for anonymous callers. */
         public String name() {
@@ -77,9 +84,15 @@ public final class ClientKeys {
         if (key == null || key.isEmpty()) {
             return null;
         }
-        // Looking up a digest, not the key: lookup timing can only reveal something about a SHA-256 value, which
-        // says nothing usable about the key.
-        return indexOf(table).byDigest().get(KeyDigest.of(key));
+        return byDigest(table, KeyDigest.of(key));
+    }
+
+    /**
+     * The client whose key has this digest, or null. Looking up a digest, not the key: lookup timing can only reveal
+     * something about a SHA-256 value, which says nothing usable about the key.
+     */
+    public static Caller byDigest(ActiveTable table, String digest) {
+        return indexOf(table).byDigest().get(digest);
     }
 
     /** The key from `Authorization: Bearer <key>`, else from `x-api-key`; null when neither is present. */
@@ -107,7 +120,7 @@ public final class ClientKeys {
             // The table holds each client key's digest; a missing or empty key file holds nothing and matches nothing.
             String digest = client.key() == null ? null : table.secret(client.key().path());
             if (digest != null) {
-                byDigest.put(digest, new Caller(client, globs(client.models())));
+                byDigest.put(digest, Caller.of(client));
             }
         }
         Index next = new Index(table, Map.copyOf(byDigest));
@@ -118,22 +131,8 @@ public final class ClientKeys {
     private static List<Pattern> globs(List<String> globs) {
         List<Pattern> patterns = new ArrayList<>(globs.size());
         for (String glob : globs) {
-            patterns.add(globToRegex(glob));
+            patterns.add(Globs.pattern(glob));
         }
         return List.copyOf(patterns);
-    }
-
-    private static Pattern globToRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*') {
-                regex.append(".*");
-            } else if (c == '?') {
-                regex.append('.');
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
     }
 }

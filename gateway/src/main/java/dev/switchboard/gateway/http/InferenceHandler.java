@@ -5,9 +5,9 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.access.AccessControl;
-import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.Denial;
+import dev.switchboard.gateway.access.identity.Authenticator;
 import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.Feature;
@@ -47,6 +47,8 @@ public class InferenceHandler {
     @Inject
     AccessControl access;
     @Inject
+    Authenticator authenticator;
+    @Inject
     Deprecations deprecations;
 
     /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
@@ -62,12 +64,19 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.notReady());
             return;
         }
-        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
-        if (caller == null) {
-            reject(ctx, record, ApiError.of(Denial.invalidApiKey()));
-            return;
-        }
-        record.clientName = caller.name();
+        authenticator.authenticate(table, ctx.request().headers()).onSuccess(authentication -> {
+            if (!authentication.admitted()) {
+                authentication.denial().headers().forEach(ctx.response()::putHeader);
+                reject(ctx, record, ApiError.of(authentication.denial()));
+                return;
+            }
+            record.clientName = authentication.caller().name();
+            record.subject = authentication.subject();
+            readBody(ctx, operation, table, authentication.caller(), record);
+        });
+    }
+
+    private void readBody(RoutingContext ctx, Operation operation, ActiveTable table, Caller caller, RequestRecord record) {
         int limit = table.table().settings().maxRequestBodyBytes();
         BoundedBody.read(ctx, limit,
                 body -> route(ctx, operation, table, caller, record, body),

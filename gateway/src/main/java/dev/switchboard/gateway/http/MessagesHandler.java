@@ -6,10 +6,10 @@ import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.access.AccessControl;
-import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.Denial;
 import dev.switchboard.gateway.access.TokenEstimate;
+import dev.switchboard.gateway.access.identity.Authenticator;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.http.anthropic.AnthropicError;
@@ -55,6 +55,8 @@ public class MessagesHandler {
     @Inject
     AccessControl access;
     @Inject
+    Authenticator authenticator;
+    @Inject
     Telemetry telemetry;
     @Inject
     GatewayMetrics metrics;
@@ -74,13 +76,21 @@ public class MessagesHandler {
             reject(ctx, record, AnthropicError.notReady());
             return;
         }
-        // Anthropic SDKs send the key as x-api-key; Authorization: Bearer is accepted too (auth-token clients).
-        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
-        if (caller == null) {
-            reject(ctx, record, AnthropicError.authentication());
-            return;
-        }
-        record.clientName = caller.name();
+        // Anthropic SDKs send the key (or token) as x-api-key; Authorization: Bearer is accepted too (auth-token clients).
+        authenticator.authenticate(table, ctx.request().headers()).onSuccess(authentication -> {
+            if (!authentication.admitted()) {
+                authentication.denial().headers().forEach(ctx.response()::putHeader);
+                reject(ctx, record, "invalid_api_key".equals(authentication.denial().code()) ? AnthropicError.authentication()
+                        : AnthropicError.of(authentication.denial()));
+                return;
+            }
+            record.clientName = authentication.caller().name();
+            record.subject = authentication.subject();
+            readBody(ctx, table, authentication.caller(), record);
+        });
+    }
+
+    private void readBody(RoutingContext ctx, ActiveTable table, Caller caller, RequestRecord record) {
         int limit = table.table().settings().maxRequestBodyBytes();
         BoundedBody.read(ctx, limit,
                 body -> route(ctx, table, caller, record, body),

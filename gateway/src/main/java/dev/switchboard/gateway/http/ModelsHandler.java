@@ -1,8 +1,9 @@
 package dev.switchboard.gateway.http;
 
-import dev.switchboard.gateway.access.ClientKeys;
+import java.util.function.Consumer;
+
 import dev.switchboard.gateway.access.ClientKeys.Caller;
-import dev.switchboard.gateway.access.Denial;
+import dev.switchboard.gateway.access.identity.Authenticator;
 import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
@@ -26,32 +27,36 @@ public class ModelsHandler {
     RoutingState state;
     @Inject
     Deprecations deprecations;
+    @Inject
+    Authenticator authenticator;
 
     /** The table a models request is answered from, and who asks. */
     private record Admitted(ActiveTable table, Caller caller) {
     }
 
-    /** Null after answering with the error when no table is loaded yet or the caller's key is not accepted. */
-    private Admitted admit(RoutingContext ctx) {
+    /** Answers with the error when no table is loaded yet or the caller's key or token is not accepted; else goes on. */
+    private void admit(RoutingContext ctx, Consumer<Admitted> next) {
         RequestIds.assign(ctx);
         ActiveTable table = state.current();
         if (table == null) {
             ApiError.notReady().send(ctx);
-            return null;
+            return;
         }
-        Caller caller = ClientKeys.authenticate(table, ctx.request().headers());
-        if (caller == null) {
-            ApiError.of(Denial.invalidApiKey()).send(ctx);
-            return null;
-        }
-        return new Admitted(table, caller);
+        authenticator.authenticate(table, ctx.request().headers()).onSuccess(authentication -> {
+            if (!authentication.admitted()) {
+                authentication.denial().headers().forEach(ctx.response()::putHeader);
+                ApiError.of(authentication.denial()).send(ctx);
+                return;
+            }
+            next.accept(new Admitted(table, authentication.caller()));
+        });
     }
 
     void list(RoutingContext ctx) {
-        Admitted admitted = admit(ctx);
-        if (admitted == null) {
-            return;
-        }
+        admit(ctx, admitted -> list(ctx, admitted));
+    }
+
+    private void list(RoutingContext ctx, Admitted admitted) {
         ActiveTable table = admitted.table();
         Caller caller = admitted.caller();
         JsonArray data = new JsonArray();
@@ -72,10 +77,10 @@ public class ModelsHandler {
     }
 
     void retrieve(RoutingContext ctx) {
-        Admitted admitted = admit(ctx);
-        if (admitted == null) {
-            return;
-        }
+        admit(ctx, admitted -> retrieve(ctx, admitted));
+    }
+
+    private void retrieve(RoutingContext ctx, Admitted admitted) {
         ActiveTable table = admitted.table();
         Caller caller = admitted.caller();
         String id = ctx.pathParam("id");

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.access.AccessMetrics;
+import dev.switchboard.gateway.access.identity.KeySources;
 import dev.switchboard.gateway.local.LocalWorkspace;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -45,6 +46,8 @@ public class ReloadService {
     GatewayMetrics metrics;
     @Inject
     AccessMetrics accessMetrics;
+    @Inject
+    KeySources keySources;
 
     /** In cluster mode the operator mounts the routing ConfigMap here. */
     @ConfigProperty(name = "switchboard.routing.dir")
@@ -179,6 +182,7 @@ public class ReloadService {
         metrics.reload(true);
         metrics.configLoaded(result.table().hash());
         accessMetrics.clientsLoaded(result.table().table().access());
+        keySources.serve(result.table().table());
         LOG.infof("Serving routing table %s (%d models, %d providers)", result.table().hash(),
                 result.table().table().models().size(), result.table().table().providers().size());
     }

@@ -20,6 +20,8 @@ public final class RequestRecord {
     public final long startNanos = System.nanoTime();
     /** The client name from the access rules (ApiKeys mode), null for anonymous callers. */
     public String clientName;
+    /** The subject (sub) of the caller's token, when it authenticated with one. */
+    public String subject;
     public String model;
     public String provider;
     public String upstreamModel;
@@ -92,6 +94,7 @@ public final class RequestRecord {
         field(line, "requestId", requestId);
         field(line, "client", client);
         field(line, "clientName", clientName);
+        field(line, "subject", subject);
         field(line, "endpoint", endpoint);
         field(line, "model", model);
         field(line, "provider", provider);

@@ -73,7 +73,7 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
                 new AccessRules.ClientRule("anthropic-tests", null, new SecretFile("clients", "client", secrets.resolve("client").toString()),
                         List.of(), null, null, null),
                 new AccessRules.ClientRule("limited", null, new SecretFile("clients", "limited", secrets.resolve("limited").toString()),
-                        List.of("gpt"), null, null, null)), null, null, FORWARDED_HEADERS);
+                        List.of("gpt"), null, null, null)), null, null, FORWARDED_HEADERS, List.of());
         Timeouts timeouts = new Timeouts(2_000, 30_000, 30_000, 60_000);
         List<UpstreamProvider> providers = List.of(
                 new UpstreamProvider("anthropic-main", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, null, keys, null),

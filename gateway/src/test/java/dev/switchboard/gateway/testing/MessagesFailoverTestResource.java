@@ -86,7 +86,7 @@ public class MessagesFailoverTestResource implements QuarkusTestResourceLifecycl
         PolicySettings settings = new PolicySettings("Priority", new PolicySettings.Retry(0, 10, 50, PolicySettings.RETRY_CONDITIONS),
                 new PolicySettings.CircuitBreaker(1_000, null, 60_000, 30_000, 1), 30_000, TestTables.MAX_BODY_BYTES);
         // Open, and the version headers a client writes its Messages request for are forwarded to Anthropic targets.
-        AccessRules access = new AccessRules(AccessRules.OPEN, List.of(), null, null, List.of("anthropic-beta", "anthropic-version"));
+        AccessRules access = new AccessRules(AccessRules.OPEN, List.of(), null, null, List.of("anthropic-beta", "anthropic-version"), List.of());
         return new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "messages-failover"), settings, access,
                 providers, models);
     }

@@ -17,6 +17,8 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    Identity identity();
+
     interface Gateway {
         /** Image of gateway pods when a RoutingPolicy does not name one. */
         @WithDefault("switchboard/gateway:0.1.0")
@@ -65,6 +67,15 @@ public interface OperatorConfig {
         /** Largest model-list answer read; a longer one fails the listing (a tenant chooses the server). */
         @WithDefault("4194304")
         int maxResponseBytes();
+    }
+
+    interface Identity {
+        /**
+         * How often the cluster's ServiceAccount issuer (its discovery document and public keys) is read again, for
+         * policies with an issuer of type Kubernetes; a changed key set is published to their gateways.
+         */
+        @WithDefault("60s")
+        Duration clusterKeysRefresh();
     }
 
     interface LeaderElection {

@@ -9,7 +9,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** A dedicated identity for gateway pods. The gateway never calls the Kubernetes API, so no token is mounted. */
+/**
+ * A dedicated identity for gateway pods. The gateway never calls the Kubernetes API, so no token is mounted: not even
+ * to verify ServiceAccount tokens, whose issuer keys the operator publishes in the routing table (ClusterIssuerKeys).
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class GatewayServiceAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, RoutingPolicy> {
 

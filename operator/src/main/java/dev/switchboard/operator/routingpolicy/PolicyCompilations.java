@@ -14,6 +14,7 @@ import dev.switchboard.api.v1alpha1.ModelGroupSpec;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
+import dev.switchboard.compiler.ClusterIssuer;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.Problem;
@@ -37,10 +38,12 @@ public class PolicyCompilations {
 
     private final DependencyIndex index;
     private final SecretLookup secretLookup;
+    private final ClusterIssuerKeys clusterIssuer;
 
-    public PolicyCompilations(DependencyIndex index, SecretLookup secretLookup) {
+    public PolicyCompilations(DependencyIndex index, SecretLookup secretLookup, ClusterIssuerKeys clusterIssuer) {
         this.index = index;
         this.secretLookup = secretLookup;
+        this.clusterIssuer = clusterIssuer;
     }
 
     public Compilation of(RoutingPolicy policy, Context<RoutingPolicy> context) {
@@ -67,7 +70,9 @@ public class PolicyCompilations {
                 SecretLookup.index(secrets, secret);
             }
         }
-        Compilation compilation = RoutingCompiler.compile(new CompilerInput(policy, providers, groups, secrets.build(), null));
+        // Only a policy that trusts the cluster's ServiceAccount issuer makes the operator read it.
+        ClusterIssuer cluster = ClusterIssuerKeys.usesClusterIssuer(policy) ? clusterIssuer.current() : null;
+        Compilation compilation = RoutingCompiler.compile(new CompilerInput(policy, providers, groups, secrets.build(), null, cluster));
         return withoutUnusedProviders(compilation, dependencies, providers);
     }
 

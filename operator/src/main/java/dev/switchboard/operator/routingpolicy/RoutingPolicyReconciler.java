@@ -1,7 +1,9 @@
 package dev.switchboard.operator.routingpolicy;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,6 +14,7 @@ import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicyStatus;
 import dev.switchboard.api.v1alpha1.SecretUse;
+import dev.switchboard.compiler.ClusterIssuer;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.operator.common.ConditionMerger;
 import dev.switchboard.operator.common.EventRecorder;
@@ -33,6 +36,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 
 /**
  * Turns a RoutingPolicy into its routing ConfigMap and gateway (Deployment, Service, ServiceAccount, NetworkPolicy,
@@ -62,10 +67,13 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
     private final EventRecorder events;
     private final OperatorConfig config;
     private final StatusPatcher statusPatcher;
+    private final ClusterIssuerKeys issuerKeys;
 
     public RoutingPolicyReconciler(PolicyCompilations compilations, DependencyIndex index, GatewayConfigProbe probe,
-            RoutingPolicyStatusFactory statusFactory, EventRecorder events, OperatorConfig config, StatusPatcher statusPatcher) {
+            RoutingPolicyStatusFactory statusFactory, EventRecorder events, OperatorConfig config, StatusPatcher statusPatcher,
+            ClusterIssuerKeys issuerKeys) {
         this.statusPatcher = statusPatcher;
+        this.issuerKeys = issuerKeys;
         this.compilations = compilations;
         this.index = index;
         this.probe = probe;
@@ -91,8 +99,21 @@ public class RoutingPolicyReconciler implements Reconciler<RoutingPolicy> {
                 .withSecondaryToPrimaryMapper((Secret secret) -> existing(policies, index.policiesIn(
                         secret.getMetadata().getNamespace(), d -> d.secrets().contains(secret.getMetadata().getName()))))
                 .build();
+        // The cluster's ServiceAccount issuer has no watch: it is read every clusterKeysRefresh, and only while a policy
+        // trusts it; a changed issuer or key set reconciles exactly those policies.
+        var clusterIssuer = new PollingConfigurationBuilder<ClusterIssuer>(() -> {
+            Set<ResourceID> trusting = new HashSet<>();
+            policies.list(p -> ClusterIssuerKeys.usesClusterIssuer(p)).forEach(p -> trusting.add(ResourceID.fromResource(p)));
+            if (trusting.isEmpty()) {
+                return Map.of();
+            }
+            Set<ClusterIssuer> read = Set.of(issuerKeys.refresh());
+            Map<ResourceID, Set<ClusterIssuer>> byPolicy = new HashMap<>();
+            trusting.forEach(id -> byPolicy.put(id, read));
+            return byPolicy;
+        }, config.identity().clusterKeysRefresh()).withName("cluster-issuer").withCacheKeyMapper(issuer -> "cluster").build();
         return List.of(new InformerEventSource<>(modelGroups, context), new InformerEventSource<>(providers, context),
-                new InformerEventSource<>(secrets, context));
+                new InformerEventSource<>(secrets, context), new PollingEventSource<>(ClusterIssuer.class, clusterIssuer));
     }
 
     /** Policies selecting the group now, plus those whose last compilation included it (it may have lost the label). */

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.switchboard.api.v1alpha1.ModelGroup;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
+import dev.switchboard.compiler.ClusterIssuer;
 import dev.switchboard.compiler.Compilation;
 import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.compiler.RoutingCompiler;
@@ -43,6 +44,11 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkf
 class GatewayResourcesGoldenTest {
 
     static final String NAMESPACE = "team-a";
+    /** The cluster's ServiceAccount issuer as a kind cluster's API server serves it (one RSA key). */
+    static final ClusterIssuer CLUSTER_ISSUER = ClusterIssuer.read("{\"issuer\":\"https://kubernetes.default.svc.cluster.local\"}",
+            "{\"keys\":[{\"use\":\"sig\",\"kty\":\"RSA\",\"kid\":\"Jk3lhSBmXG5L7zxg1jHrvbMPaTLdhVN8ALU9ZBA0wRc\",\"alg\":\"RS256\","
+                    + "\"n\":\"wMUwF0a3fwHs4xxR1yOGmPe8sVLBbq2CQJcwMg0y2Ulr2-WxGZ6sXOLwy7DdGpWjVP4GPh5HFAbPQgM0gzlnWOHS6XjO3gJzXqu6c3Qh4yk\","
+                    + "\"e\":\"AQAB\"}]}");
     static final Path GOLDEN = Manifests.repoRoot().resolve("operator/src/test/resources/golden");
 
     static Stream<String> cases() throws IOException {
@@ -73,11 +79,11 @@ class GatewayResourcesGoldenTest {
         SecretIndex.Builder secrets = SecretIndex.builder();
         Manifests.ofType(input, Secret.class).forEach(s -> SecretLookup.index(secrets, s));
         Compilation compilation = RoutingCompiler.compile(new CompilerInput(policy, Manifests.ofType(input, Provider.class),
-                Manifests.ofType(input, ModelGroup.class), secrets.build(), null));
+                Manifests.ofType(input, ModelGroup.class), secrets.build(), null, CLUSTER_ISSUER));
         assertThat(compilation.problems()).as("golden inputs compile cleanly").isEmpty();
         Context<RoutingPolicy> context = contextWith(compilation);
 
-        var compilations = new PolicyCompilations(new DependencyIndex(), null);
+        var compilations = new PolicyCompilations(new DependencyIndex(), null, null);
         List<HasMetadata> derived = new ArrayList<>();
         derived.add(new RoutingConfigMapDependent(compilations).desired(policy, context));
         derived.add(new GatewayServiceAccountDependent().desired(policy, context));

@@ -97,6 +97,11 @@ public record OperatorConfigs(String image, boolean allowImageOverride, int stat
             public LeaderElection leaderElection() {
                 throw new UnsupportedOperationException("tests that build the operator's parts by hand run no leader election");
             }
+
+            @Override
+            public Identity identity() {
+                return () -> Duration.ofSeconds(60);
+            }
         };
     }
 }
