@@ -39,5 +39,10 @@ public enum ProblemReason {
     /** Two clients of one issuer and one priority may match the same token; the later one is left out. */
     AmbiguousClients,
     /** A Kubernetes issuer's URL and keys could not be read from the cluster (or there is no cluster); the issuer is left out. */
-    IssuerUnavailable
+    IssuerUnavailable,
+    /**
+     * Two pattern ModelGroups match some name in common and neither is more specific than the other (matches only names
+     * the other matches too): the younger group is left out.
+     */
+    AmbiguousModelPattern
 }

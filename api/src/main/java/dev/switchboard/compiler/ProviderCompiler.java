@@ -12,6 +12,8 @@ import dev.switchboard.api.v1alpha1.Feature;
 import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.ProviderSpec;
 import dev.switchboard.api.v1alpha1.ProviderType;
+import dev.switchboard.routing.ModelPattern;
+import dev.switchboard.routing.ModelTemplate;
 import dev.switchboard.routing.SecretFile;
 import dev.switchboard.routing.UpstreamProvider;
 
@@ -30,14 +32,29 @@ final class ProviderCompiler {
     private ProviderCompiler() {
     }
 
-    /** A compiled provider: usable when entry is non-null. knownModels is empty when nothing is declared. */
-    record Resolved(Provider resource, UpstreamProvider entry, Set<String> knownModels) {
+    /**
+     * A compiled provider: usable when entry is non-null. knownModels is empty when nothing is declared; canonicalModels
+     * maps the canonical name of each known model to the provider's spelling (the first by name when several spell one).
+     */
+    record Resolved(Provider resource, UpstreamProvider entry, Set<String> knownModels, Map<String, String> canonicalModels) {
         boolean usable() {
             return entry != null;
         }
 
         boolean serves(String model) {
-            return knownModels.isEmpty() || knownModels.contains(model);
+            return knownModels.isEmpty() || knownModels.contains(model) || canonicalModels.containsKey(model);
+        }
+
+        /**
+         * The name to call this provider with for a model a group names: a known name or one in the provider's own
+         * spelling as it is, a canonical name as the provider spells it (its known spelling first, then its rules).
+         */
+        String spelling(String model) {
+            if (knownModels.contains(model) || !entry.canonicalName(model).equals(model)) {
+                return model;
+            }
+            String known = canonicalModels.get(model);
+            return known != null ? known : entry.upstreamName(model);
         }
     }
 
@@ -45,7 +62,7 @@ final class ProviderCompiler {
         ProviderSpec spec = provider.getSpec();
         if (spec == null || spec.type() == null) {
             problems.error("spec.type", ProblemReason.InvalidValue, "spec.type is required");
-            return new Resolved(provider, null, Set.of());
+            return new Resolved(provider, null, Set.of(), Map.of());
         }
         ProviderType type = spec.type();
         String endpoint = spec.endpoint() != null ? stripTrailingSlash(spec.endpoint()) : DEFAULT_ENDPOINTS.get(type);
@@ -82,9 +99,9 @@ final class ProviderCompiler {
         List<ProviderSpec.Pricing> declaredPrices = spec.pricing() == null ? List.of() : spec.pricing();
         for (int i = 0; i < declaredPrices.size(); i++) {
             var p = declaredPrices.get(i);
-            if (p == null || !Names.isModelName(p.model())) {
+            if (p == null || !Names.isModelGlob(p.model())) {
                 problems.warning("spec.pricing[" + i + "].model", ProblemReason.InvalidValue,
-                        "not a model name, price ignored: " + (p == null ? null : p.model()));
+                        "not a model name or glob, price ignored: " + (p == null ? null : p.model()));
                 continue;
             }
             pricing.add(new UpstreamProvider.Price(p.model(), nonNegative(p.inputPerMillion()), nonNegative(p.outputPerMillion()),
@@ -103,14 +120,42 @@ final class ProviderCompiler {
                     sim != null && sim.failureStatus() != null ? sim.failureStatus() : 503);
         }
         UpstreamProvider.Capabilities capabilities = capabilities(spec.capabilities(), problems);
+        List<UpstreamProvider.ModelName> modelNames = modelNames(spec.modelNames(), problems);
         if (problems.hasErrors()) {
-            return new Resolved(provider, null, knownModels);
+            return new Resolved(provider, null, knownModels, Map.of());
         }
         var entry = new UpstreamProvider(provider.getMetadata().getName(), type.name(),
                 type == ProviderType.Simulated ? null : endpoint, spec.apiVersion(),
                 headers, entryTimeouts, limits, pricing, credentials, simulation,
-                capabilities);
-        return new Resolved(provider, entry, knownModels);
+                capabilities, modelNames);
+        Map<String, String> canonicalModels = new TreeMap<>();
+        for (String known : knownModels) {
+            canonicalModels.putIfAbsent(entry.canonicalName(known), known);
+        }
+        return new Resolved(provider, entry, knownModels, canonicalModels);
+    }
+
+    /** The usable name rules in their declared order; a malformed one is a warning and left out. */
+    static List<UpstreamProvider.ModelName> modelNames(List<ProviderSpec.ModelName> declared, Problems problems) {
+        List<UpstreamProvider.ModelName> rules = new ArrayList<>();
+        List<ProviderSpec.ModelName> entries = declared == null ? List.of() : declared;
+        for (int i = 0; i < entries.size(); i++) {
+            var rule = entries.get(i);
+            String field = "spec.modelNames[" + i + "]";
+            if (rule == null || !Names.isModelGlob(rule.upstream())) {
+                problems.warning(field + ".upstream", ProblemReason.InvalidValue,
+                        "not a model name or glob, rule ignored: " + (rule == null ? null : rule.upstream()));
+                continue;
+            }
+            String problem = !Names.isModelTemplate(rule.canonical()) ? "not a model name or template: " + rule.canonical()
+                    : ModelTemplate.of(rule.canonical()).problemWith(ModelPattern.of(rule.upstream()).captures());
+            if (problem != null) {
+                problems.warning(field + ".canonical", ProblemReason.InvalidValue, problem + "; rule ignored");
+            } else {
+                rules.add(new UpstreamProvider.ModelName(rule.upstream(), rule.canonical()));
+            }
+        }
+        return rules;
     }
 
     /**

@@ -17,6 +17,8 @@ import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.api.v1alpha1.Strategy;
+import dev.switchboard.routing.Globs;
+import dev.switchboard.routing.ModelPattern;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.RoutingTable;
@@ -75,7 +77,9 @@ public final class RoutingCompiler {
         Set<String> usedProviders = new TreeSet<>();
         routes.values().forEach(route -> route.targets().forEach(t -> usedProviders.add(t.provider())));
         List<UpstreamProvider> tableProviders = usedProviders.stream().map(name -> providers.get(name).entry()).toList();
-        List<ModelRoute> tableModels = routes.values().stream().sorted(Comparator.comparing(ModelRoute::name)).toList();
+        List<ModelRoute> tableModels = new ArrayList<>(routes.values().stream().filter(route -> !route.servesPattern())
+                .sorted(Comparator.comparing(ModelRoute::name)).toList());
+        tableModels.addAll(mostSpecificFirst(routes.values().stream().filter(ModelRoute::servesPattern).toList()));
 
         var table = new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source(namespace, policy.getMetadata().getName()),
                 settings, access, tableProviders, tableModels);
@@ -108,10 +112,19 @@ public final class RoutingCompiler {
      */
     private static Map<String, ModelRoute> claimNames(List<ModelGroupCompiler.Candidate> candidates, Map<String, Problems> problemsByModel) {
         Map<String, String> owners = new HashMap<>();
+        Map<String, String> patternOwners = new HashMap<>();
         Map<String, ModelRoute> routes = new LinkedHashMap<>();
         for (ModelGroupCompiler.Candidate candidate : candidates) {
             ModelRoute route = candidate.route();
             if (route == null) {
+                continue;
+            }
+            if (route.servesPattern()) {
+                if (claimPattern(candidate, routes.values(), patternOwners)) {
+                    patternOwners.put(route.name(), candidate.resource().getMetadata().getName());
+                    routes.put(route.name(), route);
+                    problemsByModel.put(route.name(), candidate.problems());
+                }
                 continue;
             }
             String owner = owners.get(route.name());
@@ -139,18 +152,65 @@ public final class RoutingCompiler {
         return routes;
     }
 
-    /** Rewrites fallbacks to canonical names and drops those that name no served model. */
+    /**
+     * Whether a pattern group may serve its pattern: it must not overlap an older group's pattern unless one of the two
+     * is more specific (matches only names the other matches too), so the route a name takes never depends on order.
+     */
+    private static boolean claimPattern(ModelGroupCompiler.Candidate candidate, java.util.Collection<ModelRoute> claimed,
+            Map<String, String> patternOwners) {
+        String glob = candidate.route().name();
+        for (ModelRoute other : claimed) {
+            if (!other.servesPattern() || !Globs.overlap(glob, other.name())) {
+                continue;
+            }
+            boolean coversOther = Globs.covers(glob, other.name());
+            boolean coveredByOther = Globs.covers(other.name(), glob);
+            if (coversOther == coveredByOther) {
+                String why = coversOther ? "matches the same names as" : "matches some names also matched by";
+                candidate.problems().error("spec.modelPattern", ProblemReason.AmbiguousModelPattern,
+                        "pattern " + glob + " " + why + " pattern " + other.name() + " of ModelGroup " + patternOwners.get(other.name())
+                                + ", and neither is more specific; serve the names both match with a ModelGroup of their own or narrow a pattern");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Pattern routes so that a more specific one comes before every pattern that overlaps it; otherwise by name. */
+    private static List<ModelRoute> mostSpecificFirst(List<ModelRoute> patterns) {
+        List<ModelRoute> remaining = new ArrayList<>(patterns);
+        remaining.sort(Comparator.comparing(ModelRoute::name));
+        List<ModelRoute> ordered = new ArrayList<>();
+        while (!remaining.isEmpty()) {
+            ModelRoute next = remaining.stream()
+                    .filter(candidate -> remaining.stream().noneMatch(other -> other != candidate
+                            && Globs.overlap(other.name(), candidate.name()) && Globs.covers(candidate.name(), other.name())))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("overlapping patterns left in the table: " + remaining));
+            ordered.add(next);
+            remaining.remove(next);
+        }
+        return ordered;
+    }
+
+    /**
+     * Rewrites fallbacks to canonical names and drops those that name no served model. A name only a pattern route
+     * serves stays as written: the route a request for it takes depends on the name.
+     */
     private static void resolveFallbacks(Map<String, ModelRoute> routes, Map<String, Problems> problemsByModel) {
         Map<String, String> canonical = new HashMap<>();
         routes.values().forEach(route -> {
-            canonical.put(route.name(), route.name());
-            route.aliases().forEach(alias -> canonical.put(alias, route.name()));
+            if (!route.servesPattern()) {
+                canonical.put(route.name(), route.name());
+                route.aliases().forEach(alias -> canonical.put(alias, route.name()));
+            }
         });
         for (ModelRoute route : List.copyOf(routes.values())) {
             List<String> resolved = new ArrayList<>();
             for (int i = 0; i < route.fallbacks().size(); i++) {
                 String fallback = route.fallbacks().get(i);
-                String target = canonical.get(fallback);
+                String target = canonical.containsKey(fallback) ? canonical.get(fallback)
+                        : patternOwning(routes.values(), fallback) != null ? fallback : null;
                 if (target == null) {
                     problemsByModel.get(route.name()).warning("spec.fallbacks", ProblemReason.UnknownFallback,
                             "fallback " + fallback + " is not a model served by this policy; fallback dropped");
@@ -162,9 +222,23 @@ public final class RoutingCompiler {
         }
     }
 
+    /** The most specific pattern route matching a name, or null. */
+    private static ModelRoute patternOwning(java.util.Collection<ModelRoute> routes, String name) {
+        return mostSpecificFirst(routes.stream().filter(ModelRoute::servesPattern).toList()).stream()
+                .filter(route -> ModelPattern.of(route.name()).match(name) != null)
+                .findFirst().orElse(null);
+    }
+
+    /** Fallback edges run between routes: a fallback only a pattern serves leads to that pattern's route. */
     private static void removeFallbackCycles(Map<String, ModelRoute> routes, Map<String, Problems> problemsByModel) {
         Map<String, List<String>> graph = new HashMap<>();
-        routes.values().forEach(route -> graph.put(route.name(), route.fallbacks()));
+        routes.values().forEach(route -> graph.put(route.name(), route.fallbacks().stream().map(fallback -> {
+            if (routes.containsKey(fallback)) {
+                return fallback;
+            }
+            ModelRoute owner = patternOwning(routes.values(), fallback);
+            return owner == null ? fallback : owner.name();
+        }).toList()));
         List<String> onCycle = new ArrayList<>();
         for (String model : new TreeSet<>(routes.keySet())) {
             FallbackCycles.through(model, graph).ifPresent(cycle -> {
@@ -177,10 +251,12 @@ public final class RoutingCompiler {
     }
 
     private static ModelRoute withAliases(ModelRoute route, List<String> aliases) {
-        return new ModelRoute(route.name(), aliases, route.strategy(), route.targets(), route.fallbacks(), route.deprecation());
+        return new ModelRoute(route.name(), aliases, route.strategy(), route.targets(), route.fallbacks(), route.deprecation(),
+                route.pattern(), route.listed());
     }
 
     private static ModelRoute withFallbacks(ModelRoute route, List<String> fallbacks) {
-        return new ModelRoute(route.name(), route.aliases(), route.strategy(), route.targets(), fallbacks, route.deprecation());
+        return new ModelRoute(route.name(), route.aliases(), route.strategy(), route.targets(), fallbacks, route.deprecation(),
+                route.pattern(), route.listed());
     }
 }

@@ -1,7 +1,12 @@
 package dev.switchboard.routing;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -79,5 +84,103 @@ public final class Globs {
             }
         }
         return false;
+    }
+    /** Containment searches at most this many states; beyond it the answer is no (see {@link #covers}). */
+    private static final int COVER_SEARCH_LIMIT = 200_000;
+
+    /**
+     * Whether every string {@code specific} matches also matches {@code general}. Runs the general glob's automaton
+     * (a set of positions) along every way of reading the specific glob: a literal is read as itself, a `?` as any one
+     * character and a `*` as any run, where "any character" means each literal of the general glob and one character
+     * it does not name (all others act alike). Covered when every way ends with the general glob at its end. The
+     * search is bounded; should a pathological pair exhaust it the answer is no, so the compiler reports an ambiguity
+     * that may be none, never the other way round.
+     */
+    public static boolean covers(String general, String specific) {
+        StringBuilder alphabet = new StringBuilder();
+        for (char c : general.toCharArray()) {
+            if (c != '*' && c != '?' && alphabet.indexOf(String.valueOf(c)) < 0) {
+                alphabet.append(c);
+            }
+        }
+        char other = 0;
+        while (alphabet.indexOf(String.valueOf(other)) >= 0 || other == '*' || other == '?') {
+            other++;
+        }
+        alphabet.append(other);
+        int m = specific.length();
+        List<Set<BitSet>> seen = new ArrayList<>();
+        for (int j = 0; j <= m; j++) {
+            seen.add(new HashSet<>());
+        }
+        Deque<Object[]> pending = new ArrayDeque<>();
+        BitSet start = new BitSet();
+        start.set(0);
+        pending.push(new Object[] { 0, closure(general, start) });
+        int explored = 0;
+        while (!pending.isEmpty()) {
+            Object[] state = pending.pop();
+            int j = (Integer) state[0];
+            BitSet positions = (BitSet) state[1];
+            if (!seen.get(j).add(positions)) {
+                continue;
+            }
+            if (++explored > COVER_SEARCH_LIMIT) {
+                return false;
+            }
+            if (j == m) {
+                if (!positions.get(general.length())) {
+                    return false;
+                }
+                continue;
+            }
+            char c = specific.charAt(j);
+            if (c == '*') {
+                pending.push(new Object[] { j + 1, positions });
+            }
+            if (c == '*' || c == '?') {
+                for (int k = 0; k < alphabet.length(); k++) {
+                    pending.push(new Object[] { c == '*' ? j : j + 1, step(general, positions, alphabet.charAt(k)) });
+                }
+            } else {
+                pending.push(new Object[] { j + 1, step(general, positions, c) });
+            }
+        }
+        return true;
+    }
+
+    /** The positions a glob can be at after reading one more character. */
+    private static BitSet step(String glob, BitSet positions, char c) {
+        BitSet next = new BitSet();
+        for (int i = positions.nextSetBit(0); i >= 0 && i < glob.length(); i = positions.nextSetBit(i + 1)) {
+            char g = glob.charAt(i);
+            if (g == '*') {
+                next.set(i);
+            } else if (g == '?' || g == c) {
+                next.set(i + 1);
+            }
+        }
+        return closure(glob, next);
+    }
+
+    /** A star may match nothing: being before it is being after it too. */
+    private static BitSet closure(String glob, BitSet positions) {
+        for (int i = positions.nextSetBit(0); i >= 0 && i < glob.length(); i = positions.nextSetBit(i + 1)) {
+            if (glob.charAt(i) == '*') {
+                positions.set(i + 1);
+            }
+        }
+        return positions;
+    }
+
+    /** The number of characters every match has: the literals and the `?`s. */
+    public static int fixedLength(String glob) {
+        int fixed = 0;
+        for (int i = 0; i < glob.length(); i++) {
+            if (glob.charAt(i) != '*') {
+                fixed++;
+            }
+        }
+        return fixed;
     }
 }

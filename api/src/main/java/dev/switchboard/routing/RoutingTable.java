@@ -56,7 +56,13 @@ public record RoutingTable(
             errors.addAll(provider.validate());
         }
         Set<String> publicNames = new HashSet<>();
+        List<ModelRoute> patterns = new ArrayList<>();
         for (ModelRoute model : models) {
+            if (model.servesPattern()) {
+                errors.addAll(precedence(patterns, model));
+                patterns.add(model);
+                continue;
+            }
             if (!publicNames.add(model.name())) {
                 errors.add("duplicate model name " + model.name());
             }
@@ -67,19 +73,44 @@ public record RoutingTable(
             }
         }
         for (ModelRoute model : models) {
-            errors.addAll(model.validate(providersByName.keySet(), publicNames));
+            errors.addAll(model.validate(providersByName.keySet(), publicNames, patterns));
         }
         return errors;
     }
 
-    /** Finds a model by public name or alias. */
+    /**
+     * Pattern routes are listed most specific first, so the first that matches a name is the one to take: a later
+     * pattern may only overlap an earlier one when it matches every name the earlier one matches, and more.
+     */
+    private static List<String> precedence(List<ModelRoute> earlier, ModelRoute later) {
+        List<String> errors = new ArrayList<>();
+        for (ModelRoute before : earlier) {
+            if (Globs.overlap(before.name(), later.name())
+                    && !(Globs.covers(later.name(), before.name()) && !Globs.covers(before.name(), later.name()))) {
+                errors.add("models[" + later.name() + "]: overlaps pattern " + before.name() + " without being less specific than it");
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * The route a request for a public name takes: the model with that name or alias, else the first (most specific)
+     * pattern route that matches it, resolved for the name (null when its providers are known not to serve it).
+     */
     public ModelRoute model(String publicName) {
+        ModelRoute firstPattern = null;
+        List<String> captures = null;
         for (ModelRoute model : models) {
-            if (model.name().equals(publicName) || model.aliases().contains(publicName)) {
+            if (model.servesPattern()) {
+                if (firstPattern == null) {
+                    captures = ModelPattern.of(model.name()).match(publicName);
+                    firstPattern = captures != null ? model : null;
+                }
+            } else if (model.name().equals(publicName) || model.aliases().contains(publicName)) {
                 return model;
             }
         }
-        return null;
+        return firstPattern == null ? null : firstPattern.resolve(publicName, captures, this);
     }
 
     public UpstreamProvider provider(String name) {

@@ -16,7 +16,8 @@ public record UpstreamProvider(
         List<Price> pricing,
         List<SecretFile> credentials,
         Simulation simulation,
-        Capabilities capabilities) {
+        Capabilities capabilities,
+        List<ModelName> modelNames) {
 
     public static final List<String> TYPES = List.of("OpenAI", "AzureOpenAI", "Anthropic", "Gemini", "Ollama", "OpenAICompatible", "Simulated");
 
@@ -24,17 +25,26 @@ public record UpstreamProvider(
         headers = headers == null ? Map.of() : headers;
         pricing = pricing == null ? List.of() : List.copyOf(pricing);
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
+        modelNames = modelNames == null || modelNames.isEmpty() ? null : List.copyOf(modelNames);
+    }
+
+    /** A provider without name rules: its names are the canonical ones (kept for callers written before them). */
+    public UpstreamProvider(String name, String type, String endpoint, String apiVersion, Map<String, String> headers,
+            Timeouts timeouts, Limits limits, List<Price> pricing, List<SecretFile> credentials, Simulation simulation,
+            Capabilities capabilities) {
+        this(name, type, endpoint, apiVersion, headers, timeouts, limits, pricing, credentials, simulation, capabilities, null);
     }
 
     /** A provider without a capability declaration: every feature allowed (kept for callers written before it). */
     public UpstreamProvider(String name, String type, String endpoint, String apiVersion, Map<String, String> headers,
             Timeouts timeouts, Limits limits, List<Price> pricing, List<SecretFile> credentials, Simulation simulation) {
-        this(name, type, endpoint, apiVersion, headers, timeouts, limits, pricing, credentials, simulation, null);
+        this(name, type, endpoint, apiVersion, headers, timeouts, limits, pricing, credentials, simulation, null, null);
     }
 
     /** The same provider calling with other headers (for one call: e.g. with the client headers the policy forwards). */
     public UpstreamProvider withHeaders(Map<String, String> replaced) {
-        return new UpstreamProvider(name, type, endpoint, apiVersion, replaced, timeouts, limits, pricing, credentials, simulation, capabilities);
+        return new UpstreamProvider(name, type, endpoint, apiVersion, replaced, timeouts, limits, pricing, credentials, simulation, capabilities,
+                modelNames);
     }
 
     public record Timeouts(long connectMs, long firstByteMs, long idleMs, long totalMs) {
@@ -44,6 +54,14 @@ public record UpstreamProvider(
     }
 
     public record Price(String model, double inputPerMillion, double outputPerMillion, double cachedInputPerMillion) {
+    }
+
+    /**
+     * A name rule: the provider reports and is called with names {@code upstream} matches (a glob with captures), whose
+     * canonical name is {@code canonical} (a template over those captures): `gpt-4o-2024-08-06` → `gpt-4o`,
+     * `openai/*` → `{1}`. Read back (canonical to upstream) only when canonical uses every capture once.
+     */
+    public record ModelName(String upstream, String canonical) {
     }
 
     public record Simulation(long latencyMs, int tokensPerSecond, double failureRate, int failureStatus) {
@@ -93,14 +111,48 @@ public record UpstreamProvider(
         return capabilities == null ? List.of() : capabilities.unsupportedBy(model);
     }
 
-    /** The price entry for an upstream model, or null when none is declared. */
+    /**
+     * The price entry for an upstream model, or null when none is declared: an entry naming the model wins, then the
+     * matching glob with the most fixed characters (ties: the first by name, as the table lists them).
+     */
     public Price priceOf(String model) {
+        Price best = null;
         for (Price price : pricing) {
             if (price.model().equals(model)) {
                 return price;
             }
+            if (ModelPattern.isGlob(price.model()) && ModelPattern.of(price.model()).match(model) != null
+                    && (best == null || Globs.fixedLength(price.model()) > Globs.fixedLength(best.model()))) {
+                best = price;
+            }
         }
-        return null;
+        return best;
+    }
+
+    /** The canonical name of a name this provider reports or is called with: by the first rule that matches it, else itself. */
+    public String canonicalName(String upstreamName) {
+        if (modelNames != null) {
+            for (ModelName rule : modelNames) {
+                List<String> captures = ModelPattern.of(rule.upstream()).match(upstreamName);
+                if (captures != null) {
+                    return ModelTemplate.of(rule.canonical()).expand(captures);
+                }
+            }
+        }
+        return upstreamName;
+    }
+
+    /** The name this provider is called with for a canonical name: by the first rule that reads back to it, else itself. */
+    public String upstreamName(String canonicalName) {
+        if (modelNames != null) {
+            for (ModelName rule : modelNames) {
+                String upstream = ModelTemplate.of(rule.canonical()).invert(ModelPattern.of(rule.upstream()), canonicalName);
+                if (upstream != null) {
+                    return upstream;
+                }
+            }
+        }
+        return canonicalName;
     }
 
     List<String> validate() {
@@ -121,6 +173,15 @@ public record UpstreamProvider(
         }
         if (capabilities != null) {
             errors.addAll(capabilities.validate(at));
+        }
+        if (modelNames != null) {
+            for (ModelName rule : modelNames) {
+                String problem = rule.upstream() == null || rule.canonical() == null ? "upstream and canonical are required"
+                        : ModelTemplate.of(rule.canonical()).problemWith(ModelPattern.of(rule.upstream()).captures());
+                if (problem != null) {
+                    errors.add(at + ".modelNames[" + rule.upstream() + "]: " + problem);
+                }
+            }
         }
         return errors;
     }

@@ -93,6 +93,35 @@ class ProblemReasonTest {
         assertThat(c.problems().get(0).message()).contains("b-chat");
     }
 
+    /** Crossing patterns: `anthropic/claude-mini` matches both and neither pattern lies inside the other. */
+    @Test
+    void ambiguousModelPatternLeavesTheYoungerGroupOut() {
+        ModelGroup older = group("by-vendor", "{modelPattern: 'anthropic/*', targets: [{provider: sim-a, model: '{1}'}]}");
+        older.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        ModelGroup younger = group("small-ones", "{modelPattern: '*-mini', targets: [{provider: sim-b}]}");
+        younger.getMetadata().setCreationTimestamp("2026-02-01T00:00:00Z");
+        Compilation c = input()
+                .providers(simulated("sim-a"), simulated("sim-b"))
+                .groups(younger, older, simpleGroup("gpt-4o-mini", "sim-b"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "small-ones"), "spec.modelPattern", ProblemReason.AmbiguousModelPattern, Error));
+        assertThat(modelNames(c)).containsExactly("gpt-4o-mini", "anthropic/*");
+        assertThat(c.problems().get(0).message()).contains("anthropic/*", "by-vendor", "*-mini");
+    }
+
+    /** The same names twice is as ambiguous as crossing ones: `a?*` and `a*?` match exactly the same names. */
+    @Test
+    void ambiguousModelPatternAlsoForEqualPatterns() {
+        Compilation c = input()
+                .providers(simulated("sim"))
+                .groups(group("a-first", "{modelPattern: 'a?*', targets: [{provider: sim}]}"),
+                        group("b-second", "{modelPattern: 'a*?', targets: [{provider: sim}]}"))
+                .compile();
+        assertProblems(c, tuple(ref("ModelGroup", "b-second"), "spec.modelPattern", ProblemReason.AmbiguousModelPattern, Error));
+        assertThat(modelNames(c)).containsExactly("a?*");
+        assertThat(c.problems().get(0).message()).contains("matches the same names as");
+    }
+
     @Test
     void duplicateModelNameWithoutTimestampsGoesToTheFirstName() {
         Compilation c = input()

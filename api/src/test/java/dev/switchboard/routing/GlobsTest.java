@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Glob matching, and the overlap decision the compiler's ambiguity check rests on. */
+/** Glob matching, and the overlap and containment decisions the compiler's ambiguity checks rest on. */
 class GlobsTest {
 
     @ParameterizedTest(name = "{0} ~ {1}: {2}")
@@ -70,6 +70,56 @@ class GlobsTest {
             layer = layer.stream().flatMap(s -> java.util.stream.Stream.of(s + "a", s + "b", s + "c")).toList();
         }
         return false;
+    }
+
+    @ParameterizedTest(name = "{0} covers {1}: {2}")
+    @CsvSource({
+            "anthropic/*, anthropic/claude-*, true",
+            "anthropic/claude-*, anthropic/*, false",
+            "*, '', true",
+            "*-mini, gpt-*, false",
+            "gpt-*, *-mini, false",
+            "?*, *?, true",
+            "*?, ?*, true",
+            "a*, ?*, false",
+            "?*, a*, true",
+            "*a*, *a?*, true",
+            "a?c, abc, true",
+            "abc, a?c, false",
+            "**, *, true",
+            "x*y*z, x*z, false"})
+    void coversDecidesContainment(String general, String specific, boolean covers) {
+        assertThat(Globs.covers(general, specific)).isEqualTo(covers);
+    }
+
+    /**
+     * Against brute force: a glob that does not cover another misses one of the other's strings no longer than both
+     * globs together (stars taking at most one character more), so the search up to that length decides it.
+     */
+    @Test
+    void coversAgreesWithBruteForce() {
+        Random random = new Random(22);
+        for (int round = 0; round < 3000; round++) {
+            String general = randomGlob(random, "ab*?");
+            String specific = randomGlob(random, "ab*?");
+            assertThat(Globs.covers(general, specific)).as("%s covers %s", general, specific)
+                    .isEqualTo(coveredByBruteForce(general, specific));
+        }
+    }
+
+    private static boolean coveredByBruteForce(String general, String specific) {
+        var pg = Globs.pattern(general);
+        var ps = Globs.pattern(specific);
+        List<String> layer = List.of("");
+        for (int length = 0; length <= general.length() + specific.length() + 1; length++) {
+            for (String candidate : layer) {
+                if (ps.matcher(candidate).matches() && !pg.matcher(candidate).matches()) {
+                    return false;
+                }
+            }
+            layer = layer.stream().flatMap(s -> java.util.stream.Stream.of(s + "a", s + "b", s + "c")).toList();
+        }
+        return true;
     }
 
     @Test

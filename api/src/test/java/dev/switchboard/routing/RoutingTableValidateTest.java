@@ -80,6 +80,49 @@ class RoutingTableValidateTest {
         assertThat(viaAlias.validate()).isEmpty();
     }
 
+    private RoutingTable withModels(List<ModelRoute> extra) {
+        List<ModelRoute> models = new ArrayList<>(table.models());
+        models.addAll(extra);
+        return new RoutingTable(table.schemaVersion(), table.source(), table.settings(), table.access(), table.providers(), models);
+    }
+
+    private static ModelRoute pattern(String glob, String template) {
+        return new ModelRoute(glob, List.of(), "Weighted", List.of(new ModelRoute.Target("simulated", template, 1, 0)), List.of(), null, true,
+                List.of());
+    }
+
+    @Test
+    void patternRoutesComeMostSpecificFirstAndNeverCross() {
+        assertThat(withModels(List.of(pattern("anthropic/claude-*", "{1}"), pattern("anthropic/*", "{1}"))).validate()).isEmpty();
+        assertThat(withModels(List.of(pattern("anthropic/*", "{1}"), pattern("anthropic/claude-*", "{1}"))).validate())
+                .containsExactly("models[anthropic/claude-*]: overlaps pattern anthropic/* without being less specific than it");
+        assertThat(withModels(List.of(pattern("anthropic/*", "{1}"), pattern("*-mini", "{1}"))).validate())
+                .containsExactly("models[*-mini]: overlaps pattern anthropic/* without being less specific than it");
+    }
+
+    @Test
+    void templatesBelongToPatternRoutesAndReferToTheirWildcards() {
+        RoutingTable broken = withModels(List.of(pattern("p/*", "{2}"),
+                new ModelRoute("exact", List.of(), "Weighted", List.of(new ModelRoute.Target("simulated", "x-{1}", 1, 0)), List.of(), null),
+                new ModelRoute("q-*", List.of("alias"), "Weighted", List.of(new ModelRoute.Target("simulated", "{1}", 1, 0, null, "{1}")),
+                        List.of(), null, true, null)));
+        assertThat(broken.validate()).containsExactlyInAnyOrder(
+                "models[p/*].targets[simulated].model: {2} refers to no wildcard (the pattern has 1)",
+                "models[exact].targets[simulated]: a template or known names need a pattern route",
+                "models[q-*].targets[simulated]: template belongs to resolved routes, not to a table",
+                "models[q-*]: a pattern route needs a glob as its name and has no aliases");
+    }
+
+    @Test
+    void aFallbackMayNameWhatAPatternRouteServes() {
+        RoutingTable table = withModel("chat-local", m -> new ModelRoute(m.name(), m.aliases(), m.strategy(), m.targets(),
+                List.of("anthropic/claude-x"), m.deprecation()));
+        RoutingTable withPattern = new RoutingTable(table.schemaVersion(), table.source(), table.settings(), table.access(), table.providers(),
+                java.util.stream.Stream.concat(table.models().stream(), java.util.stream.Stream.of(pattern("anthropic/*", "{1}"))).toList());
+        assertThat(table.validate()).containsExactly("models[chat-local].fallbacks: unknown model anthropic/claude-x");
+        assertThat(withPattern.validate()).isEmpty();
+    }
+
     @Test
     void otherInvariants() {
         RoutingTable broken = new RoutingTable(table.schemaVersion(), table.source(),

@@ -12,6 +12,10 @@ public final class Patterns {
     public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
     /** A model name as clients and providers spell it: `gpt-4o`, `claude-3-5-sonnet-latest`, `llama3.1:8b`, `org/model`. */
     public static final String MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$";
+    /** A glob of model names: a model name in which `*` stands for any run of characters and `?` for one. */
+    public static final String MODEL_GLOB = "^[A-Za-z0-9*?][A-Za-z0-9._:/@+*?-]*$";
+    /** A model name that may use a pattern's captures: `{1}` is the text the first wildcard matched. */
+    public static final String MODEL_TEMPLATE = "^([A-Za-z0-9]|\\{[0-9]{1,2}\\})([A-Za-z0-9._:/@+-]|\\{[0-9]{1,2}\\})*$";
     /**
      * A Redis endpoint without credentials: `host:port`, `redis://host:port[/db]` or `rediss://` for TLS. No `user:password@`:
      * the password comes from a Secret, never from the resource.

@@ -26,8 +26,9 @@ public record ProviderSpec(
         @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$") @JsonPropertyDescription("Azure OpenAI api-version query parameter, for example 2024-10-21. Required for AzureOpenAI.") String apiVersion,
         @JsonPropertyDescription("Where the API keys come from. Every selected key of the Secret joins this provider's key pool.") Credentials credentials,
         @JsonPropertyDescription("Extra HTTP headers sent with every upstream request. No credentials: authentication headers (Authorization, Proxy-Authorization, Cookie, x-api-key, api-key, x-goog-api-key, Ocp-Apim-Subscription-Key) are refused, keys come from credentials; so are the headers that frame the HTTP message (Host, Content-Length, Transfer-Encoding, Connection and the other hop-by-hop headers).") Map<String, String> headers,
-        @Size(max = 1000) @JsonPropertyDescription("Upstream model names this provider is known to serve. Together with discovered models (status.models) it lets the compiler reject targets naming a model the provider does not serve, and lets aggregate groups pick only providers that serve the model.") List<String> models,
+        @Size(max = 1000) @JsonPropertyDescription("Upstream model names this provider is known to serve. Together with discovered models (status.models) it lets the compiler reject targets naming a model the provider does not serve, lets aggregate groups pick only providers that serve the model, and lists the names pattern groups serve.") List<String> models,
         @JsonPropertyDescription("Price per million tokens for upstream models, used for cost accounting and the LowestCost strategy.") List<Pricing> pricing,
+        @Size(max = 100) @JsonPropertyDescription("Name rules: how the names this provider reports and is called with map to canonical names, and back. The first rule whose upstream matches a reported name gives its canonical name (a name no rule matches is canonical already); a canonical name is sent as the upstream spelling of the first rule that reads back to it. Aggregate and pattern groups compare canonical names, so one group spans providers that spell a model differently.") List<ModelName> modelNames,
         @JsonPropertyDescription("Limits that protect this upstream account, shared by all requests through the gateway.") Limits limits,
         @JsonPropertyDescription("Timeouts for upstream calls.") Timeouts timeouts,
         @JsonPropertyDescription("Periodic listing of the upstream's models into status.models.") Discovery discovery,
@@ -59,8 +60,14 @@ public record ProviderSpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelName(
+            @Required @Size(max = 256) @Pattern(Patterns.MODEL_GLOB) @JsonPropertyDescription("A name as the provider reports it and is called with, or a glob of them whose wildcards are captures, for example gpt-4o-2024-08-06 or openai/*.") String upstream,
+            @Required @Size(max = 256) @Pattern(Patterns.MODEL_TEMPLATE) @JsonPropertyDescription("The canonical name, a template over upstream's captures: gpt-4o, or {1} to strip the prefix of openai/*. The rule reads back (canonical to upstream spelling) only when it uses every capture exactly once.") String canonical) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Pricing(
-            @Required @Pattern(Patterns.MODEL_NAME) @JsonPropertyDescription("Upstream model name the prices apply to.") String model,
+            @Required @Size(max = 256) @Pattern(Patterns.MODEL_GLOB) @JsonPropertyDescription("Upstream model name the prices apply to, or a glob of names (claude-3-5-*): an entry naming the model wins, then the matching glob with the most fixed characters.") String model,
             @Required @Min(0) @JsonPropertyDescription("Price per million input (prompt) tokens, in the account's currency.") Double inputPerMillion,
             @Required @Min(0) @JsonPropertyDescription("Price per million output (completion) tokens.") Double outputPerMillion,
             @Min(0) @JsonPropertyDescription("Price per million cached input tokens, when the provider reports them; defaults to the input price.") Double cachedInputPerMillion) {

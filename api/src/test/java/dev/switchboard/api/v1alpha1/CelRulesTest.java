@@ -79,6 +79,26 @@ public class CelRulesTest {
                         "{model: chat, aliases: [chat-latest], targets: [{provider: sim}]}",
                         "{model: chat, aliases: [chat-latest, chat], targets: [{provider: sim}]}",
                         "spec.aliases", "an alias cannot repeat spec.model"),
+                new Case("model or modelPattern", "ModelGroup",
+                        "{modelPattern: 'chat*', targets: [{provider: sim}]}",
+                        "{model: chat, modelPattern: 'chat-*', targets: [{provider: sim}]}",
+                        "spec.model", "a ModelGroup needs exactly one of spec.model and spec.modelPattern"),
+                new Case("a ModelGroup names its model one way or the other", "ModelGroup",
+                        "{model: chat, targets: [{provider: sim}]}",
+                        "{targets: [{provider: sim}]}",
+                        "spec.model", "a ModelGroup needs exactly one of spec.model and spec.modelPattern"),
+                new Case("modelPattern has a wildcard", "ModelGroup",
+                        "{modelPattern: 'cha?', targets: [{provider: sim}]}",
+                        "{modelPattern: chat-x, targets: [{provider: sim}]}",
+                        "spec.modelPattern", "spec.modelPattern needs a wildcard"),
+                new Case("a pattern group has no aliases", "ModelGroup",
+                        "{modelPattern: 'chat*', targets: [{provider: sim}]}",
+                        "{modelPattern: 'chat*', aliases: [chat-latest], targets: [{provider: sim}]}",
+                        "spec.aliases", "a pattern ModelGroup has no aliases"),
+                new Case("capture references only in pattern groups", "ModelGroup",
+                        "{modelPattern: 'chat*', targets: [{provider: sim, model: 'chat{1}'}]}",
+                        "{model: chat, targets: [{provider: sim, model: 'chat-{1}'}]}",
+                        "spec.targets", "capture references {n} in a target's model need spec.modelPattern"),
                 new Case("backoff base <= max compares durations, not strings", "RoutingPolicy",
                         "{access: {mode: Open}, defaults: {retry: {backoff: {base: 90s, max: 2m}}}}",
                         "{access: {mode: Open}, defaults: {retry: {backoff: {base: 5s, max: 2s}}}}",
@@ -169,7 +189,7 @@ public class CelRulesTest {
                 .flatMap(c -> CelRules.validate(resource(c.kind(), c.invalid())).stream())
                 .map(CelRules.Violation::rule)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(declared).hasSize(16);
+        assertThat(declared).hasSize(20);
         assertThat(violated).isEqualTo(declared);
     }
 
@@ -188,6 +208,7 @@ public class CelRulesTest {
                 "spec.access.issuers[*].clockSkew",
                 "spec.access.issuers[*].issuer",
                 "spec.aliases",
+                "spec.aliases",
                 "spec.apiVersion",
                 "spec.credentials",
                 "spec.defaults.affinity.header",
@@ -196,7 +217,10 @@ public class CelRulesTest {
                 "spec.fallbacks",
                 "spec.gateway.autoscaling.minReplicas",
                 "spec.gateway.replicas",
+                "spec.model",
+                "spec.modelPattern",
                 "spec.simulation",
+                "spec.targets",
                 "spec.targets");
     }
 
