@@ -29,7 +29,7 @@ public record ModelRoute(
         targets = targets == null ? List.of() : List.copyOf(targets);
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
         pattern = Boolean.TRUE.equals(pattern) ? Boolean.TRUE : null;
-        listed = listed == null || pattern == null ? null : List.copyOf(listed);
+        listed = pattern == null ? null : listed == null ? List.of() : List.copyOf(listed);
     }
 
     /** A route for one public name (no pattern). */

@@ -56,7 +56,7 @@ public class AccessControl {
      * is an {@link Admission}, completed on the calling event loop.
      */
     public Future<Admission> admit(ActiveTable table, Caller caller, ModelRoute route, String requestedModel, long estimatedTokens) {
-        if (!caller.mayUse(requestedModel) && !caller.mayUse(route.name())) {
+        if (!caller.mayUse(requestedModel) && (route.servesPattern() || !caller.mayUse(route.name()))) {
             return Future.succeededFuture(Admission.denied(Denial.modelNotAllowed(requestedModel)));
         }
         ClientRule client = caller.client();

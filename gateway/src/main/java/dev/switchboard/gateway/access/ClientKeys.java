@@ -38,7 +38,8 @@ public final class ClientKeys {
 
         /** Whether the caller's globs allow the model by its public name or by one of its aliases (fallbacks are checked so). */
         public boolean mayUse(ModelRoute route) {
-            if (mayUse(route.name())) {
+            // A pattern route's name is a glob, not a name; its alias is the name asked for.
+            if (!route.servesPattern() && mayUse(route.name())) {
                 return true;
             }
             for (String alias : route.aliases()) {

@@ -16,7 +16,8 @@ import jakarta.inject.Inject;
 
 /**
  * GET /v1/models and /v1/models/{id}: the public names and aliases of the loaded table that the caller may use,
- * never upstream names. Models past their sunset date are gone from both.
+ * never upstream names; for a pattern group, the names it is known to serve. Models past their sunset date are gone
+ * from both.
  */
 @Singleton
 public class ModelsHandler {
@@ -64,6 +65,11 @@ public class ModelsHandler {
             if (deprecations.sunset(route)) {
                 continue;
             }
+            if (route.servesPattern()) {
+                // A pattern is no model id: list the names its providers are known to serve.
+                route.listed().stream().filter(caller::mayUse).forEach(name -> data.add(model(name, table)));
+                continue;
+            }
             if (caller.mayUse(route.name())) {
                 data.add(model(route.name(), table));
             }
@@ -85,7 +91,7 @@ public class ModelsHandler {
         Caller caller = admitted.caller();
         String id = ctx.pathParam("id");
         ModelRoute route = table.table().model(id);
-        if (route == null || !(caller.mayUse(id) || caller.mayUse(route.name())) || deprecations.sunset(route)) {
+        if (route == null || !(caller.mayUse(id) || !route.servesPattern() && caller.mayUse(route.name())) || deprecations.sunset(route)) {
             ApiError.modelNotFound(id).send(ctx);
             return;
         }

@@ -192,6 +192,7 @@ final class Exchange {
         }
         record.provider = provider.name();
         record.upstreamModel = target.model();
+        record.upstreamModelLabel = target.label();
         record.attempts = attempts;
         record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
         Attempt attempt = new Attempt(currentRoute, target, provider, outgoing.operation(), state, permit, pool, key, grant.permit());

@@ -139,8 +139,9 @@ public class TargetHealth {
         return values;
     }
 
+    /** A pattern route's resolved target shares the state of the table's target it came from (its template). */
     public TargetState target(Target target) {
-        return targets.get(new TargetId(target.provider(), target.model()));
+        return targets.get(new TargetId(target.provider(), target.stateKey()));
     }
 
     public KeyPool keys(String provider) {

@@ -25,6 +25,8 @@ public final class RequestRecord {
     public String model;
     public String provider;
     public String upstreamModel;
+    /** What the access log shows for upstreamModel: a name the table knows, or the template a pattern route sent by. */
+    public String upstreamModelLabel;
     /** Upstream calls made for this request, the last one included. */
     public int attempts;
     /** The fallback model that served (or was tried last), null when the requested model did. */
@@ -98,7 +100,7 @@ public final class RequestRecord {
         field(line, "endpoint", endpoint);
         field(line, "model", model);
         field(line, "provider", provider);
-        field(line, "upstreamModel", upstreamModel);
+        field(line, "upstreamModel", upstreamModelLabel != null ? upstreamModelLabel : upstreamModel);
         number(line, "attempts", attempts);
         field(line, "fallback", fallback);
         field(line, "fallbacksSkipped", fallbacksSkipped);
