@@ -79,7 +79,7 @@ public final class RoutingCompiler {
         List<UpstreamProvider> tableProviders = usedProviders.stream().map(name -> providers.get(name).entry()).toList();
         List<ModelRoute> tableModels = new ArrayList<>(routes.values().stream().filter(route -> !route.servesPattern())
                 .sorted(Comparator.comparing(ModelRoute::name)).toList());
-        tableModels.addAll(mostSpecificFirst(routes.values().stream().filter(ModelRoute::servesPattern).toList()));
+        tableModels.addAll(listedWhereServed(tableModels, mostSpecificFirst(routes.values().stream().filter(ModelRoute::servesPattern).toList())));
 
         var table = new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source(namespace, policy.getMetadata().getName()),
                 settings, access, tableProviders, tableModels);
@@ -220,6 +220,28 @@ public final class RoutingCompiler {
             }
             routes.put(route.name(), withFallbacks(route, resolved));
         }
+    }
+
+    /**
+     * Pattern routes listing only the names they serve: a name an exact name or alias claims, or a more specific pattern
+     * matches, is served (and listed) there.
+     */
+    private static List<ModelRoute> listedWhereServed(List<ModelRoute> exact, List<ModelRoute> patterns) {
+        Set<String> claimed = new java.util.HashSet<>();
+        exact.forEach(route -> {
+            claimed.add(route.name());
+            claimed.addAll(route.aliases());
+        });
+        List<ModelRoute> result = new ArrayList<>();
+        for (ModelRoute route : patterns) {
+            List<String> listed = route.listed().stream()
+                    .filter(name -> !claimed.contains(name))
+                    .filter(name -> result.stream().noneMatch(earlier -> ModelPattern.of(earlier.name()).match(name) != null))
+                    .toList();
+            result.add(new ModelRoute(route.name(), route.aliases(), route.strategy(), route.targets(), route.fallbacks(), route.deprecation(),
+                    route.pattern(), listed));
+        }
+        return result;
     }
 
     /** The most specific pattern route matching a name, or null. */

@@ -19,7 +19,8 @@ class GoldenTableTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "manifests/samples, manifests-samples.json",
-            "samples/local, samples-local.json"})
+            "samples/local, samples-local.json",
+            "samples/patterns, samples-patterns.json"})
     void samplesCompileToTheGoldenTable(String directory, String golden) {
         LoadedResources loaded = ResourceDirectory.load(RepoFiles.resolve(directory), name -> null);
         assertThat(loaded.problems()).isEmpty();

@@ -80,6 +80,24 @@ class PatternRoutingCompileTest {
         assertThat(upstreamOf(c.table(), "anthropic/other")).containsExactly("wide/other");
     }
 
+    /** A name an exact group or a more specific pattern serves is listed there, not again under the wider pattern. */
+    @Test
+    void aPatternListsOnlyTheNamesItServes() {
+        Compilation c = input()
+                .providers(provider("sim", "{type: Simulated, models: [claude-a, claude-b, claude-3-c, other]}"))
+                .groups(group("wide", "{modelPattern: '*', targets: [{provider: sim}]}"),
+                        group("claude", "{modelPattern: 'claude-*', targets: [{provider: sim}]}"),
+                        group("claude-3", "{modelPattern: 'claude-3-*', targets: [{provider: sim}]}"),
+                        group("pinned", "{model: claude-a, targets: [{provider: sim}]}"))
+                .compile();
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.table().models()).extracting(ModelRoute::name, ModelRoute::listed).containsExactly(
+                tuple("claude-a", null),
+                tuple("claude-3-*", List.of("claude-3-c")),
+                tuple("claude-*", List.of("claude-b")),
+                tuple("*", List.of("other")));
+    }
+
     @Test
     void theOrderOfTheResourcesDoesNotChangeTheTable() throws Exception {
         var wide = group("all-anthropic", "{modelPattern: 'anthropic/*', targets: [{provider: sim}]}");

@@ -23,7 +23,7 @@ import dev.switchboard.testing.Yaml;
 /** Every sample resource is accepted by the generated CRD schemas: OpenAPI part and CEL rules. */
 class SampleSchemaTest {
 
-    static final List<String> SAMPLE_DIRECTORIES = List.of("manifests/samples", "samples/local");
+    static final List<String> SAMPLE_DIRECTORIES = List.of("manifests/samples", "samples/local", "samples/patterns");
 
     static Stream<Arguments> sampleResources() throws IOException {
         List<Arguments> resources = new ArrayList<>();
@@ -40,8 +40,8 @@ class SampleSchemaTest {
                 }
             }
         }
-        // 4 providers + 2 groups + 1 policy in manifests/samples, 2 + 3 + 1 in samples/local.
-        assertThat(resources).hasSize(13);
+        // 4 providers + 2 groups + 1 policy in manifests/samples, 2 + 3 + 1 in samples/local, 3 + 4 + 1 in samples/patterns.
+        assertThat(resources).hasSize(21);
         return resources.stream();
     }
 
@@ -59,7 +59,7 @@ class SampleSchemaTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"manifests/samples", "samples/local"})
+    @ValueSource(strings = {"manifests/samples", "samples/local", "samples/patterns"})
     void directoryLoadsWithoutProblems(String directory) {
         LoadedResources loaded = ResourceDirectory.load(RepoFiles.resolve(directory), name -> null);
         assertThat(loaded.problems()).isEmpty();
