@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("mg")
 @Categories("switchboard")
 @AdditionalPrinterColumn(name = "MODEL", jsonPath = ".spec.model", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "PATTERN", jsonPath = ".spec.modelPattern", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "TARGETS", jsonPath = ".status.resolvedTargets", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

@@ -92,6 +92,7 @@ class CrdShapeTest {
         assertNames(crd, "modelgroups", "modelgroup", "mg");
         assertThat(columns(crd)).contains(
                 tuple("MODEL", ".spec.model", "string", 0),
+                tuple("PATTERN", ".spec.modelPattern", "string", 0),
                 tuple("TARGETS", ".status.resolvedTargets", "integer", 0),
                 tuple("READY", ".status.conditions[?(@.type==\"Ready\")].status", "string", 0));
         assertStatusSubresource(crd);

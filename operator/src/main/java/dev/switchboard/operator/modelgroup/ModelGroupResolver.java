@@ -43,7 +43,7 @@ public class ModelGroupResolver {
     static final String ANY_KEY = "key";
 
     private static final Set<ProblemReason> POLICY_RELATIVE = Set.of(ProblemReason.UnknownFallback, ProblemReason.FallbackCycle,
-            ProblemReason.DuplicateModelName, ProblemReason.DuplicateAlias);
+            ProblemReason.DuplicateModelName, ProblemReason.DuplicateAlias, ProblemReason.AmbiguousModelPattern);
 
     private final Clock clock;
 
@@ -58,7 +58,9 @@ public class ModelGroupResolver {
         List<Problem> problems = compilation.problemsOf(ResourceRef.of(group)).stream()
                 .filter(p -> !POLICY_RELATIVE.contains(p.reason()))
                 .toList();
-        ModelRoute route = group.getSpec() == null ? null : compilation.table().model(group.getSpec().model());
+        // The group's own route, by its name or pattern (a pattern route is listed under its glob).
+        String served = group.getSpec() == null ? null : group.getSpec().model() != null ? group.getSpec().model() : group.getSpec().modelPattern();
+        ModelRoute route = compilation.table().models().stream().filter(r -> r.name().equals(served)).findFirst().orElse(null);
         List<String> targets = route == null ? List.of()
                 : route.targets().stream().map(t -> t.provider() + "/" + t.model()).toList();
 

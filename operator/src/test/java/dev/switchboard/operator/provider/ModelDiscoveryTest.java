@@ -19,7 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
-/** Discovery against a local OpenAI-style upstream ({@link GatewayStub}) and against a closed port. */
+/** Discovery against a local OpenAI-style upstream ({@link GatewayStub}) and against a closed port, feeding aggregate and pattern groups. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = GatewayStub.class, restrictToAnnotatedClass = true)
@@ -46,6 +46,15 @@ class ModelDiscoveryTest {
                   aggregate:
                     providerSelector: {matchLabels: {pool: discovered}}
                 """)).inNamespace(NS).create();
+        client.resource(Cluster.yaml(ModelGroup.class, """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: ModelGroup
+                metadata: {name: every-stub}
+                spec:
+                  modelPattern: 'stub-*'
+                  aggregate:
+                    providerSelector: {matchLabels: {pool: discovered}}
+                """)).inNamespace(NS).create();
 
         Provider listed = cluster.awaitValue(() -> cluster.get(Provider.class, NS, "local-upstream"),
                 p -> p.getStatus() != null && p.getStatus().models() != null);
@@ -65,6 +74,11 @@ class ModelDiscoveryTest {
         ModelGroup group = cluster.awaitValue(() -> cluster.get(ModelGroup.class, NS, "large"),
                 g -> g.getStatus() != null && Integer.valueOf(1).equals(g.getStatus().resolvedTargets()));
         assertThat(group.getStatus().targets()).containsExactly("local-upstream/stub-large");
+        // A pattern group's aggregate takes the provider discovery shows to serve names of the pattern.
+        ModelGroup pattern = cluster.awaitValue(() -> cluster.get(ModelGroup.class, NS, "every-stub"),
+                g -> g.getStatus() != null && Integer.valueOf(1).equals(g.getStatus().resolvedTargets()));
+        assertThat(pattern.getStatus().targets()).containsExactly("local-upstream/stub-{1}");
+        assertThat(conditionStatus(pattern.getStatus().conditions(), "Ready")).isEqualTo(Condition.TRUE);
     }
 
     static Provider provider(String name, String endpoint) {
