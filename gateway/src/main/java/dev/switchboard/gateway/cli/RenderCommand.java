@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = "Print the routing table JSON compiled from CR YAML files, exactly as the operator would write it. Problems go to stderr; exits 1 when anything was left out.")
+        description = "Print the routing table JSON compiled from CR YAML files, exactly as the operator would write it; with --resolve, the route each given public name takes instead. Problems go to stderr; exits 1 when anything was left out.")
 final class RenderCommand implements Callable<Integer> {
 
     @Option(names = { "-f", "--filename" }, required = true, description = "Directory of Provider, ModelGroup, RoutingPolicy and Secret YAML files.")
@@ -22,6 +22,9 @@ final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--policy", description = "Name of the RoutingPolicy to render when the directory holds several.")
     String policyName;
+
+    @Option(names = "--resolve", paramLabel = "MODEL", description = "A public model name to resolve as the gateway would (exact name or alias, else the most specific pattern): prints the route it takes and what each target is sent. Repeatable.")
+    List<String> resolve;
 
     @Spec
     CommandSpec spec;
@@ -47,7 +50,8 @@ final class RenderCommand implements Callable<Integer> {
         var problems = new java.util.ArrayList<>(workspace.resources().problems());
         problems.addAll(compilation.problems());
         workspace.print(problems, err);
-        spec.commandLine().getOut().print(new String(compilation.json(), StandardCharsets.UTF_8));
+        spec.commandLine().getOut().print(resolve == null ? new String(compilation.json(), StandardCharsets.UTF_8)
+                : ResolvedRoutes.describe(compilation.table(), resolve));
         spec.commandLine().getOut().flush();
         return problems.stream().anyMatch(p -> p.severity() == dev.switchboard.compiler.Problem.Severity.Error) ? 1 : 0;
     }

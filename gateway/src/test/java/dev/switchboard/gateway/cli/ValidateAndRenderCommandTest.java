@@ -98,6 +98,24 @@ class ValidateAndRenderCommandTest {
         assertThat(RoutingTableCodec.hash(again.getBytes())).isEqualTo(RoutingTableCodec.hash(result.out().getBytes()));
     }
 
+    /** The resolved routes of samples/patterns: an exact name over the pattern, a prefix stripped, spellings per provider. */
+    @Test
+    void renderResolvesPublicNamesAsTheGatewayWould() throws IOException {
+        Result result = run("render", "-f", REPO.resolve("samples/patterns").toString(), "--resolve", "anthropic/claude-haiku-4",
+                "--resolve", "anthropic/claude-pinned", "--resolve", "gpt-4o-mini", "--resolve", "gpt-4o", "--resolve", "anthropic/unheard-of");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode resolved = new ObjectMapper().readTree(result.out());
+        assertThat(resolved.get(0).path("route").asText()).isEqualTo("anthropic/*");
+        assertThat(resolved.get(0).path("targets").findValuesAsText("model")).containsExactly("claude-haiku-4");
+        assertThat(resolved.get(1).path("route").asText()).isEqualTo("anthropic/claude-pinned");
+        assertThat(resolved.get(1).path("pattern").asBoolean()).isFalse();
+        assertThat(resolved.get(2).path("route").asText()).isEqualTo("gpt-*");
+        assertThat(resolved.get(2).path("targets").findValuesAsText("model")).containsExactly("openai/gpt-4o-mini");
+        assertThat(resolved.get(3).path("targets").findValuesAsText("model")).containsExactly("gpt-4o-2024-08-06", "openai/gpt-4o");
+        assertThat(resolved.get(4).path("served").asBoolean()).isFalse();
+    }
+
     @Test
     void renderNeverPrintsSecretValues() {
         Result result = run("render", "-f", REPO.resolve("manifests/samples").toString());
