@@ -2,6 +2,8 @@ package dev.switchboard.routing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,9 @@ import java.util.regex.Pattern;
 public final class ModelTemplate {
 
     private static final Pattern REFERENCE = Pattern.compile("\\{([0-9]{1,2})\\}");
+    /** Parsed templates by text. Templates come from routing tables only, never from requests, so the cache stays small. */
+    private static final Map<String, ModelTemplate> CACHE = new ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 4096;
 
     private final String text;
     /** Literal parts and references, alternating: literals at even positions (possibly empty). */
@@ -33,7 +38,15 @@ public final class ModelTemplate {
     }
 
     public static ModelTemplate of(String text) {
-        return new ModelTemplate(text);
+        ModelTemplate cached = CACHE.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        ModelTemplate parsed = new ModelTemplate(text);
+        if (CACHE.size() < CACHE_LIMIT) {
+            CACHE.put(text, parsed);
+        }
+        return parsed;
     }
 
     /** Whether a text holds a capture reference (or a stray brace, which makes it no plain name either). */

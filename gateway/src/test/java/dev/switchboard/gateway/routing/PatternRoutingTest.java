@@ -126,6 +126,17 @@ class PatternRoutingTest {
                 .addUserMessage("hi").build())).isInstanceOf(com.anthropic.errors.NotFoundException.class);
     }
 
+    /** Failing upstream under a pattern route, the request falls back to the exact group it names. */
+    @Test
+    void aPatternRouteFallsBack() {
+        var response = openAi.chat().completions().withRawResponse().create(chat("flaky/fail-500"));
+        assertThat(lastAnthropicModel()).isEqualTo("fail-500");
+        assertThat(response.parse().model()).isEqualTo("flaky/fail-500");
+        assertThat(response.headers().values("x-switchboard-provider")).singleElement().asString().startsWith("openai-");
+        String metrics = Http.get(URI.create(management.toString()).resolve("/q/metrics")).body();
+        assertThat(metrics).containsPattern("switchboard_fallbacks_total\\{fallback=\"gpt-4o\",model=\"flaky/\\*\"} [1-9]");
+    }
+
     @Test
     void modelsListsTheConcreteNamesNeverThePatterns() {
         List<String> ids = openAi.models().list().data().stream().map(Model::id).toList();

@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * other names are refused before any call; priced per glob;</li>
  * <li>{@code anthropic/claude-pinned}: an exact group on the OpenAI simulator, which wins over the pattern;</li>
  * <li>{@code raw/*}: the Anthropic provider again, prefix stripped, no model list: every name goes upstream;</li>
+ * <li>{@code flaky/*}: as {@code raw/*}, falling back to {@code gpt-4o};</li>
  * <li>{@code gpt-4o}: an aggregate over two providers of the OpenAI simulator that spell it differently
  * ({@code gpt-4o-2024-08-06} and {@code openai/gpt-4o}), made one by their name rules.</li>
  * </ul>
@@ -150,6 +151,15 @@ public class PatternRoutingTestResource implements QuarkusTestResourceLifecycleM
                       modelPattern: 'raw/*'
                       targets:
                       - {provider: anthropic-unlisted, model: '{1}'}
+                    ---
+                    apiVersion: switchboard.dev/v1alpha1
+                    kind: ModelGroup
+                    metadata: {name: flaky}
+                    spec:
+                      modelPattern: 'flaky/*'
+                      targets:
+                      - {provider: anthropic-unlisted, model: '{1}'}
+                      fallbacks: [gpt-4o]
                     ---
                     apiVersion: switchboard.dev/v1alpha1
                     kind: ModelGroup
