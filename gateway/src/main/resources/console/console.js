@@ -65,8 +65,8 @@
 
   const charts = [
     { id: 'rate', title: 'Requests per second', series: [['rate', 'req/s']] },
-    { id: 'success', title: 'Success rate', series: [['success', 'success']], range: [0, 1] },
-    { id: 'latency', title: 'Latency (ms)', series: [['p50', 'p50'], ['p95', 'p95']] },
+    { id: 'success', title: 'Success rate', series: [['success', 'success']], range: [0, 1], sparse: true },
+    { id: 'latency', title: 'Latency (ms)', series: [['p50', 'p50'], ['p95', 'p95']], sparse: true },
     { id: 'tokens', title: 'Tokens per second', series: [['tokens', 'tokens/s']] },
     { id: 'spend', title: 'Spend per interval', series: [['spend', 'spend']] },
   ];
@@ -112,7 +112,11 @@
           height: 160,
           legend: { show: chart.series.length > 1 },
           scales: { x: { time: true }, y: chart.range ? { range: chart.range } : {} },
-          series: [{}, ...chart.series.map(([, label], i) => ({ label, stroke: colours[i], width: 1.5, spanGaps: false }))],
+          // Success and latency have no value for an interval without requests: each interval with some gets a dot.
+          series: [{}, ...chart.series.map(([, label], i) => ({
+            label, stroke: colours[i], width: 1.5, spanGaps: !!chart.sparse,
+            points: chart.sparse ? { show: true, size: 5, fill: colours[i] } : {},
+          }))],
         }, columns, box);
       }
     },

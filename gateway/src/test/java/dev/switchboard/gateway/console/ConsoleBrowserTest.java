@@ -47,7 +47,7 @@ import io.vertx.core.json.JsonObject;
  * named by -Dconsole.screenshots, which is how docs/console/ is refreshed).
  */
 @QuarkusTest
-@QuarkusTestResource(ConsoleTestResource.class)
+@QuarkusTestResource(value = ConsoleTestResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
 

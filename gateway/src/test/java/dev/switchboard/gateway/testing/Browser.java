@@ -1,8 +1,11 @@
 package dev.switchboard.gateway.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.openqa.selenium.By;
@@ -15,8 +18,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through its chromedriver, for the console's browser tests. Both come from the
- * distribution (`.ci/chromium.sh` installs them), never downloaded by Selenium: a missing browser fails the tests
- * with that instruction instead of skipping them.
+ * distribution (`.ci/chromium.sh` installs them when missing, as the tests start), never downloaded by Selenium: the
+ * tests install what they need or fail, they never skip.
  */
 public final class Browser implements AutoCloseable {
 
@@ -33,8 +36,7 @@ public final class Browser implements AutoCloseable {
 
     public static Browser start() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("The console's browser tests need Debian's chromium and chromium-driver (" + CHROMIUM
-                    + ", " + CHROMEDRIVER + "); install them with .ci/chromium.sh");
+            ensureInstalled();
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -44,6 +46,24 @@ public final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         return new Browser(new ChromeDriver(service, options));
+    }
+
+    /** As RedisServer does for redis-server: the tests install what they need rather than skip. */
+    private static void ensureInstalled() {
+        try {
+            Path script = Path.of(System.getProperty("switchboard.repo.root", "..")).resolve(".ci/chromium.sh");
+            Process install = new ProcessBuilder("bash", script.toString()).inheritIO().start();
+            if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0
+                    || !Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+                throw new IllegalStateException("The console's browser tests need Debian's chromium and chromium-driver (" + CHROMIUM
+                        + ", " + CHROMEDRIVER + "), and .ci/chromium.sh could not install them");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public ChromeDriver driver() {
