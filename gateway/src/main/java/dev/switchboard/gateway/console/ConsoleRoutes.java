@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.console;
 
+import java.util.function.Function;
+
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.http.ApiError;
 import dev.switchboard.gateway.table.ActiveTable;
@@ -8,6 +10,7 @@ import dev.switchboard.routing.AccessRules;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -64,7 +67,7 @@ public class ConsoleRoutes {
      * Runs the view for requests that may see it: with the admin key when the served table sets one (compared in
      * constant time), or anyone when it sets none. The table checked against is the one the view reads.
      */
-    private Handler<RoutingContext> guarded(java.util.function.Function<ActiveTable, Future<JsonObject>> view) {
+    private Handler<RoutingContext> guarded(Function<ActiveTable, Future<JsonObject>> view) {
         return ctx -> {
             ActiveTable table = state.current();
             if (table == null) {
@@ -91,7 +94,7 @@ public class ConsoleRoutes {
     }
 
     /** A page that runs only its own script and cannot be framed. */
-    private static io.vertx.core.http.HttpServerResponse secure(RoutingContext ctx) {
+    private static HttpServerResponse secure(RoutingContext ctx) {
         return ctx.response()
                 .putHeader("content-security-policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'")
                 .putHeader("x-content-type-options", "nosniff")

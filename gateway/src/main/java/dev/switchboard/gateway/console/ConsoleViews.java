@@ -75,6 +75,7 @@ public class ConsoleViews {
     JsonObject models(ActiveTable table) {
         health.sync(table);
         PolicySettings.CircuitBreaker settings = table.table().settings().circuitBreaker();
+        // The breakers' clock: monotonic milliseconds, as TargetHealth gives them.
         long nowMs = System.nanoTime() / 1_000_000;
         JsonArray models = new JsonArray();
         for (ModelRoute route : table.table().models()) {
