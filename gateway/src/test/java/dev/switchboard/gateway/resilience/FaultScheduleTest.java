@@ -61,8 +61,8 @@ import io.vertx.core.json.JsonObject;
  * </ul>
  * The seeds in {@link #CI_SEEDS} run every time, plus one random seed that is printed. A failure names its seed:
  * {@code -Dswitchboard.faults.seed=<seed>} runs that one alone. {@code -Dswitchboard.faults.seeds=N} runs N random
- * seeds instead of one, {@code -Dswitchboard.faults.requests} and {@code -Dswitchboard.faults.concurrency} size each
- * run (the soak mode of bench/faults.sh).
+ * seeds instead of the CI ones, {@code -Dswitchboard.faults.requests}, {@code -Dswitchboard.faults.concurrency} and
+ * {@code -Dswitchboard.faults.rate} (requests started per second) size each run (the soak mode of bench/faults.sh).
  */
 @QuarkusTest
 @QuarkusTestResource(value = FaultScheduleTestResource.class, restrictToAnnotatedClass = true)
@@ -72,22 +72,24 @@ class FaultScheduleTest {
     static final String SEEDS_PROPERTY = "switchboard.faults.seeds";
     static final String REQUESTS_PROPERTY = "switchboard.faults.requests";
     static final String CONCURRENCY_PROPERTY = "switchboard.faults.concurrency";
-    static final List<Long> CI_SEEDS = List.of(1L, 7L, 42L, 20261203L);
+    static final String RATE_PROPERTY = "switchboard.faults.rate";
+    /** One seed per strategy of fs-chat (seed modulo the six strategies, see FaultScheduleTestResource#strategy). */
+    static final List<Long> CI_SEEDS = List.of(1L, 2L, 3L, 4L, 5L, 6L);
     /** Liveness, not speed: how far past the policy deadline a request may end on a busy two-core machine. */
-    static final long SLACK_MS = 4_000;
+    static final long SLACK_MS = 5_000;
     /** How long books may take to close and counts to come back to zero after the last request ended. */
     static final long SETTLE_MS = 20_000;
 
     /** What the OpenAI simulators act out, by weight: about half the calls go wrong. */
     static final List<Fault> OPENAI_FAULTS = List.of(
-            new Fault("normal", 40), new Fault("rate-limited-after-1", 3), new Fault("rate-limited-bare", 3), new Fault("fail-500", 4),
+            new Fault("normal", 55), new Fault("rate-limited-after-1", 3), new Fault("rate-limited-bare", 3), new Fault("fail-500", 4),
             new Fault("fail-503", 3), new Fault("unavailable-after-1", 2), new Fault("reset", 4), new Fault("stall", 2),
             new Fault("stall-stream", 2), new Fault("truncated-stream", 3), new Fault("break-stream", 2), new Fault("malformed-json", 3),
             new Fault("malformed-delta", 2), new Fault("keepalive-then-error", 3), new Fault("empty-stream", 2), new Fault("drip-600", 5),
             new Fault("slow-300", 3));
     /** What the Anthropic simulator acts out, by weight. */
     static final List<Fault> ANTHROPIC_FAULTS = List.of(
-            new Fault("normal", 40), new Fault("rate-limited-after-1", 3), new Fault("rate-limited-bare", 3), new Fault("fail-500", 3),
+            new Fault("normal", 55), new Fault("rate-limited-after-1", 3), new Fault("rate-limited-bare", 3), new Fault("fail-500", 3),
             new Fault("fail-503", 2), new Fault("overloaded", 4), new Fault("reset", 4), new Fault("stall", 2),
             new Fault("stall-stream", 2), new Fault("truncated-stream", 3), new Fault("break-stream", 2),
             new Fault("malformed-content", 3), new Fault("overloaded-stream", 3), new Fault("overloaded-after-start", 2),
@@ -143,11 +145,36 @@ class FaultScheduleTest {
         return seeds.stream();
     }
 
+    private static boolean warm;
+
+    /**
+     * Every path once without faults before the first seed: a cold JVM loads and compiles the request path on its event
+     * loops, which can hold a deadline timer back by most of a second, and the liveness bound is about hangs, not that.
+     */
+    private void warmUp() throws Exception {
+        awaitServed(0, 0);
+        List<Planned> plans = new ArrayList<>();
+        for (int n = 0; n < 48; n++) {
+            Planned planned = plan(0, n);
+            plans.add(new Planned(n, "fs-warm-" + n, planned.messages(), planned.model(), OPEN, CLIENT_KEYS.get(OPEN), planned.stream(),
+                    planned.includeUsage(), FaultLoad.Leave.STAYS, 0));
+        }
+        try (FaultLoad load = new FaultLoad(root.getPort(), DEADLINE_MS + SLACK_MS + 10_000)) {
+            load.run(plans, 8, 200, n -> {
+            });
+        }
+        warm = true;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void promisesHoldUnderTheSeedsFaultSchedule(long seed) throws Exception {
+        if (!warm) {
+            warmUp();
+        }
         int requests = Integer.getInteger(REQUESTS_PROPERTY, 160);
         int concurrency = Integer.getInteger(CONCURRENCY_PROPERTY, 32);
+        int perSecond = Integer.getInteger(RATE_PROPERTY, 80);
         List<String> violations = new ArrayList<>();
         String replay = "seed " + seed + " (replay: -D" + SEED_PROPERTY + "=" + seed + ")";
 
@@ -168,7 +195,7 @@ class FaultScheduleTest {
                 plans.add(plan(seed, n));
             }
             // The reloads land while requests are in flight: after a third and after two thirds were started.
-            calls = load.run(plans, concurrency, startedCount -> {
+            calls = load.run(plans, concurrency, perSecond, startedCount -> {
                 if (startedCount == requests / 3 || startedCount == 2 * requests / 3) {
                     try {
                         FaultScheduleTestResource.writeTable(seed, startedCount == requests / 3 ? 1 : 2);
@@ -340,7 +367,7 @@ class FaultScheduleTest {
             }
         }
         long whole = calls.stream().filter(c -> c.whole).count();
-        if (whole * 4 < calls.size()) {
+        if (whole * 6 < calls.size()) {
             violations.add("coverage: only " + whole + " of " + calls.size() + " requests were answered whole");
         }
         if (calls.stream().map(c -> lines.get(c.plan.id())).noneMatch(l -> l != null && l.getInteger("attempts", 0) > 1)) {
@@ -425,19 +452,36 @@ class FaultScheduleTest {
     }
 
     /** The one line a seed's run prints: what happened to its requests. */
-    private record Summary(int requests, long whole, long typedErrors, long left, long fellBack, long estimated, int upstreamCalls) {
+    private record Summary(int requests, long whole, long typedErrors, long left, long failedOver, long fellBack, long estimated,
+            int upstreamCalls, String slowest, String errors) {
 
         static Summary of(List<Call> calls, Map<String, JsonObject> lines, int upstreamCalls) {
+            Call slowest = calls.stream().filter(c -> !c.left).max(java.util.Comparator.comparingLong(Call::durationMs)).orElse(null);
+            JsonObject slowestLine = slowest == null ? null : lines.get(slowest.plan.id());
             return new Summary(calls.size(), calls.stream().filter(c -> c.whole).count(),
                     calls.stream().filter(c -> !c.whole && !c.left).count(), calls.stream().filter(c -> c.left).count(),
+                    lines.values().stream().filter(l -> l.getInteger("attempts", 0) > 1).count(),
                     lines.values().stream().filter(l -> l.getString("fallback") != null).count(),
-                    lines.values().stream().filter(l -> l.getBoolean("usageEstimated", false)).count(), upstreamCalls);
+                    lines.values().stream().filter(l -> l.getBoolean("usageEstimated", false)).count(), upstreamCalls,
+                    slowest == null ? "none" : slowest.durationMs() + " ms (" + slowest.plan.id() + ", "
+                            + (slowestLine == null ? "no access-log line" : slowestLine.getDouble("durationMs") + " ms in the gateway") + ")",
+                    errors(lines));
+        }
+
+        /** The access log's error codes, most frequent first. */
+        private static String errors(Map<String, JsonObject> lines) {
+            Map<String, Long> counts = lines.values().stream().filter(l -> l.getString("error") != null)
+                    .collect(java.util.stream.Collectors.groupingBy(l -> l.getInteger("status") + " " + l.getString("error"),
+                            java.util.stream.Collectors.counting()));
+            return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .map(e -> e.getKey() + " ×" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
         }
 
         @Override
         public String toString() {
-            return requests + " requests: " + whole + " whole, " + typedErrors + " typed errors, " + left + " left by the client, "
-                    + fellBack + " served or failed by a fallback, " + estimated + " charged an estimate; " + upstreamCalls + " upstream calls";
+            return requests + " requests: " + whole + " whole, " + typedErrors + " typed errors, " + left + " left by the client; "
+                    + failedOver + " took more than one attempt, " + fellBack + " reached a fallback, " + estimated
+                    + " charged an estimate; " + upstreamCalls + " upstream calls; slowest " + slowest + "; errors: " + errors;
         }
     }
 }

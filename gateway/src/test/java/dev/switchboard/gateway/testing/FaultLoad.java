@@ -23,7 +23,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The load of the fault-schedule test: planned requests sent concurrently through the gateway's real HTTP port with a
- * Vert.x client, read to their end (or left, as planned), and judged: a whole answer, a typed error in the API's
+ * Vert.x client, at a steady pace, read to their end (or left, as planned), and judged: a whole answer, a typed error in the API's
  * envelope, or something else. Requests run on their own Vert.x, so the client never shares an event loop with the
  * gateway; each one is given up after a hard limit so a hanging request fails the test instead of stopping it.
  */
@@ -185,34 +185,47 @@ public final class FaultLoad implements AutoCloseable {
     }
 
     /**
-     * Sends every planned request, {@code concurrency} at a time, and returns them once all ended. {@code started} is
-     * told the number of each request as it starts (on a client event loop: keep it short).
+     * Sends every planned request and returns them once all ended: request {@code i} starts {@code i / perSecond}
+     * seconds after the first, or later when {@code concurrency} requests are still running. The pace keeps a run
+     * as long in time whatever the machine's speed: a closed loop alone would fire requests as fast as the gateway
+     * refuses them while every key cools down after 429s, and a fast (warm) run would meet more of that than a slow
+     * one. {@code started} is told the number of each request as it starts (on a client event loop: keep it short).
      */
-    public List<Call> run(List<Planned> plans, int concurrency, IntConsumer started) throws InterruptedException {
+    public List<Call> run(List<Planned> plans, int concurrency, double perSecond, IntConsumer started) throws InterruptedException {
         Call[] calls = new Call[plans.size()];
         CountDownLatch done = new CountDownLatch(plans.size());
         AtomicInteger next = new AtomicInteger();
+        long firstNanos = System.nanoTime();
         Runnable[] startNext = new Runnable[1];
         startNext[0] = () -> {
             int i = next.getAndIncrement();
             if (i >= plans.size()) {
                 return;
             }
-            started.accept(i);
-            Call call = new Call(plans.get(i));
-            calls[i] = call;
-            call.onEnd = () -> {
-                done.countDown();
-                vertx.runOnContext(v -> startNext[0].run());
+            long dueInMs = TimeUnit.NANOSECONDS.toMillis(firstNanos + (long) (i * 1e9 / perSecond) - System.nanoTime());
+            Runnable start = () -> {
+                started.accept(i);
+                Call call = new Call(plans.get(i));
+                calls[i] = call;
+                call.onEnd = () -> {
+                    done.countDown();
+                    vertx.runOnContext(v -> startNext[0].run());
+                };
+                send(call);
             };
-            send(call);
+            if (dueInMs > 0) {
+                vertx.setTimer(dueInMs, id -> start.run());
+            } else {
+                start.run();
+            }
         };
         for (int c = 0; c < concurrency; c++) {
             startNext[0].run();
         }
         long rounds = (plans.size() + concurrency - 1) / concurrency + 1;
-        if (!done.await(rounds * hardLimitMs, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("requests still running after " + rounds * hardLimitMs + " ms, past every hard limit");
+        long boundMs = rounds * hardLimitMs + (long) (plans.size() * 1000 / perSecond);
+        if (!done.await(boundMs, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("requests still running after " + boundMs + " ms, past every hard limit");
         }
         return Arrays.asList(calls);
     }

@@ -25,9 +25,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Two {@link OpenAiSimulator}s and an {@link AnthropicSimulator} behind a gateway in ApiKeys mode, for the
  * fault-schedule test. Each seed gets its own table ({@link #writeTable}) with providers named after it, so it starts
  * with fresh breakers and keys: several keys per provider, models with fallbacks (one of them outside a client's
- * allow-list), a model whose targets speak both dialects, prices on everything, clients with concurrency limits and
- * budgets, and short timeouts, so stalls cost about a second. Versions 1 and 2 of a seed's table are the reloads
- * mixed into its run: the weights change, a key is dropped and comes back, another one is rotated.
+ * allow-list; fs-chat's strategy chosen by the seed), a model whose targets speak both dialects, prices on
+ * everything, clients with concurrency limits and budgets, and short timeouts, so stalls cost about a second.
+ * Versions 1 and 2 of a seed's table are the reloads mixed into its run: the weights change, a key is dropped and
+ * comes back, another one is rotated.
  */
 public class FaultScheduleTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -116,7 +117,7 @@ public class FaultScheduleTestResource implements QuarkusTestResourceLifecycleMa
                         prices("claude-a", "claude-m"), keys(secrets, an, List.of("a", "b")), null));
         int[][] weights = { { 3, 1 }, { 1, 3 }, { 2, 2 } };
         List<ModelRoute> models = List.of(
-                new ModelRoute("fs-chat", List.of(), "Weighted", List.of(new Target(oa1, "gpt-a", weights[version][0], 0),
+                new ModelRoute("fs-chat", List.of(), strategy(seed), List.of(new Target(oa1, "gpt-a", weights[version][0], 0),
                         new Target(oa2, "gpt-b", weights[version][1], 0)), List.of("fs-claude", "fs-backup"), null),
                 new ModelRoute("fs-claude", List.of(), "Weighted", List.of(new Target(an, "claude-a", 1, 0)), List.of("fs-backup"), null),
                 // Anthropic first, OpenAI second: /v1/messages passes through, then translates; chat the other way round.
@@ -124,7 +125,7 @@ public class FaultScheduleTestResource implements QuarkusTestResourceLifecycleMa
                         List.of(), null),
                 new ModelRoute("fs-backup", List.of(), "Weighted", List.of(new Target(oa2, BACKUP_UPSTREAM, 1, 0)), List.of(), null));
         PolicySettings settings = new PolicySettings("Weighted", new PolicySettings.Retry(1, 20, 200, PolicySettings.RETRY_CONDITIONS),
-                new PolicySettings.CircuitBreaker(4, null, 10_000, 1_000, 1), DEADLINE_MS, TestTables.MAX_BODY_BYTES);
+                new PolicySettings.CircuitBreaker(5, null, 10_000, 1_000, 1), DEADLINE_MS, TestTables.MAX_BODY_BYTES);
         List<ClientRule> clients = List.of(
                 new ClientRule(OPEN, "team-faults", secret(secrets.resolve("clients"), OPEN, CLIENT_KEYS.get(OPEN)), List.of(),
                         new Limits(null, null, OPEN_CONCURRENCY), new Budget(1_000_000.0, null, 0.9), Map.of()),
@@ -133,6 +134,11 @@ public class FaultScheduleTestResource implements QuarkusTestResourceLifecycleMa
         AccessRules access = new AccessRules(AccessRules.API_KEYS, clients, secret(secrets.resolve("admin"), "admin", ADMIN_KEY), null);
         TestTables.write(new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", tableName(seed, version)), settings,
                 access, providers, models), root.resolve("routing"));
+    }
+
+    /** fs-chat's strategy: seed modulo the number of strategies picks one, as each orders failover differently. */
+    public static String strategy(long seed) {
+        return ModelRoute.STRATEGIES.get((int) Math.floorMod(seed, (long) ModelRoute.STRATEGIES.size()));
     }
 
     private static List<Price> prices(String... models) {
