@@ -16,7 +16,7 @@ record RequestSummary(Instant at, String requestId, String client, String endpoi
     static RequestSummary of(RequestRecord record, Instant at, long endNanos) {
         String client = record.clientName != null ? record.clientName : record.subject;
         return new RequestSummary(at, record.requestId, client, record.endpoint, record.model, record.provider,
-                record.upstreamModel, record.attempts, record.fallback, record.stream, record.status, record.errorCode,
+                record.upstreamModelShown(), record.attempts, record.fallback, record.stream, record.status, record.errorCode,
                 (endNanos - record.startNanos) / 1e6, record.promptTokens, record.completionTokens, record.cost);
     }
 

@@ -89,6 +89,11 @@ public final class RequestRecord {
         return endNanos - startNanos;
     }
 
+    /** The upstream model as logs and views show it: never a name only the request gave (see {@link #upstreamModelLabel}). */
+    public String upstreamModelShown() {
+        return upstreamModelLabel != null ? upstreamModelLabel : upstreamModel;
+    }
+
     /** The access-log line, written by hand: cheaper than a JSON tree and an ObjectMapper on every request. */
     String toLogLine(long endNanos) {
         StringBuilder line = new StringBuilder(320).append('{');
@@ -100,7 +105,7 @@ public final class RequestRecord {
         field(line, "endpoint", endpoint);
         field(line, "model", model);
         field(line, "provider", provider);
-        field(line, "upstreamModel", upstreamModelLabel != null ? upstreamModelLabel : upstreamModel);
+        field(line, "upstreamModel", upstreamModelShown());
         number(line, "attempts", attempts);
         field(line, "fallback", fallback);
         field(line, "fallbacksSkipped", fallbacksSkipped);
