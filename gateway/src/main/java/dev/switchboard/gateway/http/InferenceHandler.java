@@ -12,6 +12,7 @@ import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.FallbackChain;

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
@@ -122,8 +124,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         }
         upstreamStatus = status;
         retryAfter = headers.get("retry-after");
-        String contentType = headers.get("content-type");
-        if (record.stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+        if (record.stream && Wire.isEventStream(status, headers)) {
             sse = new SseParser(this::relayEvent);
             record.status = 200;
             record.answered = true;

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.access.Permit;
 import dev.switchboard.gateway.access.ProviderLimits;
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.telemetry.RequestRecord;
@@ -442,8 +443,7 @@ final class Exchange {
             }
             this.status = status;
             this.headers = headers;
-            String contentType = headers.get("content-type");
-            streaming = plan.stream() && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream");
+            streaming = plan.stream() && Wire.isEventStream(status, headers);
             buffered = new ChunkedBody();
             if (streaming) {
                 watch = operation == Operation.MESSAGES ? StreamWatch.anthropic() : StreamWatch.openAi();

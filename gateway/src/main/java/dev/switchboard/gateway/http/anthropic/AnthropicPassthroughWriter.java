@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http.anthropic;
 
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
@@ -51,8 +52,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         }
         upstreamStatus = status;
         retryAfter = headers.get("retry-after");
-        String contentType = headers.get("content-type");
-        if (stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+        if (stream && Wire.isEventStream(status, headers)) {
             record.answered = true;
             startStream();
             decoder = new SseDecoder(this::relayEvent);

@@ -2,14 +2,14 @@ package dev.switchboard.gateway.http.anthropic;
 
 import java.util.Set;
 
-import dev.switchboard.gateway.upstream.anthropic.TranslationRefused;
+import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Translates an Anthropic Messages request into an OpenAI chat completion request, for /v1/messages calls served
  * by a provider that is not Anthropic. A pure function: what OpenAI's API cannot express is refused with a
- * {@link TranslationRefused} naming it, in Anthropic's own validation wording where it has one.
+ * {@link Untranslatable} naming it, in Anthropic's own validation wording where it has one.
  */
 public final class MessagesToChat {
 
@@ -20,10 +20,10 @@ public final class MessagesToChat {
     private MessagesToChat() {
     }
 
-    public static JsonObject translate(JsonObject request) throws TranslationRefused {
+    public static JsonObject translate(JsonObject request) throws Untranslatable {
         for (String field : request.fieldNames()) {
             if (!FIELDS.contains(field)) {
-                throw new TranslationRefused(field, field + ": Extra inputs are not permitted");
+                throw Untranslatable.unsupported(field, field + ": Extra inputs are not permitted");
             }
         }
         refuseUntranslatable(request);
@@ -31,14 +31,14 @@ public final class MessagesToChat {
         JsonArray messages = new JsonArray();
         system(request.getValue("system"), messages);
         if (!(request.getValue("messages") instanceof JsonArray given)) {
-            throw new TranslationRefused("messages", "messages: Field required");
+            throw Untranslatable.unsupported("messages", "messages: Field required");
         }
         for (int i = 0; i < given.size(); i++) {
             message(given.getValue(i), "messages." + i, messages);
         }
         chat.put("messages", messages);
         if (!(request.getValue("max_tokens") instanceof Number max) || max.intValue() < 1 || max.doubleValue() != max.intValue()) {
-            throw new TranslationRefused("max_tokens", request.getValue("max_tokens") == null
+            throw Untranslatable.unsupported("max_tokens", request.getValue("max_tokens") == null
                     ? "max_tokens: Field required" : "max_tokens: must be a positive integer");
         }
         chat.put("max_tokens", max.intValue());
@@ -52,7 +52,7 @@ public final class MessagesToChat {
         }
         Object stream = request.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) {
-            throw new TranslationRefused("stream", "stream: Input should be a valid boolean");
+            throw Untranslatable.unsupported("stream", "stream: Input should be a valid boolean");
         }
         if (Boolean.TRUE.equals(stream)) {
             // Usage is always asked for: Anthropic's stream reports it in message_delta.
@@ -62,7 +62,7 @@ public final class MessagesToChat {
         return chat;
     }
 
-    private static void refuseUntranslatable(JsonObject request) throws TranslationRefused {
+    private static void refuseUntranslatable(JsonObject request) throws Untranslatable {
         if (request.getValue("top_k") != null) {
             throw refused("top_k", "top_k");
         }
@@ -80,22 +80,22 @@ public final class MessagesToChat {
         }
     }
 
-    private static TranslationRefused refused(String param, String feature) {
-        return new TranslationRefused(param, feature + ": not supported by the provider serving this model (only Anthropic providers support it).");
+    private static Untranslatable refused(String param, String feature) {
+        return Untranslatable.unsupported(param, feature + ": not supported by the provider serving this model (only Anthropic providers support it).");
     }
 
-    private static void number(JsonObject from, String field, JsonObject to) throws TranslationRefused {
+    private static void number(JsonObject from, String field, JsonObject to) throws Untranslatable {
         Object value = from.getValue(field);
         if (value == null) {
             return;
         }
         if (!(value instanceof Number)) {
-            throw new TranslationRefused(field, field + ": Input should be a valid number");
+            throw Untranslatable.unsupported(field, field + ": Input should be a valid number");
         }
         to.put(field, value);
     }
 
-    private static void system(Object system, JsonArray messages) throws TranslationRefused {
+    private static void system(Object system, JsonArray messages) throws Untranslatable {
         if (system == null) {
             return;
         }
@@ -106,13 +106,13 @@ public final class MessagesToChat {
             return;
         }
         if (!(system instanceof JsonArray blocks)) {
-            throw new TranslationRefused("system", "system: Input should be a valid string or a list of text blocks");
+            throw Untranslatable.unsupported("system", "system: Input should be a valid string or a list of text blocks");
         }
         JsonArray parts = new JsonArray();
         for (int i = 0; i < blocks.size(); i++) {
             JsonObject block = object(blocks.getValue(i), "system." + i);
             if (!"text".equals(block.getString("type"))) {
-                throw new TranslationRefused("system." + i, "system." + i + ": only text blocks are allowed in system");
+                throw Untranslatable.unsupported("system." + i, "system." + i + ": only text blocks are allowed in system");
             }
             // cache_control is a caching hint for Anthropic only; it does not change the answer.
             parts.add(new JsonObject().put("type", "text").put("text", block.getString("text", "")));
@@ -122,18 +122,18 @@ public final class MessagesToChat {
         }
     }
 
-    private static JsonObject object(Object value, String at) throws TranslationRefused {
+    private static JsonObject object(Object value, String at) throws Untranslatable {
         if (!(value instanceof JsonObject object)) {
-            throw new TranslationRefused(at, at + ": Input should be a valid dictionary");
+            throw Untranslatable.unsupported(at, at + ": Input should be a valid dictionary");
         }
         return object;
     }
 
-    private static void message(Object value, String at, JsonArray out) throws TranslationRefused {
+    private static void message(Object value, String at, JsonArray out) throws Untranslatable {
         JsonObject message = object(value, at);
         String role = message.getString("role");
         if (!"user".equals(role) && !"assistant".equals(role)) {
-            throw new TranslationRefused(at + ".role", at + ".role: Input should be 'user' or 'assistant'");
+            throw Untranslatable.unsupported(at + ".role", at + ".role: Input should be 'user' or 'assistant'");
         }
         Object content = message.getValue("content");
         if (content instanceof String text) {
@@ -141,7 +141,7 @@ public final class MessagesToChat {
             return;
         }
         if (!(content instanceof JsonArray blocks)) {
-            throw new TranslationRefused(at + ".content", at + ".content: Field required");
+            throw Untranslatable.unsupported(at + ".content", at + ".content: Field required");
         }
         JsonArray parts = new JsonArray();
         JsonArray toolCalls = new JsonArray();
@@ -153,13 +153,13 @@ public final class MessagesToChat {
                 case "text" -> parts.add(new JsonObject().put("type", "text").put("text", block.getString("text", "")));
                 case "image" -> {
                     if (!"user".equals(role)) {
-                        throw new TranslationRefused(blockAt, blockAt + ": images are only allowed in user messages");
+                        throw Untranslatable.unsupported(blockAt, blockAt + ": images are only allowed in user messages");
                     }
                     parts.add(image(block, blockAt));
                 }
                 case "tool_use" -> {
                     if (!"assistant".equals(role)) {
-                        throw new TranslationRefused(blockAt, blockAt + ": tool_use blocks are only allowed in assistant messages");
+                        throw Untranslatable.unsupported(blockAt, blockAt + ": tool_use blocks are only allowed in assistant messages");
                     }
                     Object input = block.getValue("input");
                     toolCalls.add(new JsonObject().put("id", block.getString("id")).put("type", "function")
@@ -168,7 +168,7 @@ public final class MessagesToChat {
                 }
                 case "tool_result" -> {
                     if (!"user".equals(role)) {
-                        throw new TranslationRefused(blockAt, blockAt + ": tool_result blocks are only allowed in user messages");
+                        throw Untranslatable.unsupported(blockAt, blockAt + ": tool_result blocks are only allowed in user messages");
                     }
                     // OpenAI answers a tool call with a tool message right after the assistant's call.
                     out.add(toolResult(block, blockAt));
@@ -198,7 +198,7 @@ public final class MessagesToChat {
         return text.toString();
     }
 
-    private static JsonObject image(JsonObject block, String at) throws TranslationRefused {
+    private static JsonObject image(JsonObject block, String at) throws Untranslatable {
         JsonObject source = object(block.getValue("source"), at + ".source");
         String url = switch (source.getString("type", "")) {
             case "base64" -> "data:" + source.getString("media_type") + ";base64," + source.getString("data");
@@ -208,7 +208,7 @@ public final class MessagesToChat {
         return new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", url));
     }
 
-    private static JsonObject toolResult(JsonObject block, String at) throws TranslationRefused {
+    private static JsonObject toolResult(JsonObject block, String at) throws Untranslatable {
         Object content = block.getValue("content");
         String text;
         if (content == null) {
@@ -226,7 +226,7 @@ public final class MessagesToChat {
             }
             text = joined.toString();
         } else {
-            throw new TranslationRefused(at + ".content", at + ".content: Input should be a valid string or list");
+            throw Untranslatable.unsupported(at + ".content", at + ".content: Input should be a valid string or list");
         }
         if (Boolean.TRUE.equals(block.getValue("is_error"))) {
             // OpenAI tool messages have no error flag; the marker keeps the fact visible to the model.
@@ -235,7 +235,7 @@ public final class MessagesToChat {
         return new JsonObject().put("role", "tool").put("tool_call_id", block.getString("tool_use_id")).put("content", text);
     }
 
-    private static void tools(JsonObject request, JsonObject chat) throws TranslationRefused {
+    private static void tools(JsonObject request, JsonObject chat) throws Untranslatable {
         if (request.getValue("tools") instanceof JsonArray tools && !tools.isEmpty()) {
             JsonArray out = new JsonArray();
             for (int i = 0; i < tools.size(); i++) {
@@ -262,7 +262,7 @@ public final class MessagesToChat {
             case "none" -> chat.put("tool_choice", "none");
             case "tool" -> chat.put("tool_choice", new JsonObject().put("type", "function")
                     .put("function", new JsonObject().put("name", choice.getString("name"))));
-            default -> throw new TranslationRefused("tool_choice.type", "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'");
+            default -> throw Untranslatable.unsupported("tool_choice.type", "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'");
         }
         if (Boolean.TRUE.equals(choice.getValue("disable_parallel_tool_use")) && chat.containsKey("tools")) {
             chat.put("parallel_tool_calls", false);

@@ -1,8 +1,10 @@
 package dev.switchboard.gateway.upstream.anthropic;
 
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.Untranslatable;
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.json.RequestTrees;
-import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
@@ -39,9 +41,7 @@ public final class AnthropicUpstream implements Upstream {
 
     /** The endpoint is the API root (https://api.anthropic.com); one already ending in /v1 is taken as is. */
     static String messagesUrl(UpstreamProvider provider) {
-        String endpoint = provider.endpoint().endsWith("/")
-                ? provider.endpoint().substring(0, provider.endpoint().length() - 1)
-                : provider.endpoint();
+        String endpoint = Wire.baseUrl(provider);
         return (endpoint.endsWith("/v1") ? endpoint : endpoint + "/v1") + Operation.MESSAGES.path();
     }
 
@@ -51,18 +51,18 @@ public final class AnthropicUpstream implements Upstream {
             return call(request, request.body(), listener);
         }
         if (request.operation() != Operation.CHAT) {
-            return refuse(listener, new TranslationRefused(null,
+            return refuse(listener, Untranslatable.unsupported(null,
                     "Anthropic providers serve chat completions only, not " + request.operation().name().toLowerCase(java.util.Locale.ROOT) + "."));
         }
         ChatToMessages.Translation translation;
         try {
             translation = ChatToMessages.translate(RequestTrees.parse(request.body()));
-        } catch (TranslationRefused e) {
+        } catch (Untranslatable e) {
             return refuse(listener, e);
         } catch (RequestTrees.TooComplex e) {
-            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, ApiError.tooComplex(e.getMessage()));
         } catch (DecodeException | ClassCastException e) {
-            return refuse(listener, new TranslationRefused(null, "The request body is not a JSON object."));
+            return refuse(listener, Untranslatable.unsupported(null, "The request body is not a JSON object."));
         }
         TranslationGuard translating = new TranslationGuard(
                 new TranslatingListener(listener, translation, System.currentTimeMillis() / 1000), listener);
@@ -82,9 +82,8 @@ public final class AnthropicUpstream implements Upstream {
     }
 
     /** Answers like an upstream refusing the request, on a later turn of the event loop as a real answer would. */
-    private UpstreamCall refuse(UpstreamListener listener, TranslationRefused refusal) {
-        return new ErrorEnvelope(400, "invalid_request_error", "unsupported_feature", refusal.param(), refusal.getMessage())
-                .answer(vertx, listener);
+    private UpstreamCall refuse(UpstreamListener listener, Untranslatable refusal) {
+        return UpstreamCall.answered(vertx, listener, refusal.error());
     }
 
     /** Turns Anthropic's answer into what an OpenAI server would have sent. */
@@ -111,8 +110,7 @@ public final class AnthropicUpstream implements Upstream {
         public void onHead(int status, MultiMap headers) {
             this.status = status;
             this.headers = headers;
-            String contentType = headers.get("content-type");
-            if (status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+            if (Wire.isEventStream(status, headers)) {
                 stream = new MessageStreamToChunks(translation.jsonTool(), translation.includeUsage(), created);
                 decoder = new SseDecoder(this::translateEvent);
                 downstream.onHead(status, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Translates an OpenAI chat completion request into an Anthropic Messages request. A pure function: every field
  * is either translated, ignored because it cannot change the answer (listed in {@link #IGNORED}), or refused
- * with a {@link TranslationRefused} naming it. See docs/providers.md, "Anthropic".
+ * with a {@link Untranslatable} naming it. See docs/providers.md, "Anthropic".
  */
 public final class ChatToMessages {
 
@@ -34,7 +35,7 @@ public final class ChatToMessages {
     private ChatToMessages() {
     }
 
-    public static Translation translate(JsonObject chat) throws TranslationRefused {
+    public static Translation translate(JsonObject chat) throws Untranslatable {
         refuseUntranslatable(chat);
         JsonObject out = new JsonObject().put("model", chat.getValue("model"));
         out.put("max_tokens", maxTokens(chat));
@@ -45,7 +46,7 @@ public final class ChatToMessages {
         out.put("messages", messages.turns);
         copyNumber(chat, "temperature", out);
         if (chat.getValue("temperature") instanceof Number t && t.doubleValue() > 1) {
-            throw new TranslationRefused("temperature", "temperature " + t + " is outside Anthropic's range 0 to 1.");
+            throw Untranslatable.unsupported("temperature", "temperature " + t + " is outside Anthropic's range 0 to 1.");
         }
         copyNumber(chat, "top_p", out);
         stop(chat.getValue("stop"), out);
@@ -63,7 +64,7 @@ public final class ChatToMessages {
         return new Translation(out, includeUsage, jsonTool);
     }
 
-    private static void refuseUntranslatable(JsonObject chat) throws TranslationRefused {
+    private static void refuseUntranslatable(JsonObject chat) throws Untranslatable {
         for (String field : chat.fieldNames()) {
             Object value = chat.getValue(field);
             if (value == null || TRANSLATED.contains(field)) {
@@ -96,33 +97,33 @@ public final class ChatToMessages {
         }
     }
 
-    private static TranslationRefused refused(String param, String feature) {
-        return new TranslationRefused(param, "Anthropic providers do not support " + feature + ".");
+    private static Untranslatable refused(String param, String feature) {
+        return Untranslatable.unsupported(param, "Anthropic providers do not support " + feature + ".");
     }
 
-    private static int maxTokens(JsonObject chat) throws TranslationRefused {
+    private static int maxTokens(JsonObject chat) throws Untranslatable {
         Object value = chat.getValue("max_completion_tokens") != null ? chat.getValue("max_completion_tokens") : chat.getValue("max_tokens");
         if (value == null) {
             return DEFAULT_MAX_TOKENS;
         }
         if (!(value instanceof Number n) || n.intValue() < 1 || n.doubleValue() != n.intValue()) {
-            throw new TranslationRefused("max_tokens", "max_tokens must be a positive integer.");
+            throw Untranslatable.unsupported("max_tokens", "max_tokens must be a positive integer.");
         }
         return n.intValue();
     }
 
-    private static void copyNumber(JsonObject from, String field, JsonObject to) throws TranslationRefused {
+    private static void copyNumber(JsonObject from, String field, JsonObject to) throws Untranslatable {
         Object value = from.getValue(field);
         if (value == null) {
             return;
         }
         if (!(value instanceof Number)) {
-            throw new TranslationRefused(field, field + " must be a number.");
+            throw Untranslatable.unsupported(field, field + " must be a number.");
         }
         to.put(field, value);
     }
 
-    private static void stop(Object stop, JsonObject out) throws TranslationRefused {
+    private static void stop(Object stop, JsonObject out) throws Untranslatable {
         if (stop == null) {
             return;
         }
@@ -132,12 +133,12 @@ public final class ChatToMessages {
         } else if (stop instanceof JsonArray array) {
             for (Object s : array) {
                 if (!(s instanceof String)) {
-                    throw new TranslationRefused("stop", "stop must be a string or an array of strings.");
+                    throw Untranslatable.unsupported("stop", "stop must be a string or an array of strings.");
                 }
                 sequences.add(s);
             }
         } else {
-            throw new TranslationRefused("stop", "stop must be a string or an array of strings.");
+            throw Untranslatable.unsupported("stop", "stop must be a string or an array of strings.");
         }
         if (!sequences.isEmpty()) {
             out.put("stop_sequences", sequences);
@@ -149,20 +150,20 @@ public final class ChatToMessages {
     private record Messages(JsonArray system, JsonArray turns) {
     }
 
-    private static Messages messages(Object value) throws TranslationRefused {
+    private static Messages messages(Object value) throws Untranslatable {
         if (!(value instanceof JsonArray messages) || messages.isEmpty()) {
-            throw new TranslationRefused("messages", "messages must be a non-empty array.");
+            throw Untranslatable.unsupported("messages", "messages must be a non-empty array.");
         }
         JsonArray system = new JsonArray();
         List<JsonObject> turns = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             String at = "messages[" + i + "]";
             if (!(messages.getValue(i) instanceof JsonObject message)) {
-                throw new TranslationRefused(at, at + " must be an object.");
+                throw Untranslatable.unsupported(at, at + " must be an object.");
             }
             Object role = message.getValue("role");
             if (role == null) {
-                throw new TranslationRefused(at + ".role", at + ".role is required.");
+                throw Untranslatable.unsupported(at + ".role", at + ".role is required.");
             }
             switch (role.toString()) {
                 // Anthropic takes instructions only as the top-level system prompt: all of them go there, in order.
@@ -171,14 +172,14 @@ public final class ChatToMessages {
                 case "assistant" -> append(turns, "assistant", assistantBlocks(message, at));
                 case "tool" -> append(turns, "user", List.of(toolResult(message, at)));
                 case "function" -> throw refused(at + ".role", "function messages (use tool messages)");
-                default -> throw new TranslationRefused(at + ".role", "Unknown role " + role + ".");
+                default -> throw Untranslatable.unsupported(at + ".role", "Unknown role " + role + ".");
             }
         }
         if (turns.isEmpty()) {
-            throw new TranslationRefused("messages", "Anthropic needs at least one user message besides system messages.");
+            throw Untranslatable.unsupported("messages", "Anthropic needs at least one user message besides system messages.");
         }
         if (!"user".equals(turns.get(0).getString("role"))) {
-            throw new TranslationRefused("messages",
+            throw Untranslatable.unsupported("messages",
                     "Anthropic conversations must start with a user message (after any system messages).");
         }
         JsonArray out = new JsonArray();
@@ -210,7 +211,7 @@ public final class ChatToMessages {
         return block instanceof JsonObject b && "tool_result".equals(b.getString("type"));
     }
 
-    private static void textBlocks(Object content, String at, JsonArray into) throws TranslationRefused {
+    private static void textBlocks(Object content, String at, JsonArray into) throws Untranslatable {
         if (content instanceof String text) {
             if (!text.isEmpty()) {
                 into.add(text(text));
@@ -218,7 +219,7 @@ public final class ChatToMessages {
             return;
         }
         if (!(content instanceof JsonArray parts)) {
-            throw new TranslationRefused(at, at + " must be a string or an array of text parts.");
+            throw Untranslatable.unsupported(at, at + " must be a string or an array of text parts.");
         }
         for (int i = 0; i < parts.size(); i++) {
             JsonObject part = part(parts, i, at);
@@ -232,9 +233,9 @@ public final class ChatToMessages {
         }
     }
 
-    private static JsonObject part(JsonArray parts, int i, String at) throws TranslationRefused {
+    private static JsonObject part(JsonArray parts, int i, String at) throws Untranslatable {
         if (!(parts.getValue(i) instanceof JsonObject part)) {
-            throw new TranslationRefused(at + "[" + i + "]", at + "[" + i + "] must be an object.");
+            throw Untranslatable.unsupported(at + "[" + i + "]", at + "[" + i + "] must be an object.");
         }
         return part;
     }
@@ -243,7 +244,7 @@ public final class ChatToMessages {
         return new JsonObject().put("type", "text").put("text", text);
     }
 
-    private static List<JsonObject> userBlocks(Object content, String at) throws TranslationRefused {
+    private static List<JsonObject> userBlocks(Object content, String at) throws Untranslatable {
         List<JsonObject> blocks = new ArrayList<>();
         if (content instanceof String text) {
             if (!text.isEmpty()) {
@@ -252,7 +253,7 @@ public final class ChatToMessages {
             return blocks;
         }
         if (!(content instanceof JsonArray parts)) {
-            throw new TranslationRefused(at, at + " must be a string or an array of content parts.");
+            throw Untranslatable.unsupported(at, at + " must be a string or an array of content parts.");
         }
         for (int i = 0; i < parts.size(); i++) {
             JsonObject part = part(parts, i, at);
@@ -272,17 +273,17 @@ public final class ChatToMessages {
     }
 
     /** A data URI becomes a base64 source, an http(s) URL a url source; OpenAI's `detail` has no counterpart. */
-    static JsonObject image(Object imageUrl, String at) throws TranslationRefused {
+    static JsonObject image(Object imageUrl, String at) throws Untranslatable {
         String url = imageUrl instanceof JsonObject o ? o.getString("url") : imageUrl instanceof String s ? s : null;
         if (url == null) {
-            throw new TranslationRefused(at, at + ".url is required.");
+            throw Untranslatable.unsupported(at, at + ".url is required.");
         }
         JsonObject source;
         if (url.startsWith("data:")) {
             int comma = url.indexOf(',');
             String meta = comma < 0 ? "" : url.substring(5, comma);
             if (!meta.endsWith(";base64")) {
-                throw new TranslationRefused(at, "Image data URIs must be base64-encoded.");
+                throw Untranslatable.unsupported(at, "Image data URIs must be base64-encoded.");
             }
             String mediaType = meta.substring(0, meta.length() - ";base64".length());
             if (!IMAGE_TYPES.contains(mediaType)) {
@@ -292,12 +293,12 @@ public final class ChatToMessages {
         } else if (url.startsWith("https://") || url.startsWith("http://")) {
             source = new JsonObject().put("type", "url").put("url", url);
         } else {
-            throw new TranslationRefused(at, "Image URLs must be http(s) URLs or base64 data URIs.");
+            throw Untranslatable.unsupported(at, "Image URLs must be http(s) URLs or base64 data URIs.");
         }
         return new JsonObject().put("type", "image").put("source", source);
     }
 
-    private static List<JsonObject> assistantBlocks(JsonObject message, String at) throws TranslationRefused {
+    private static List<JsonObject> assistantBlocks(JsonObject message, String at) throws Untranslatable {
         for (String field : List.of("audio", "function_call")) {
             if (message.getValue(field) != null) {
                 throw refused(at + "." + field, "assistant " + field + " in the history");
@@ -318,7 +319,7 @@ public final class ChatToMessages {
         return blocks;
     }
 
-    private static JsonObject toolUse(JsonObject call, String at) throws TranslationRefused {
+    private static JsonObject toolUse(JsonObject call, String at) throws Untranslatable {
         if (!"function".equals(call.getString("type", "function")) || !(call.getValue("function") instanceof JsonObject function)) {
             throw refused(at, "tool calls of type " + call.getValue("type"));
         }
@@ -327,16 +328,16 @@ public final class ChatToMessages {
         try {
             input = arguments.isBlank() ? new JsonObject() : new JsonObject(arguments);
         } catch (DecodeException | ClassCastException e) {
-            throw new TranslationRefused(at + ".function.arguments", at + ".function.arguments must be a JSON object.");
+            throw Untranslatable.unsupported(at + ".function.arguments", at + ".function.arguments must be a JSON object.");
         }
         return new JsonObject().put("type", "tool_use").put("id", call.getString("id"))
                 .put("name", function.getString("name")).put("input", input);
     }
 
-    private static JsonObject toolResult(JsonObject message, String at) throws TranslationRefused {
+    private static JsonObject toolResult(JsonObject message, String at) throws Untranslatable {
         Object id = message.getValue("tool_call_id");
         if (!(id instanceof String)) {
-            throw new TranslationRefused(at + ".tool_call_id", at + ".tool_call_id is required.");
+            throw Untranslatable.unsupported(at + ".tool_call_id", at + ".tool_call_id is required.");
         }
         JsonObject block = new JsonObject().put("type", "tool_result").put("tool_use_id", id);
         Object content = message.getValue("content");
@@ -353,14 +354,14 @@ public final class ChatToMessages {
     // ---- tools ----
 
     /** Translates tools, tool_choice and JSON mode; returns the JSON-mode tool's name when one was added. */
-    private static String tools(JsonObject chat, JsonObject out) throws TranslationRefused {
+    private static String tools(JsonObject chat, JsonObject out) throws Untranslatable {
         JsonArray tools = new JsonArray();
         if (chat.getValue("tools") instanceof JsonArray given) {
             for (int i = 0; i < given.size(); i++) {
                 tools.add(tool(part(given, i, "tools"), "tools[" + i + "]"));
             }
         } else if (chat.getValue("tools") != null) {
-            throw new TranslationRefused("tools", "tools must be an array.");
+            throw Untranslatable.unsupported("tools", "tools must be an array.");
         }
         JsonObject choice = toolChoice(chat.getValue("tool_choice"));
         String jsonTool = jsonMode(chat.getValue("response_format"));
@@ -394,12 +395,12 @@ public final class ChatToMessages {
         return jsonTool;
     }
 
-    private static JsonObject tool(JsonObject tool, String at) throws TranslationRefused {
+    private static JsonObject tool(JsonObject tool, String at) throws Untranslatable {
         if (!"function".equals(tool.getString("type")) || !(tool.getValue("function") instanceof JsonObject function)) {
             throw refused(at + ".type", "tools of type " + tool.getValue("type"));
         }
         if (!(function.getValue("name") instanceof String name)) {
-            throw new TranslationRefused(at + ".function.name", at + ".function.name is required.");
+            throw Untranslatable.unsupported(at + ".function.name", at + ".function.name is required.");
         }
         JsonObject schema = function.getValue("parameters") instanceof JsonObject p
                 ? p : new JsonObject().put("type", "object").put("properties", new JsonObject());
@@ -410,7 +411,7 @@ public final class ChatToMessages {
         return out;
     }
 
-    private static JsonObject toolChoice(Object choice) throws TranslationRefused {
+    private static JsonObject toolChoice(Object choice) throws Untranslatable {
         if (choice == null) {
             return null;
         }
@@ -419,7 +420,7 @@ public final class ChatToMessages {
                 case "auto" -> new JsonObject().put("type", "auto");
                 case "none" -> new JsonObject().put("type", "none");
                 case "required" -> new JsonObject().put("type", "any");
-                default -> throw new TranslationRefused("tool_choice", "Unknown tool_choice " + mode + ".");
+                default -> throw Untranslatable.unsupported("tool_choice", "Unknown tool_choice " + mode + ".");
             };
         }
         if (choice instanceof JsonObject o && "function".equals(o.getString("type"))
@@ -429,7 +430,7 @@ public final class ChatToMessages {
         throw refused("tool_choice", "this tool_choice " + choice);
     }
 
-    private static String jsonMode(Object format) throws TranslationRefused {
+    private static String jsonMode(Object format) throws Untranslatable {
         if (format == null) {
             return null;
         }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -26,7 +27,7 @@ final class GeminiEmbeddings {
         } else if (input instanceof JsonArray list && !list.isEmpty()) {
             for (Object item : list) {
                 if (!(item instanceof String text)) {
-                    throw Untranslatable.unsupported("input", "token arrays as embedding input");
+                    throw GeminiRequests.unsupported("input", "token arrays as embedding input");
                 }
                 texts.add(text);
             }

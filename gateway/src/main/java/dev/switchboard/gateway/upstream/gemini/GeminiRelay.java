@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.gemini;
 
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -47,8 +48,7 @@ final class GeminiRelay implements UpstreamListener {
     public void onHead(int status, MultiMap headers) {
         this.status = status;
         this.retryAfter = headers.get("retry-after");
-        String contentType = headers.get("content-type");
-        if (stream && status / 100 == 2 && contentType != null && contentType.startsWith("text/event-stream")) {
+        if (stream && Wire.isEventStream(status, headers)) {
             translator = new GeminiStream(downstream::onChunk, model, requestId, created, operation == Operation.CHAT, includeUsage);
             downstream.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
         } else {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,11 @@ final class GeminiRequests {
     static final int COMPLETIONS_DEFAULT_MAX_TOKENS = 16;
 
     private GeminiRequests() {
+    }
+
+    /** A feature with no Gemini equivalent, refused with the code the capability check uses. */
+    static Untranslatable unsupported(String param, String message) {
+        return Untranslatable.unsupported(param, message + " (not supported by Gemini providers)");
     }
 
     /** The generateContent body for an OpenAI chat completion request. */
@@ -60,14 +66,14 @@ final class GeminiRequests {
     static JsonObject completion(JsonObject request, boolean stream) throws Untranslatable {
         for (String field : List.of("suffix", "logprobs", "logit_bias")) {
             if (present(request.getValue(field))) {
-                throw Untranslatable.unsupported(field, "`" + field + "` on completions");
+                throw unsupported(field, "`" + field + "` on completions");
             }
         }
         if (Boolean.TRUE.equals(request.getValue("echo"))) {
-            throw Untranslatable.unsupported("echo", "`echo: true` (Gemini does not return the prompt)");
+            throw unsupported("echo", "`echo: true` (Gemini does not return the prompt)");
         }
         if (request.getValue("best_of") instanceof Number n && n.intValue() > 1) {
-            throw Untranslatable.unsupported("best_of", "`best_of` > 1");
+            throw unsupported("best_of", "`best_of` > 1");
         }
         nCandidates(request, stream);
         Object prompt = request.getValue("prompt");
@@ -75,7 +81,7 @@ final class GeminiRequests {
             prompt = single;
         }
         if (!(prompt instanceof String text)) {
-            throw Untranslatable.unsupported("prompt", "a prompt that is not a single string (token arrays or several prompts)");
+            throw unsupported("prompt", "a prompt that is not a single string (token arrays or several prompts)");
         }
         JsonObject body = new JsonObject().put("contents", new JsonArray().add(new JsonObject().put("role", "user")
                 .put("parts", new JsonArray().add(new JsonObject().put("text", text)))));
@@ -86,28 +92,28 @@ final class GeminiRequests {
 
     private static void refuseUntranslatable(JsonObject request, boolean stream) throws Untranslatable {
         if (Boolean.TRUE.equals(request.getValue("logprobs")) || present(request.getValue("top_logprobs"))) {
-            throw Untranslatable.unsupported("logprobs", "`logprobs`/`top_logprobs`");
+            throw unsupported("logprobs", "`logprobs`/`top_logprobs`");
         }
         for (String field : List.of("logit_bias", "audio", "prediction", "web_search_options", "reasoning_effort", "verbosity")) {
             if (present(request.getValue(field))) {
-                throw Untranslatable.unsupported(field, "`" + field + "`");
+                throw unsupported(field, "`" + field + "`");
             }
         }
         if (present(request.getValue("functions")) || present(request.getValue("function_call"))) {
-            throw Untranslatable.unsupported("functions", "the deprecated `functions`/`function_call` fields; use `tools`/`tool_choice`");
+            throw unsupported("functions", "the deprecated `functions`/`function_call` fields; use `tools`/`tool_choice`");
         }
         if (request.getValue("modalities") instanceof JsonArray modalities && !List.of("text").equals(modalities.getList())) {
-            throw Untranslatable.unsupported("modalities", "output modalities other than [\"text\"]");
+            throw unsupported("modalities", "output modalities other than [\"text\"]");
         }
         if (Boolean.FALSE.equals(request.getValue("parallel_tool_calls"))) {
-            throw Untranslatable.unsupported("parallel_tool_calls", "`parallel_tool_calls: false` (Gemini cannot be told to call one function at a time)");
+            throw unsupported("parallel_tool_calls", "`parallel_tool_calls: false` (Gemini cannot be told to call one function at a time)");
         }
         nCandidates(request, stream);
     }
 
     private static void nCandidates(JsonObject request, boolean stream) throws Untranslatable {
         if (request.getValue("n") instanceof Number n && n.intValue() > 1 && stream) {
-            throw Untranslatable.unsupported("n", "`n` > 1 with `stream: true`");
+            throw unsupported("n", "`n` > 1 with `stream: true`");
         }
     }
 
@@ -165,7 +171,7 @@ final class GeminiRequests {
                 orderProperties(converted);
                 config.put("responseSchema", converted);
             }
-            default -> throw Untranslatable.unsupported("response_format", "response_format type `" + type + "`");
+            default -> throw unsupported("response_format", "response_format type `" + type + "`");
         }
     }
 
@@ -194,7 +200,7 @@ final class GeminiRequests {
                 throw Untranslatable.invalid(param, "each tool must be an object with a `function`");
             }
             if (!"function".equals(tool.getString("type", "function"))) {
-                throw Untranslatable.unsupported(param, "tool type `" + tool.getValue("type") + "`");
+                throw unsupported(param, "tool type `" + tool.getValue("type") + "`");
             }
             if (!(function.getValue("name") instanceof String name)) {
                 throw Untranslatable.invalid(param + ".function.name", "each function needs a name");
@@ -233,19 +239,19 @@ final class GeminiRequests {
         } else if (choice instanceof JsonObject object && "allowed_tools".equals(object.getValue("type"))
                 && object.getValue("allowed_tools") instanceof JsonObject allowed) {
             if (!"required".equals(allowed.getValue("mode"))) {
-                throw Untranslatable.unsupported("tool_choice", "`allowed_tools` with mode `auto` (Gemini restricts functions only when one must be called)");
+                throw unsupported("tool_choice", "`allowed_tools` with mode `auto` (Gemini restricts functions only when one must be called)");
             }
             JsonArray names = new JsonArray();
             for (Object t : allowed.getJsonArray("tools", new JsonArray())) {
                 if (t instanceof JsonObject tool && tool.getValue("function") instanceof JsonObject f && f.getValue("name") instanceof String n) {
                     names.add(n);
                 } else {
-                    throw Untranslatable.unsupported("tool_choice", "`allowed_tools` naming a non-function tool");
+                    throw unsupported("tool_choice", "`allowed_tools` naming a non-function tool");
                 }
             }
             config.put("mode", "ANY").put("allowedFunctionNames", names);
         } else {
-            throw Untranslatable.unsupported("tool_choice", "this tool_choice form (" + choice + ")");
+            throw unsupported("tool_choice", "this tool_choice form (" + choice + ")");
         }
         if (!haveTools && !"NONE".equals(config.getString("mode"))) {
             throw Untranslatable.invalid("tool_choice", "tool_choice needs `tools`");
@@ -267,7 +273,7 @@ final class GeminiRequests {
                 case "user" -> append("user", userParts(message.getValue("content"), param + ".content"));
                 case "assistant" -> append("model", assistantParts(message, param));
                 case "tool" -> append("user", new JsonArray().add(functionResponse(message, param)));
-                case "function" -> throw Untranslatable.unsupported(param + ".role", "the deprecated `function` role; use `tool`");
+                case "function" -> throw unsupported(param + ".role", "the deprecated `function` role; use `tool`");
                 default -> throw Untranslatable.invalid(param + ".role", "unknown role `" + role + "`");
             }
         }
@@ -294,10 +300,10 @@ final class GeminiRequests {
 
         private JsonArray assistantParts(JsonObject message, String param) throws Untranslatable {
             if (present(message.getValue("audio"))) {
-                throw Untranslatable.unsupported(param + ".audio", "assistant audio in the history");
+                throw unsupported(param + ".audio", "assistant audio in the history");
             }
             if (present(message.getValue("function_call"))) {
-                throw Untranslatable.unsupported(param + ".function_call", "the deprecated `function_call`; use `tool_calls`");
+                throw unsupported(param + ".function_call", "the deprecated `function_call`; use `tool_calls`");
             }
             JsonArray parts = message.getValue("content") == null ? new JsonArray()
                     : textParts(message.getValue("content"), param + ".content", "assistant messages");
@@ -315,7 +321,7 @@ final class GeminiRequests {
                 throw Untranslatable.invalid(param, "a tool call needs `function.name`");
             }
             if (!"function".equals(call.getString("type", "function"))) {
-                throw Untranslatable.unsupported(param, "tool call type `" + call.getValue("type") + "`");
+                throw unsupported(param, "tool call type `" + call.getValue("type") + "`");
             }
             String id = call.getValue("id") instanceof String s ? s : null;
             if (id != null) {
@@ -373,7 +379,7 @@ final class GeminiRequests {
                     Object text = part.getValue("text") != null ? part.getValue("text") : part.getValue("refusal");
                     parts.add(new JsonObject().put("text", String.valueOf(text)));
                 } else {
-                    throw Untranslatable.unsupported(param + "[" + i + "]", "non-text content in " + where);
+                    throw unsupported(param + "[" + i + "]", "non-text content in " + where);
                 }
             }
             return parts;
@@ -398,7 +404,7 @@ final class GeminiRequests {
                     case "image_url" -> parts.add(Media.image(part.getValue("image_url"), at));
                     case "input_audio" -> parts.add(Media.audio(part.getValue("input_audio"), at));
                     case "file" -> parts.add(Media.file(part.getValue("file"), at));
-                    default -> throw Untranslatable.unsupported(at, "content part type `" + type + "`");
+                    default -> throw unsupported(at, "content part type `" + type + "`");
                 }
             }
             return parts;
@@ -423,7 +429,7 @@ final class GeminiRequests {
                 return inline(url, param + ".image_url.url");
             }
             if (!url.startsWith("https://")) {
-                throw Untranslatable.unsupported(param + ".image_url.url",
+                throw unsupported(param + ".image_url.url",
                         "image URLs other than https:// and data: URIs (Gemini fetches only public https URLs)");
             }
             String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
@@ -435,7 +441,7 @@ final class GeminiRequests {
                 }
             }
             if (mimeType == null) {
-                throw Untranslatable.unsupported(param + ".image_url.url",
+                throw unsupported(param + ".image_url.url",
                         "an image URL without a recognisable image file extension (Gemini needs the MIME type of a fetched file; send a data: URI)");
             }
             return new JsonObject().put("fileData", new JsonObject().put("mimeType", mimeType).put("fileUri", url));
@@ -449,7 +455,7 @@ final class GeminiRequests {
             String mimeType = switch (format) {
                 case "wav" -> "audio/wav";
                 case "mp3" -> "audio/mp3";
-                default -> throw Untranslatable.unsupported(param + ".input_audio.format", "audio format `" + format + "`");
+                default -> throw unsupported(param + ".input_audio.format", "audio format `" + format + "`");
             };
             return new JsonObject().put("inlineData", new JsonObject().put("mimeType", mimeType).put("data", data));
         }
@@ -461,7 +467,7 @@ final class GeminiRequests {
             if (file.getValue("file_data") instanceof String data) {
                 return inline(data, param + ".file.file_data");
             }
-            throw Untranslatable.unsupported(param + ".file.file_id", "OpenAI file ids (send the file as a data: URI in file_data)");
+            throw unsupported(param + ".file.file_id", "OpenAI file ids (send the file as a data: URI in file_data)");
         }
 
         private static JsonObject inline(String dataUri, String param) throws Untranslatable {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -47,7 +48,7 @@ final class GeminiSchemas {
 
     private JsonObject node(JsonObject schema, String path, int depth) throws Untranslatable {
         if (depth > MAX_DEPTH) {
-            throw Untranslatable.unsupported(param, "JSON schema nested deeper than " + MAX_DEPTH + " levels");
+            throw GeminiRequests.unsupported(param, "JSON schema nested deeper than " + MAX_DEPTH + " levels");
         }
         if (schema.containsKey("$ref")) {
             return reference(schema, path, depth);
@@ -69,7 +70,7 @@ final class GeminiSchemas {
                 }
                 case "items" -> {
                     if (value instanceof JsonArray) {
-                        throw Untranslatable.unsupported(param, "JSON schema tuple `items` (array form) at " + at);
+                        throw GeminiRequests.unsupported(param, "JSON schema tuple `items` (array form) at " + at);
                     }
                     out.put("items", node(object(value, at), at, depth + 1));
                 }
@@ -82,10 +83,10 @@ final class GeminiSchemas {
                         out.put(key, value);
                     } else if (DROPPED.contains(key)) {
                         if ("additionalProperties".equals(key) && value instanceof JsonObject) {
-                            throw Untranslatable.unsupported(param, "JSON schema `additionalProperties` with a schema (map types) at " + at);
+                            throw GeminiRequests.unsupported(param, "JSON schema `additionalProperties` with a schema (map types) at " + at);
                         }
                     } else {
-                        throw Untranslatable.unsupported(param, "JSON schema keyword `" + key + "` at " + at);
+                        throw GeminiRequests.unsupported(param, "JSON schema keyword `" + key + "` at " + at);
                     }
                 }
             }
@@ -110,15 +111,15 @@ final class GeminiSchemas {
             name = ref.substring(14);
             defs = root.getJsonObject("definitions");
         } else if ("#".equals(ref)) {
-            throw Untranslatable.unsupported(param, "recursive JSON schema ($ref " + ref + " at " + path + ")");
+            throw GeminiRequests.unsupported(param, "recursive JSON schema ($ref " + ref + " at " + path + ")");
         } else {
-            throw Untranslatable.unsupported(param, "JSON schema $ref other than #/$defs/... (" + ref + " at " + path + ")");
+            throw GeminiRequests.unsupported(param, "JSON schema $ref other than #/$defs/... (" + ref + " at " + path + ")");
         }
         if (defs == null || !(defs.getValue(name) instanceof JsonObject target)) {
             throw Untranslatable.invalid(param, "JSON schema $ref " + ref + " points nowhere (at " + path + ")");
         }
         if (refs.contains(ref)) {
-            throw Untranslatable.unsupported(param, "recursive JSON schema ($ref " + ref + " at " + path + ")");
+            throw GeminiRequests.unsupported(param, "recursive JSON schema ($ref " + ref + " at " + path + ")");
         }
         refs.push(ref);
         JsonObject merged = target.copy();
@@ -143,7 +144,7 @@ final class GeminiSchemas {
                 } else if (single == null) {
                     single = String.valueOf(t);
                 } else {
-                    throw Untranslatable.unsupported(param, "JSON schema with several non-null types " + types + " at " + at);
+                    throw GeminiRequests.unsupported(param, "JSON schema with several non-null types " + types + " at " + at);
                 }
             }
         }
@@ -180,7 +181,7 @@ final class GeminiSchemas {
     private JsonArray stringEnum(JsonArray values, String at) throws Untranslatable {
         for (Object v : values) {
             if (!(v instanceof String)) {
-                throw Untranslatable.unsupported(param, "JSON schema enum/const with a non-string value (" + v + ") at " + at
+                throw GeminiRequests.unsupported(param, "JSON schema enum/const with a non-string value (" + v + ") at " + at
                         + "; Gemini enums are strings only");
             }
         }

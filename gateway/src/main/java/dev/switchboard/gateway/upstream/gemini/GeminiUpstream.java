@@ -3,8 +3,10 @@ package dev.switchboard.gateway.upstream.gemini;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.Untranslatable;
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.RequestTrees;
-import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
@@ -38,8 +40,7 @@ public final class GeminiUpstream implements Upstream {
 
     /** `{endpoint}/v1beta/models/{model}:{method}`; a model given as `models/x` or `tunedModels/x` is used as is. */
     static String url(UpstreamProvider provider, String model, Operation operation, boolean stream) {
-        String endpoint = provider.endpoint().endsWith("/") ? provider.endpoint().substring(0, provider.endpoint().length() - 1)
-                : provider.endpoint();
+        String endpoint = Wire.baseUrl(provider);
         String base = endpoint.endsWith("/v1beta") ? endpoint : endpoint + "/v1beta";
         String resource = model.startsWith("models/") || model.startsWith("tunedModels/") ? model : "models/" + model;
         String method = switch (operation) {
@@ -67,14 +68,14 @@ public final class GeminiUpstream implements Upstream {
                 case CHAT -> GeminiRequests.chat(openAi, request.stream()).toBuffer();
                 case COMPLETIONS -> GeminiRequests.completion(openAi, request.stream()).toBuffer();
                 case EMBEDDINGS -> GeminiEmbeddings.request(openAi, model).toBuffer();
-                case MESSAGES -> throw Untranslatable.unsupported(null, "Anthropic's Messages API");
+                case MESSAGES -> throw GeminiRequests.unsupported(null, "Anthropic's Messages API");
             };
         } catch (Untranslatable e) {
-            return e.error().answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, e.error());
         } catch (RequestTrees.TooComplex e) {
-            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, ApiError.tooComplex(e.getMessage()));
         } catch (DecodeException | ClassCastException e) {
-            return Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").error().answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, Untranslatable.invalid(null, "the request body is not a JSON object as the OpenAI API expects").error());
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
         boolean includeUsage = Boolean.TRUE.equals(streamOptions.getValue("include_usage"));

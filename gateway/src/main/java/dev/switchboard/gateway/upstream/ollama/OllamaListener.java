@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.upstream.ollama;
 
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.upstream.ChunkedBody;
-import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -102,15 +102,15 @@ final class OllamaListener implements UpstreamListener {
             return;
         }
         if (status / 100 != 2) {
-            OllamaResponses.error(status, whole.buffer()).deliver(downstream, retryAfter);
+            downstream.onError(OllamaResponses.error(status, whole.buffer()), retryAfter);
             return;
         }
         JsonObject answer;
         try {
             answer = new JsonObject(whole.buffer());
         } catch (DecodeException | ClassCastException e) {
-            new ErrorEnvelope(502, "upstream_error", "upstream_invalid_response", null,
-                    "Ollama returned a response that is not a JSON object.").deliver(downstream, null);
+            downstream.onError(new ApiError(502, "upstream_error", "upstream_invalid_response", null,
+                    "Ollama returned a response that is not a JSON object."), null);
             return;
         }
         JsonObject translated = switch (operation) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-import dev.switchboard.gateway.upstream.ErrorEnvelope;
+import dev.switchboard.gateway.dialect.ApiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -64,7 +64,7 @@ final class OllamaResponses {
      * Ollama's `{"error": "..."}` with its status as an OpenAI envelope. Ollama has no rate limits of its own; a
      * 503 means its queue is full (retryable), a 404 names a model that is not pulled.
      */
-    static ErrorEnvelope error(int status, Buffer body) {
+    static ApiError error(int status, Buffer body) {
         String message = null;
         try {
             if (new JsonObject(body).getValue("error") instanceof String text) {
@@ -77,11 +77,11 @@ final class OllamaResponses {
             message = "Ollama answered HTTP " + status + ".";
         }
         return switch (status) {
-            case 400 -> new ErrorEnvelope(400, "invalid_request_error", null, null, message);
-            case 404 -> new ErrorEnvelope(404, "invalid_request_error", "model_not_found", "model", message);
-            case 429 -> new ErrorEnvelope(429, "rate_limit_error", "rate_limit_exceeded", null, message);
-            case 503 -> new ErrorEnvelope(503, "server_error", "overloaded", null, message);
-            default -> new ErrorEnvelope(status, status >= 500 ? "server_error" : "invalid_request_error",
+            case 400 -> new ApiError(400, "invalid_request_error", null, null, message);
+            case 404 -> new ApiError(404, "invalid_request_error", "model_not_found", "model", message);
+            case 429 -> new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, message);
+            case 503 -> new ApiError(503, "server_error", "overloaded", null, message);
+            default -> new ApiError(status, status >= 500 ? "server_error" : "invalid_request_error",
                     "upstream_http_" + status, null, message);
         };
     }

@@ -1,7 +1,9 @@
 package dev.switchboard.gateway.upstream.ollama;
 
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.Untranslatable;
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.RequestTrees;
-import dev.switchboard.gateway.upstream.ErrorEnvelope;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
@@ -27,7 +29,7 @@ public final class OllamaUpstream implements Upstream {
     static final OpenAiUpstream.Addressing ADDRESSING = new OpenAiUpstream.Addressing() {
         @Override
         public String url(UpstreamRequest request) {
-            return nativeBase(OpenAiUpstream.baseUrl(request.provider())) + path(request.operation());
+            return nativeBase(Wire.baseUrl(request.provider())) + path(request.operation());
         }
 
         @Override
@@ -69,14 +71,14 @@ public final class OllamaUpstream implements Upstream {
                 case CHAT -> OllamaRequests.chat(openAi, request.stream());
                 case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
                 case EMBEDDINGS -> OllamaRequests.embed(openAi);
-                case MESSAGES -> throw Refused.unsupported(null, "Anthropic's Messages API");
+                case MESSAGES -> throw Untranslatable.unsupportedBy("Ollama", null, "Anthropic's Messages API");
             };
-        } catch (Refused refused) {
-            return refused.error().answer(vertx, listener);
+        } catch (Untranslatable refused) {
+            return UpstreamCall.answered(vertx, listener, refused.error());
         } catch (RequestTrees.TooComplex e) {
-            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, ApiError.tooComplex(e.getMessage()));
         } catch (DecodeException | ClassCastException e) {
-            return Refused.invalid(null, "The request body is not a JSON object.").error().answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, Untranslatable.invalid(null, "The request body is not a JSON object.").error());
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
         TranslationGuard translating = new TranslationGuard(new OllamaListener(listener, request.operation(), request.requestId(),

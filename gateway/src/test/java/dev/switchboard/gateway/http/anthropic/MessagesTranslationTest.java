@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http.anthropic;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.switchboard.gateway.upstream.anthropic.TranslationRefused;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +59,7 @@ class MessagesTranslationTest {
     @MethodSource("refusals")
     void untranslatableRequestsAreRefusedByName(String request, String param) {
         assertThatThrownBy(() -> MessagesToChat.translate(new JsonObject(request)))
-                .isInstanceOfSatisfying(TranslationRefused.class, e -> assertThat(e.param()).isEqualTo(param));
+                .isInstanceOfSatisfying(Untranslatable.class, e -> assertThat(e.param()).isEqualTo(param));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.anthropic;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,7 @@ class ChatToMessagesTest {
         return new JsonObject("{\"model\":\"m\",\"messages\":" + messages + (extra.isEmpty() ? "" : "," + extra) + "}");
     }
 
-    private static JsonObject translate(String messages, String extra) throws TranslationRefused {
+    private static JsonObject translate(String messages, String extra) throws Untranslatable {
         return ChatToMessages.translate(chat(messages, extra)).body();
     }
 
@@ -144,6 +145,6 @@ class ChatToMessagesTest {
     @MethodSource("refusals")
     void untranslatableFeaturesAreRefusedByName(String messages, String extra, String param) {
         assertThatThrownBy(() -> translate(messages, extra))
-                .isInstanceOfSatisfying(TranslationRefused.class, e -> assertThat(e.param()).isEqualTo(param));
+                .isInstanceOfSatisfying(Untranslatable.class, e -> assertThat(e.param()).isEqualTo(param));
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import dev.switchboard.gateway.testing.OpenAiStream;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;

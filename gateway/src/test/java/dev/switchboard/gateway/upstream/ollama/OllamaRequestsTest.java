@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.ollama;
 
+import dev.switchboard.gateway.dialect.Untranslatable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void messagesKeepTheirRolesAndDeveloperBecomesSystem() throws Refused {
+    void messagesKeepTheirRolesAndDeveloperBecomesSystem() throws Untranslatable {
         JsonObject ollama = OllamaRequests.chat(chat(message("developer", "rules"), message("user", "hi"),
                 message("assistant", "hello"), message("user", "again")), true);
 
@@ -35,7 +36,7 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void contentPartsSplitIntoTextAndBase64Images() throws Refused {
+    void contentPartsSplitIntoTextAndBase64Images() throws Untranslatable {
         JsonArray parts = new JsonArray()
                 .add(new JsonObject().put("type", "text").put("text", "look"))
                 .add(new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", "data:image/webp;base64,UklGRg==").put("detail", "low")))
@@ -47,7 +48,7 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void toolCallArgumentsBecomeObjectsAndToolResultsNameTheirTool() throws Refused {
+    void toolCallArgumentsBecomeObjectsAndToolResultsNameTheirTool() throws Untranslatable {
         JsonObject assistant = new JsonObject().put("role", "assistant").putNull("content").put("tool_calls", new JsonArray()
                 .add(new JsonObject().put("id", "c1").put("type", "function")
                         .put("function", new JsonObject().put("name", "lookup").put("arguments", "{\"q\":\"x\",\"n\":2}")))
@@ -68,7 +69,7 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void toolsSamplingAndFormatTranslate() throws Refused {
+    void toolsSamplingAndFormatTranslate() throws Untranslatable {
         JsonObject tool = new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "f")
                 .put("description", "does f").put("parameters", new JsonObject().put("type", "object")));
         JsonObject ollama = OllamaRequests.chat(chat(message("user", "x")).put("tools", new JsonArray().add(tool)).put("tool_choice", "auto")
@@ -85,7 +86,7 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void anEarlierRefusalIsWhatTheAssistantSaid() throws Refused {
+    void anEarlierRefusalIsWhatTheAssistantSaid() throws Untranslatable {
         JsonObject refusal = new JsonObject().put("role", "assistant").putNull("content").put("refusal", "I cannot help with that.");
         JsonObject sent = OllamaRequests.chat(chat(message("user", "x"), refusal, message("user", "y")), false)
                 .getJsonArray("messages").getJsonObject(1);
@@ -94,7 +95,7 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void toolChoiceNoneWithholdsTheTools() throws Refused {
+    void toolChoiceNoneWithholdsTheTools() throws Untranslatable {
         JsonObject tool = new JsonObject().put("type", "function").put("function", new JsonObject().put("name", "f"));
         JsonObject ollama = OllamaRequests.chat(chat(message("user", "x")).put("tools", new JsonArray().add(tool)).put("tool_choice", "none"), false);
 
@@ -128,7 +129,7 @@ class OllamaRequestsTest {
     @ParameterizedTest
     @MethodSource("refused")
     void untranslatableRequestsAreRefusedNamingTheField(JsonObject request, String param, String code) {
-        assertThatThrownBy(() -> OllamaRequests.chat(request, false)).isInstanceOfSatisfying(Refused.class, refused -> {
+        assertThatThrownBy(() -> OllamaRequests.chat(request, false)).isInstanceOfSatisfying(Untranslatable.class, refused -> {
             assertThat(refused.error().status()).isEqualTo(400);
             assertThat(refused.error().param()).isEqualTo(param);
             assertThat(refused.error().code()).isEqualTo(code);
@@ -136,17 +137,17 @@ class OllamaRequestsTest {
     }
 
     @Test
-    void completionsAndEmbeddings() throws Refused {
+    void completionsAndEmbeddings() throws Untranslatable {
         JsonObject generate = OllamaRequests.generate(new JsonObject().put("model", "m").put("prompt", new JsonArray().add("p"))
                 .put("suffix", "s").put("max_tokens", 4).put("echo", false), true);
         assertThat(generate).isEqualTo(new JsonObject().put("model", "m").put("prompt", "p").put("stream", true).put("suffix", "s")
                 .put("options", new JsonObject().put("num_predict", 4)));
         assertThatThrownBy(() -> OllamaRequests.generate(new JsonObject().put("model", "m").put("prompt", new JsonArray().add("a").add("b")), false))
-                .isInstanceOf(Refused.class);
+                .isInstanceOf(Untranslatable.class);
 
         assertThat(OllamaRequests.embed(new JsonObject().put("model", "e").put("input", "t").put("encoding_format", "float").put("user", "u")))
                 .isEqualTo(new JsonObject().put("model", "e").put("input", "t"));
         assertThatThrownBy(() -> OllamaRequests.embed(new JsonObject().put("model", "e").put("input", new JsonArray().add(new JsonArray().add(1)))))
-                .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.error().message()).contains("Token-array input"));
+                .isInstanceOfSatisfying(Untranslatable.class, r -> assertThat(r.error().message()).contains("Token-array input"));
     }
 }

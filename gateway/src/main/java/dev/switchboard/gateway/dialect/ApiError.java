@@ -1,11 +1,18 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.dialect;
 
 import dev.switchboard.gateway.access.Denial;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** An error in the OpenAI wire format, so every OpenAI SDK surfaces it as a typed API error. */
+/**
+ * The gateway's one error record, in OpenAI's terms (status, type, code, param, message): what the endpoints
+ * answer, what adapters make of a provider's error or of a request they refuse, and what a client dialect renders
+ * in its own envelope. {@link #toJson()} is the OpenAI envelope, so every OpenAI SDK surfaces it as a typed API error.
+ */
 public record ApiError(int status, String type, String code, String param, String message) {
+
+    /** The code of a feature a target cannot serve faithfully: refused rather than dropped. */
+    public static final String UNSUPPORTED_FEATURE = "unsupported_feature";
 
     public static ApiError invalidRequest(String message, String param) {
         return new ApiError(400, "invalid_request_error", null, param, message);
@@ -28,6 +35,21 @@ public record ApiError(int status, String type, String code, String param, Strin
 
     public static ApiError upstream(int status, String code, String message) {
         return new ApiError(status, "upstream_error", code, null, message);
+    }
+
+    /** A feature the target cannot serve faithfully, in the caller's words. */
+    public static ApiError unsupportedFeature(String param, String message) {
+        return new ApiError(400, "invalid_request_error", UNSUPPORTED_FEATURE, param, message);
+    }
+
+    /** A feature a provider type cannot serve faithfully. */
+    public static ApiError unsupported(String provider, String param, String what) {
+        return unsupportedFeature(param, what + " is not supported by " + provider + " providers.");
+    }
+
+    /** A request too large or too deeply structured to be parsed into a tree for translation (see RequestTrees). */
+    public static ApiError tooComplex(String message) {
+        return new ApiError(400, "invalid_request_error", "request_too_complex", null, message);
     }
 
     public JsonObject toJson() {
