@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
@@ -50,7 +51,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
     private Runnable stopExchange = () -> {
     };
-    private SseParser sse;
+    private FrameDecoder sse;
     private ChunkedBody buffered;
     private Buffer outgoing;
     private int upstreamStatus;
@@ -125,7 +126,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         upstreamStatus = status;
         retryAfter = headers.get("retry-after");
         if (record.stream && Wire.isEventStream(status, headers)) {
-            sse = new SseParser(this::relayEvent);
+            sse = FrameDecoder.sse(this::relayEvent);
             record.status = 200;
             record.answered = true;
             response.setStatusCode(200)
@@ -216,26 +217,26 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
         complete();
     }
 
-    private void relayEvent(SseParser.Event event) {
+    private void relayEvent(FrameDecoder.Event event) {
         if (finished) {
             return;
         }
         Buffer data = event.data();
         if (data == null || data.equals(DONE)) {
             doneSeen = doneSeen || data != null;
-            write(event.otherFields(), data);
+            write(event.fields(), data);
             return;
         }
         JsonFields json;
         try {
             json = JsonFields.scan(data);
         } catch (JsonFields.Invalid e) {
-            write(event.otherFields(), data);
+            write(event.fields(), data);
             return;
         }
         if (json.error) {
             record.errorCode = "upstream_stream_error";
-            write(event.otherFields(), data);
+            write(event.fields(), data);
             return;
         }
         json.replaceModel(publicModel);
@@ -250,7 +251,7 @@ final class ProxyExchange implements ClientReply, UpstreamListener {
                 json.hideUsage();
             }
         }
-        write(event.otherFields(), json.toBuffer());
+        write(event.fields(), json.toBuffer());
     }
 
     /** Queues an event; the events of one upstream chunk leave in one write (one syscall, not one each). */

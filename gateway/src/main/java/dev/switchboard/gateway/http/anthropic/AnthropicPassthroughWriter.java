@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.http.anthropic;
 
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.anthropic.AnthropicUsage;
-import dev.switchboard.gateway.upstream.anthropic.SseDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -28,7 +28,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
     private final boolean stream;
     private int upstreamStatus;
     private String retryAfter;
-    private SseDecoder decoder;
+    private FrameDecoder decoder;
     private ChunkedBody buffered;
     private Buffer out;
     private AnthropicUsage usage = AnthropicUsage.NONE;
@@ -55,7 +55,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         if (stream && Wire.isEventStream(status, headers)) {
             record.answered = true;
             startStream();
-            decoder = new SseDecoder(this::relayEvent);
+            decoder = FrameDecoder.sseData(this::relayEvent);
         } else {
             buffered = new ChunkedBody();
         }

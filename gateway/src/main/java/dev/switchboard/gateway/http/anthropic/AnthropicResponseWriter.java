@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.http.anthropic;
 
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.anthropic.AnthropicUsage;
-import dev.switchboard.gateway.upstream.anthropic.SseDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -25,7 +25,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     private int upstreamStatus;
     private String retryAfter;
     private ChunksToEvents events;
-    private SseDecoder decoder;
+    private FrameDecoder decoder;
     private ChunkedBody buffered;
     private Buffer out;
     /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
@@ -54,7 +54,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             record.answered = true;
             startStream();
             events = new ChunksToEvents(messageId, publicModel);
-            decoder = new SseDecoder(this::openAiEvent);
+            decoder = FrameDecoder.sseData(this::openAiEvent);
             out = Buffer.buffer();
             events.start(out);
             flush();

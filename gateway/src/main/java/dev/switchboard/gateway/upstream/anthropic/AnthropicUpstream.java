@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.upstream.anthropic;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.upstream.ChunkedBody;
@@ -95,7 +96,7 @@ public final class AnthropicUpstream implements Upstream {
         private int status;
         private MultiMap headers;
         private MessageStreamToChunks stream;
-        private SseDecoder decoder;
+        private FrameDecoder decoder;
         private ChunkedBody buffered;
         /** Where the events translated from one upstream chunk collect, so they leave in one write. */
         private Buffer pendingOut;
@@ -112,7 +113,7 @@ public final class AnthropicUpstream implements Upstream {
             this.headers = headers;
             if (Wire.isEventStream(status, headers)) {
                 stream = new MessageStreamToChunks(translation.jsonTool(), translation.includeUsage(), created);
-                decoder = new SseDecoder(this::translateEvent);
+                decoder = FrameDecoder.sseData(this::translateEvent);
                 downstream.onHead(status, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
             } else {
                 buffered = new ChunkedBody();

@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.upstream.gemini;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -23,7 +23,7 @@ final class GeminiStream {
     private final long created;
     private final boolean chat;
     private final boolean includeUsage;
-    private final SseLines lines = new SseLines(this::event);
+    private final FrameDecoder lines = FrameDecoder.sseData((name, data) -> event(data));
     private String responseId;
     private boolean started;
     private int toolCalls;
@@ -149,57 +149,5 @@ final class GeminiStream {
 
     private static Buffer sse(JsonObject data) {
         return Buffer.buffer("data: " + data.encode() + "\n\n");
-    }
-
-    /** Splits an SSE byte stream into the data of each event, whatever the chunking; Google ends lines with CRLF. */
-    static final class SseLines {
-
-        private final Consumer<String> sink;
-        private Buffer pending = Buffer.buffer();
-        private StringBuilder data;
-
-        SseLines(Consumer<String> sink) {
-            this.sink = sink;
-        }
-
-        void feed(Buffer chunk) {
-            pending.appendBuffer(chunk);
-            int start = 0;
-            for (int i = 0; i < pending.length(); i++) {
-                if (pending.getByte(i) == '\n') {
-                    line(pending.getString(start, i, StandardCharsets.UTF_8.name()));
-                    start = i + 1;
-                }
-            }
-            pending = start == 0 ? pending : pending.getBuffer(start, pending.length());
-        }
-
-        void finish() {
-            if (pending.length() > 0) {
-                line(pending.toString(StandardCharsets.UTF_8));
-                pending = Buffer.buffer();
-            }
-            dispatch();
-        }
-
-        private void line(String line) {
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
-            }
-            if (line.isEmpty()) {
-                dispatch();
-            } else if (line.startsWith("data:")) {
-                String value = line.startsWith("data: ") ? line.substring(6) : line.substring(5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            }
-        }
-
-        private void dispatch() {
-            if (data != null) {
-                String event = data.toString();
-                data = null;
-                sink.accept(event);
-            }
-        }
     }
 }

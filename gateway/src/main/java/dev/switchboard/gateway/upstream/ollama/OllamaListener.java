@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.upstream.ollama;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -25,8 +26,9 @@ final class OllamaListener implements UpstreamListener {
     private final OllamaStream stream;
     private int status;
     private String retryAfter;
-    /** A stream's incomplete last line. */
-    private Buffer pending;
+    /** A stream's lines; each translated line is added to {@link #out}, sent once per upstream chunk. */
+    private FrameDecoder lines;
+    private Buffer out;
     /** Everything else, held whole. */
     private ChunkedBody whole;
 
@@ -44,7 +46,8 @@ final class OllamaListener implements UpstreamListener {
     public void onHead(int status, MultiMap headers) {
         this.status = status;
         this.retryAfter = headers.get("retry-after");
-        pending = Buffer.buffer();
+        lines = FrameDecoder.ndjson(this::translateLine);
+        out = Buffer.buffer();
         whole = new ChunkedBody();
         if (streaming()) {
             downstream.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
@@ -61,25 +64,18 @@ final class OllamaListener implements UpstreamListener {
             whole.append(chunk);
             return;
         }
-        pending.appendBuffer(chunk);
-        Buffer out = Buffer.buffer();
-        int start = 0;
-        for (int i = 0; i < pending.length(); i++) {
-            if (pending.getByte(i) == '\n') {
-                translateLine(pending.slice(start, i), out);
-                start = i + 1;
-            }
-        }
-        pending = pending.getBuffer(start, pending.length());
+        lines.feed(chunk);
+        flush();
+    }
+
+    private void flush() {
         if (out.length() > 0) {
             downstream.onChunk(out);
+            out = Buffer.buffer();
         }
     }
 
-    private void translateLine(Buffer line, Buffer out) {
-        if (line.toString().isBlank()) {
-            return;
-        }
+    private void translateLine(Buffer line) {
         JsonObject json;
         try {
             json = new JsonObject(line);
@@ -92,11 +88,8 @@ final class OllamaListener implements UpstreamListener {
     @Override
     public void onEnd() {
         if (streaming()) {
-            Buffer out = Buffer.buffer();
-            translateLine(pending, out);
-            if (out.length() > 0) {
-                downstream.onChunk(out);
-            }
+            lines.finish();
+            flush();
             // Without Ollama's final line there is no [DONE] either: the gateway then reports the stream as broken.
             downstream.onEnd();
             return;

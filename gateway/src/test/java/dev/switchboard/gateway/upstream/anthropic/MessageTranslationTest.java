@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream.anthropic;
 
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -104,22 +105,9 @@ class MessageTranslationTest {
         assertThat(html.envelope().getJsonObject("error").getString("code")).isEqualTo("api_error");
     }
 
-    @Test
-    void sseDecoderJoinsEventsAcrossChunkBoundaries() {
-        List<String> seen = new ArrayList<>();
-        SseDecoder decoder = new SseDecoder((name, data) -> seen.add(name + "=" + data));
-        byte[] bytes = "event: a\ndata: {\"x\":\"é\"}\n\n: comment\nevent: b\r\ndata: 1\r\ndata: 2\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        for (byte b : bytes) {
-            decoder.feed(Buffer.buffer(new byte[] { b }));
-        }
-        decoder.finish();
-
-        assertThat(seen).containsExactly("a={\"x\":\"é\"}", "b=1\n2");
-    }
-
     private static List<String> data(Buffer out) {
         List<String> data = new ArrayList<>();
-        new SseDecoder((name, d) -> data.add(d)).feed(out);
+        FrameDecoder.sseData((name, d) -> data.add(d)).feed(out);
         return data;
     }
 
