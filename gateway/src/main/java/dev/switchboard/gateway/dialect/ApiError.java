@@ -63,12 +63,6 @@ public record ApiError(int status, String type, String code, String param, Strin
 
     /** Ends the exchange with this error unless a response was already started (then only the stream can say it). */
     public void send(RoutingContext ctx) {
-        if (ctx.response().headWritten() || ctx.response().ended()) {
-            return;
-        }
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .end(toJson().encode());
+        Wire.sendError(ctx, status, toJson());
     }
 }

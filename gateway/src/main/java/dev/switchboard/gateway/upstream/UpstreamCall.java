@@ -2,6 +2,7 @@ package dev.switchboard.gateway.upstream;
 
 import dev.switchboard.gateway.dialect.ApiError;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 
 /** Control over a call in flight: the gateway cancels when its client goes away, and applies backpressure. */
 public interface UpstreamCall {
@@ -11,6 +12,14 @@ public interface UpstreamCall {
     void pause();
 
     void resume();
+
+    /** Backpressure: pauses this call while the client reads slower than the upstream writes, until the response drains. */
+    default void pauseWhileFull(HttpServerResponse response) {
+        if (response.writeQueueFull()) {
+            pause();
+            response.drainHandler(v -> resume());
+        }
+    }
 
     /**
      * A call an adapter answers itself with an error, on the next event-loop turn, so the caller holds the call

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
 import dev.switchboard.gateway.access.Denial;
+import dev.switchboard.gateway.dialect.Wire;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -62,9 +63,6 @@ public record AnthropicError(int status, String type, String message) {
 
     /** Ends the exchange with this error unless a response was already started. */
     public void send(RoutingContext ctx) {
-        if (ctx.response().headWritten() || ctx.response().ended()) {
-            return;
-        }
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(toJson().encode());
+        Wire.sendError(ctx, status, toJson());
     }
 }

@@ -55,16 +55,9 @@ public final class AnthropicErrors {
                 .put("param", null).put("code", anthropicType));
     }
 
+    /** Anthropic's type for a status it answered, where an unnamed 4xx is an `api_error` (not the client's fault). */
     static String typeOf(int status) {
-        return switch (status) {
-            case 400 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 529 -> "overloaded_error";
-            default -> "api_error";
-        };
+        String type = AnthropicError.typeOf(status);
+        return status != 400 && type.equals("invalid_request_error") ? "api_error" : type;
     }
 }

@@ -1,12 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.dialect.FrameDecoder;
-import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
-import dev.switchboard.gateway.upstream.ChunkedBody;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -24,82 +20,40 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class AnthropicPassthroughWriter extends MessagesRelay {
 
-    private final boolean stream;
-    private int upstreamStatus;
-    private String retryAfter;
-    private FrameDecoder decoder;
-    private ChunkedBody buffered;
     private Buffer out;
     private AnthropicUsage usage = AnthropicUsage.NONE;
     private boolean stopped;
 
     public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
             String publicModel, boolean stream) {
-        super(ctx, record, telemetry, metrics, publicModel);
-        this.stream = stream;
+        super(ctx, record, telemetry, metrics, publicModel, stream);
     }
 
     @Override
-    protected boolean streaming() {
-        return decoder != null;
-    }
-
-    @Override
-    public void onHead(int status, MultiMap headers) {
-        if (finished) {
-            return;
-        }
-        upstreamStatus = status;
-        retryAfter = headers.get("retry-after");
-        if (stream && Wire.isEventStream(status, headers)) {
-            record.answered = true;
-            startStream();
-            decoder = FrameDecoder.sseData(this::relayEvent);
-        } else {
-            buffered = new ChunkedBody();
-        }
-    }
-
-    @Override
-    public void onChunk(Buffer chunk) {
-        if (finished) {
-            return;
-        }
-        if (decoder == null) {
-            buffered.append(chunk);
-            return;
-        }
+    protected void streamChunk(Buffer chunk) {
         out = Buffer.buffer();
         decoder.feed(chunk);
         write(out);
     }
 
     @Override
-    public void onEnd() {
-        if (finished) {
+    protected void streamEnded() {
+        out = Buffer.buffer();
+        decoder.finish();
+        write(out);
+        if (clientGone) {
+            complete();
             return;
         }
-        if (decoder != null) {
-            out = Buffer.buffer();
-            decoder.finish();
-            write(out);
-            if (clientGone) {
-                complete();
-                return;
-            }
-            if (!stopped && record.errorCode == null) {
-                streamBroke("The upstream ended the stream before it was complete.");
-            } else {
-                end();
-            }
-        } else if (upstreamStatus / 100 == 2) {
-            relayJson();
+        if (!stopped && record.errorCode == null) {
+            streamBroke("The upstream ended the stream before it was complete.");
         } else {
-            relayError();
+            end();
         }
     }
 
-    private void relayEvent(String name, String data) {
+    @Override
+    protected void event(String name, String data) {
         String type = name != null ? name : "";
         switch (type) {
             case "message_start" -> {
@@ -143,7 +97,8 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         out.appendString("data: ").appendString(data).appendString("\n\n");
     }
 
-    private void relayJson() {
+    @Override
+    protected void relayJson() {
         JsonObject message;
         try {
             message = new JsonObject(buffered.buffer());
@@ -164,7 +119,8 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         sendJson(upstreamStatus, message.toBuffer());
     }
 
-    private void relayError() {
+    @Override
+    protected void relayError() {
         if (upstreamStatus == 401 || upstreamStatus == 403) {
             failUpstreamAuth(upstreamStatus);
             return;

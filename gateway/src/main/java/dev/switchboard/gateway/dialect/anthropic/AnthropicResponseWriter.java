@@ -1,12 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.dialect.FrameDecoder;
-import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
-import dev.switchboard.gateway.upstream.ChunkedBody;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -19,58 +15,29 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class AnthropicResponseWriter extends MessagesRelay {
 
-    private final boolean stream;
     private final String messageId;
-    private int upstreamStatus;
-    private String retryAfter;
     private ChunksToEvents events;
-    private FrameDecoder decoder;
-    private ChunkedBody buffered;
     private Buffer out;
     /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
     private boolean abandoned;
 
     public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
             String publicModel, boolean stream) {
-        super(ctx, record, telemetry, metrics, publicModel);
-        this.stream = stream;
+        super(ctx, record, telemetry, metrics, publicModel, stream);
         this.messageId = "msg_" + record.requestId.replaceAll("[^A-Za-z0-9]", "");
     }
 
     @Override
-    protected boolean streaming() {
-        return events != null;
+    protected void streamStarted() {
+        super.streamStarted();
+        events = new ChunksToEvents(messageId, publicModel);
+        out = Buffer.buffer();
+        events.start(out);
+        flush();
     }
 
     @Override
-    public void onHead(int status, MultiMap headers) {
-        if (finished) {
-            return;
-        }
-        upstreamStatus = status;
-        retryAfter = headers.get("retry-after");
-        if (stream && Wire.isEventStream(status, headers)) {
-            record.answered = true;
-            startStream();
-            events = new ChunksToEvents(messageId, publicModel);
-            decoder = FrameDecoder.sseData(this::openAiEvent);
-            out = Buffer.buffer();
-            events.start(out);
-            flush();
-        } else {
-            buffered = new ChunkedBody();
-        }
-    }
-
-    @Override
-    public void onChunk(Buffer chunk) {
-        if (finished) {
-            return;
-        }
-        if (decoder == null) {
-            buffered.append(chunk);
-            return;
-        }
+    protected void streamChunk(Buffer chunk) {
         decoder.feed(chunk);
         flush();
         if (abandoned) {
@@ -81,27 +48,18 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     }
 
     @Override
-    public void onEnd() {
-        if (finished) {
+    protected void streamEnded() {
+        decoder.finish();
+        if (clientGone) {
+            complete();
             return;
         }
-        if (decoder != null) {
-            decoder.finish();
-            if (clientGone) {
-                complete();
-                return;
-            }
-            if (!events.ended()) {
-                record.errorCode = "stream_interrupted";
-                events.error(out, "api_error", "The upstream ended the stream before it was complete.");
-            }
-            flush();
-            end();
-        } else if (upstreamStatus / 100 == 2) {
-            relayJson();
-        } else {
-            relayError();
+        if (!events.ended()) {
+            record.errorCode = "stream_interrupted";
+            events.error(out, "api_error", "The upstream ended the stream before it was complete.");
         }
+        flush();
+        end();
     }
 
     @Override
@@ -109,7 +67,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         return events != null && events.finishSeen() && events.usage() == null;
     }
 
-    private void openAiEvent(String name, String data) {
+    @Override
+    protected void event(String name, String data) {
         if (events.ended()) {
             return;
         }
@@ -145,7 +104,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         write(pending);
     }
 
-    private void relayJson() {
+    @Override
+    protected void relayJson() {
         JsonObject completion;
         JsonObject message;
         try {
@@ -166,7 +126,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         sendJson(200, message.toBuffer());
     }
 
-    private void relayError() {
+    @Override
+    protected void relayError() {
         if (upstreamStatus == 401 || upstreamStatus == 403) {
             failUpstreamAuth(upstreamStatus);
             return;

@@ -1,48 +1,47 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import org.jboss.logging.Logger;
-
+import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
-import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * What both /v1/messages writers share (see {@link AnthropicReply}): backpressure pauses the upstream call,
- * errors take Anthropic's envelope (or its `error` event once a stream has started), and the request's books
+ * What both /v1/messages writers share (see {@link AnthropicReply}): a successful stream the client asked for is
+ * decoded event by event ({@link #event}), anything else is held whole until it ends (see {@link ClientRelay});
+ * backpressure pauses the upstream call, errors take Anthropic's envelope (or its `error` event once a stream has started), and the request's books
  * are closed exactly once. A client that leaves stops the upstream at once, unless all that is left to come is the
  * usage (see {@link #awaitingUsageOnly}): then the stream is read on, without writing, for up to the drain time.
  */
-public abstract class MessagesRelay implements UpstreamListener {
-
-    private static final Logger LOG = Logger.getLogger(MessagesRelay.class);
+public abstract class MessagesRelay extends ClientRelay {
 
     protected final RoutingContext ctx;
-    protected final HttpServerResponse response;
-    protected final RequestRecord record;
     protected final Telemetry telemetry;
     protected final GatewayMetrics metrics;
     /** The model name the client sent; responses carry it, never the upstream's name. */
     protected final String publicModel;
+    /** The client asked for a stream. */
+    protected final boolean stream;
+    /** The upstream's event stream, once it started. */
+    protected FrameDecoder decoder;
     protected UpstreamCall call;
     /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
     protected Runnable stopUpstream;
-    protected boolean finished;
     /** The client left; whatever still arrives is only read for its usage. */
     protected boolean clientGone;
     private long drainTimer = -1;
 
-    protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
+    protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
+            boolean stream) {
+        super(ctx.response(), record);
         this.ctx = ctx;
-        this.response = ctx.response();
-        this.record = record;
+        this.stream = stream;
         this.telemetry = telemetry;
         this.metrics = metrics;
         this.publicModel = publicModel;
@@ -111,12 +110,7 @@ public abstract class MessagesRelay implements UpstreamListener {
     }
 
     @Override
-    public void onFailure(UpstreamFailure failure) {
-        if (finished) {
-            return;
-        }
-        // The pipeline counted the failure; details (addresses, socket errors) go to the debug log only.
-        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
+    protected void failed(UpstreamFailure failure) {
         if (clientGone) {
             complete();
             return;
@@ -143,8 +137,18 @@ public abstract class MessagesRelay implements UpstreamListener {
         });
     }
 
-    /** True once the SSE response head was sent. */
-    protected abstract boolean streaming();
+    @Override
+    protected boolean wantsStream() {
+        return stream;
+    }
+
+    @Override
+    protected void streamStarted() {
+        decoder = FrameDecoder.sseData(this::event);
+    }
+
+    /** One event of the upstream's stream. */
+    protected abstract void event(String name, String data);
 
     /** Ends a started stream with an `error` event. */
     protected void streamBroke(String message) {
@@ -155,24 +159,14 @@ public abstract class MessagesRelay implements UpstreamListener {
         end();
     }
 
-    protected void startStream() {
-        record.status = 200;
-        response.setStatusCode(200)
-                .setChunked(true)
-                .putHeader("content-type", "text/event-stream")
-                .putHeader("cache-control", "no-cache")
-                .putHeader("x-accel-buffering", "no");
-    }
-
     protected void write(Buffer out) {
         if (finished || clientGone || out.length() == 0) {
             return;
         }
         record.markFirstByte();
         response.write(out);
-        if (response.writeQueueFull() && call != null) {
-            call.pause();
-            response.drainHandler(v -> call.resume());
+        if (call != null) {
+            call.pauseWhileFull(response);
         }
     }
 

@@ -2,25 +2,20 @@ package dev.switchboard.gateway.dialect.openai;
 
 import java.nio.charset.StandardCharsets;
 
-import org.jboss.logging.Logger;
-
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
-import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.JsonFields;
+import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
-import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -35,15 +30,12 @@ import io.vertx.ext.web.RoutingContext;
  * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
  * (see RequestRecord#estimateMissingUsage).
  */
-public final class OpenAiReply implements ClientReply, UpstreamListener {
+public final class OpenAiReply extends ClientRelay implements ClientReply {
 
-    private static final Logger LOG = Logger.getLogger(OpenAiReply.class);
     private static final Buffer DONE = Buffer.buffer("[DONE]");
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final RoutingContext ctx;
-    private final HttpServerResponse response;
-    private final RequestRecord record;
     private final Telemetry telemetry;
     private final String publicModel;
     private final boolean clientWantsUsage;
@@ -53,23 +45,18 @@ public final class OpenAiReply implements ClientReply, UpstreamListener {
     private Runnable stopExchange = () -> {
     };
     private FrameDecoder sse;
-    private ChunkedBody buffered;
     private Buffer outgoing;
-    private int upstreamStatus;
-    private String retryAfter;
     private boolean doneSeen;
     /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
     private boolean generationOver;
     /** The client left; the stream is only read on for its usage (nothing more is written). */
     private boolean clientGone;
     private long drainTimer = -1;
-    private boolean finished;
 
     public OpenAiReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage,
             long usageDrainMs) {
+        super(ctx.response(), record);
         this.ctx = ctx;
-        this.response = ctx.response();
-        this.record = record;
         this.telemetry = telemetry;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
@@ -85,7 +72,7 @@ public final class OpenAiReply implements ClientReply, UpstreamListener {
             }
             clientGone = true;
             record.status = RequestRecord.CLIENT_CLOSED;
-            if (sse != null && generationOver && !record.usageReported && usageDrainMs > 0) {
+            if (streaming() && generationOver && !record.usageReported && usageDrainMs > 0) {
                 // Nothing more is generated, only the usage is still to come: wait for it (bounded) rather than guess.
                 drainTimer = ctx.vertx().setTimer(usageDrainMs, id -> {
                     drainTimer = -1;
@@ -120,76 +107,42 @@ public final class OpenAiReply implements ClientReply, UpstreamListener {
     }
 
     @Override
-    public void onHead(int status, MultiMap headers) {
-        if (finished) {
-            return;
-        }
-        upstreamStatus = status;
-        retryAfter = headers.get("retry-after");
-        if (record.stream && Wire.isEventStream(status, headers)) {
-            sse = FrameDecoder.sse(this::relayEvent);
-            record.status = 200;
-            record.answered = true;
-            response.setStatusCode(200)
-                    .setChunked(true)
-                    .putHeader("content-type", "text/event-stream")
-                    .putHeader("cache-control", "no-cache")
-                    .putHeader("x-accel-buffering", "no");
-        } else {
-            buffered = new ChunkedBody();
+    protected boolean wantsStream() {
+        return record.stream;
+    }
+
+    @Override
+    protected void streamStarted() {
+        sse = FrameDecoder.sse(this::relayEvent);
+    }
+
+    @Override
+    protected void streamChunk(Buffer chunk) {
+        sse.feed(chunk);
+        flush();
+        if (!clientGone) {
+            call.pauseWhileFull(response);
         }
     }
 
     @Override
-    public void onChunk(Buffer chunk) {
-        if (finished) {
-            return;
-        }
-        if (sse != null) {
-            sse.feed(chunk);
-            flush();
-            if (!clientGone && response.writeQueueFull()) {
-                call.pause();
-                response.drainHandler(v -> call.resume());
-            }
-        } else {
-            buffered.append(chunk);
-        }
-    }
-
-    @Override
-    public void onEnd() {
-        if (finished) {
-            return;
-        }
-        if (sse != null) {
-            sse.finish();
-            if (clientGone) {
-                complete();
-                return;
-            }
-            if (!doneSeen && record.errorCode == null) {
-                streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
-            }
-            flush();
-            response.end();
+    protected void streamEnded() {
+        sse.finish();
+        if (clientGone) {
             complete();
-        } else if (upstreamStatus / 100 == 2) {
-            relayJson();
-        } else {
-            relayUpstreamError();
-        }
-    }
-
-    /** The pipeline delivers a failure only for a stream it already committed to the client. */
-    @Override
-    public void onFailure(UpstreamFailure failure) {
-        if (finished) {
             return;
         }
-        // Details (addresses, socket errors) go to the debug log only: clients learn what failed, not where.
-        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
-        if (sse == null) {
+        if (!doneSeen && record.errorCode == null) {
+            streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
+        }
+        flush();
+        response.end();
+        complete();
+    }
+
+    @Override
+    protected void failed(UpstreamFailure failure) {
+        if (!streaming()) {
             fail(failure.kind() == UpstreamFailure.Kind.INVALID
                     ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
                     : ApiError.upstream(502, "upstream_broken",
@@ -288,7 +241,8 @@ public final class OpenAiReply implements ClientReply, UpstreamListener {
         write("", ApiError.upstream(502, code, message).toJson().toBuffer());
     }
 
-    private void relayJson() {
+    @Override
+    protected void relayJson() {
         JsonFields json;
         try {
             json = JsonFields.scan(buffered.buffer());
@@ -307,7 +261,8 @@ public final class OpenAiReply implements ClientReply, UpstreamListener {
     }
 
     /** Forwards the provider's own OpenAI-style error when it sent one, so clients see its message and code. */
-    private void relayUpstreamError() {
+    @Override
+    protected void relayError() {
         if (upstreamStatus == 401 || upstreamStatus == 403) {
             // The provider refused the gateway's key, not the client's: passing its body on would blame the client
             // and can echo a fragment of the provider key.
