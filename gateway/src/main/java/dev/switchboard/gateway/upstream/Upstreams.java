@@ -8,11 +8,6 @@ import java.util.Set;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.switchboard.gateway.upstream.azure.AzureOpenAiUpstream;
-import dev.switchboard.gateway.dialect.ollama.OllamaUpstream;
-import dev.switchboard.gateway.dialect.gemini.GeminiUpstream;
-import dev.switchboard.gateway.dialect.anthropic.AnthropicUpstream;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.All;
 import io.vertx.core.Vertx;

@@ -4,14 +4,13 @@ import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import dev.switchboard.gateway.dialect.Wire;
-import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslatingListener;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamClients;
-import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamHttpCall;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
@@ -66,7 +65,7 @@ public final class AnthropicUpstream implements Upstream {
             return refuse(listener, Untranslatable.unsupported(null, "The request body is not a JSON object."));
         }
         TranslationGuard translating = new TranslationGuard(
-                new TranslatingListener(listener, translation, System.currentTimeMillis() / 1000), listener);
+                new TranslatingListener(listener, new Answers(translation, System.currentTimeMillis() / 1000)), listener);
         return translating.bind(call(request, translation.body().toBuffer(), translating));
     }
 
@@ -88,82 +87,49 @@ public final class AnthropicUpstream implements Upstream {
     }
 
     /** Turns Anthropic's answer into what an OpenAI server would have sent. */
-    private static final class TranslatingListener implements UpstreamListener {
-
-        private final UpstreamListener downstream;
-        private final ChatToMessages.Translation translation;
-        private final long created;
-        private int status;
-        private MultiMap headers;
-        private MessageStreamToChunks stream;
-        private FrameDecoder decoder;
-        private ChunkedBody buffered;
-        /** Where the events translated from one upstream chunk collect, so they leave in one write. */
-        private Buffer pendingOut;
-
-        TranslatingListener(UpstreamListener downstream, ChatToMessages.Translation translation, long created) {
-            this.downstream = downstream;
-            this.translation = translation;
-            this.created = created;
-        }
+    private record Answers(ChatToMessages.Translation translation, long created) implements TranslatingListener.Translation {
 
         @Override
-        public void onHead(int status, MultiMap headers) {
-            this.status = status;
-            this.headers = headers;
-            if (Wire.isEventStream(status, headers)) {
-                stream = new MessageStreamToChunks(translation.jsonTool(), translation.includeUsage(), created);
-                decoder = FrameDecoder.sseData(this::translateEvent);
-                downstream.onHead(status, MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream"));
-            } else {
-                buffered = new ChunkedBody();
+        public TranslatingListener.Stream stream(int status, MultiMap headers) {
+            if (!Wire.isEventStream(status, headers)) {
+                return null;
             }
-        }
+            MessageStreamToChunks chunks = new MessageStreamToChunks(translation.jsonTool(), translation.includeUsage(), created);
+            return new TranslatingListener.Stream() {
+                private final FrameDecoder decoder = FrameDecoder.sseData((name, data) -> {
+                    JsonObject event;
+                    try {
+                        event = new JsonObject(data);
+                    } catch (DecodeException | ClassCastException e) {
+                        // Not an event this translation understands; Anthropic only sends JSON objects.
+                        return;
+                    }
+                    chunks.event(event, out());
+                });
 
-        private void translateEvent(String name, String data) {
-            JsonObject event;
-            try {
-                event = new JsonObject(data);
-            } catch (DecodeException | ClassCastException e) {
-                // Not an event this translation understands; Anthropic only sends JSON objects.
-                return;
-            }
-            stream.event(event, pendingOut);
-        }
-
-        @Override
-        public void onChunk(Buffer chunk) {
-            if (decoder == null) {
-                buffered.append(chunk);
-                return;
-            }
-            pendingOut = Buffer.buffer(256);
-            decoder.feed(chunk);
-            if (pendingOut.length() > 0) {
-                downstream.onChunk(pendingOut);
-            }
-        }
-
-        @Override
-        public void onEnd() {
-            if (decoder != null) {
-                pendingOut = Buffer.buffer();
-                decoder.finish();
-                if (pendingOut.length() > 0) {
-                    downstream.onChunk(pendingOut);
+                @Override
+                protected void feed(Buffer chunk) {
+                    decoder.feed(chunk);
                 }
-                downstream.onEnd();
-                return;
-            }
+
+                @Override
+                protected void end() {
+                    decoder.finish();
+                }
+            };
+        }
+
+        @Override
+        public void whole(int status, MultiMap headers, Buffer body, UpstreamListener downstream) {
             MultiMap out = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
             if (status / 100 == 2) {
                 JsonObject message;
                 try {
-                    message = new JsonObject(buffered.buffer());
+                    message = new JsonObject(body);
                 } catch (DecodeException | ClassCastException e) {
                     // Handed on as is: the gateway reports a non-JSON answer as an invalid upstream response.
                     downstream.onHead(status, out);
-                    downstream.onChunk(buffered.buffer());
+                    downstream.onChunk(body);
                     downstream.onEnd();
                     return;
                 }
@@ -172,7 +138,7 @@ public final class AnthropicUpstream implements Upstream {
                 downstream.onEnd();
                 return;
             }
-            AnthropicErrors.Mapped error = AnthropicErrors.map(status, buffered.buffer());
+            AnthropicErrors.Mapped error = AnthropicErrors.map(status, body);
             String retryAfter = headers.get("retry-after");
             if (retryAfter != null) {
                 out.add("retry-after", retryAfter);
@@ -180,11 +146,6 @@ public final class AnthropicUpstream implements Upstream {
             downstream.onHead(error.status(), out);
             downstream.onChunk(error.envelope().toBuffer());
             downstream.onEnd();
-        }
-
-        @Override
-        public void onFailure(UpstreamFailure failure) {
-            downstream.onFailure(failure);
         }
     }
 }

@@ -66,43 +66,47 @@ final class GeminiResponses {
     }
 
     static JsonObject chatCompletion(JsonObject gemini, String model, String requestId, long created) {
-        String responseId = responseId(gemini, requestId);
-        JsonArray choices = new JsonArray();
-        JsonArray candidates = gemini.getJsonArray("candidates", new JsonArray());
-        for (int i = 0; i < candidates.size(); i++) {
-            JsonObject candidate = candidates.getJsonObject(i);
-            Content content = content(candidate, responseId, 0);
+        // Without a candidate the prompt itself was blocked (promptFeedback.blockReason).
+        JsonObject blocked = new JsonObject().put("index", 0)
+                .put("message", new JsonObject().put("role", "assistant").putNull("content").putNull("refusal"))
+                .putNull("logprobs").put("finish_reason", "content_filter");
+        return completion(gemini, model, requestId, created, "chatcmpl-", "chat.completion", blocked, (candidate, index, content) -> {
             JsonObject message = new JsonObject().put("role", "assistant").put("content", content.text()).putNull("refusal");
             if (!content.toolCalls().isEmpty()) {
                 content.toolCalls().forEach(c -> ((JsonObject) c).remove("index"));
                 message.put("tool_calls", content.toolCalls());
             }
-            choices.add(new JsonObject().put("index", candidate.getInteger("index", i)).put("message", message).putNull("logprobs")
-                    .put("finish_reason", orStop(finishReason(candidate.getString("finishReason"), !content.toolCalls().isEmpty()))));
-        }
-        if (choices.isEmpty()) {
-            // The prompt itself was blocked (promptFeedback.blockReason): no candidate at all.
-            choices.add(new JsonObject().put("index", 0)
-                    .put("message", new JsonObject().put("role", "assistant").putNull("content").putNull("refusal"))
-                    .putNull("logprobs").put("finish_reason", "content_filter"));
-        }
-        return envelope("chatcmpl-", "chat.completion", responseId, model, created, choices, gemini);
+            return new JsonObject().put("index", index).put("message", message).putNull("logprobs")
+                    .put("finish_reason", orStop(finishReason(candidate.getString("finishReason"), !content.toolCalls().isEmpty())));
+        });
     }
 
     static JsonObject textCompletion(JsonObject gemini, String model, String requestId, long created) {
+        JsonObject blocked = new JsonObject().put("index", 0).put("text", "").putNull("logprobs").put("finish_reason", "content_filter");
+        return completion(gemini, model, requestId, created, "cmpl-", "text_completion", blocked, (candidate, index, content) ->
+                new JsonObject().put("index", index).put("text", content.text() == null ? "" : content.text())
+                        .putNull("logprobs").put("finish_reason", orStop(finishReason(candidate.getString("finishReason"), false))));
+    }
+
+    /** Makes one OpenAI choice of a Gemini candidate. */
+    private interface Choice {
+        JsonObject of(JsonObject candidate, int index, Content content);
+    }
+
+    /** One choice per candidate, or the blocked choice when there is none. */
+    private static JsonObject completion(JsonObject gemini, String model, String requestId, long created, String prefix, String object,
+            JsonObject blocked, Choice choice) {
         String responseId = responseId(gemini, requestId);
         JsonArray choices = new JsonArray();
         JsonArray candidates = gemini.getJsonArray("candidates", new JsonArray());
         for (int i = 0; i < candidates.size(); i++) {
             JsonObject candidate = candidates.getJsonObject(i);
-            Content content = content(candidate, responseId, 0);
-            choices.add(new JsonObject().put("index", candidate.getInteger("index", i)).put("text", content.text() == null ? "" : content.text())
-                    .putNull("logprobs").put("finish_reason", orStop(finishReason(candidate.getString("finishReason"), false))));
+            choices.add(choice.of(candidate, candidate.getInteger("index", i), content(candidate, responseId, 0)));
         }
         if (choices.isEmpty()) {
-            choices.add(new JsonObject().put("index", 0).put("text", "").putNull("logprobs").put("finish_reason", "content_filter"));
+            choices.add(blocked);
         }
-        return envelope("cmpl-", "text_completion", responseId, model, created, choices, gemini);
+        return envelope(prefix, object, responseId, model, created, choices, gemini);
     }
 
     private static JsonObject envelope(String prefix, String object, String responseId, String model, long created, JsonArray choices,

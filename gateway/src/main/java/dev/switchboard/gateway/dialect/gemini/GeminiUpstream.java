@@ -8,6 +8,7 @@ import dev.switchboard.gateway.dialect.Untranslatable;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslatingListener;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -81,8 +82,8 @@ public final class GeminiUpstream implements Upstream {
         boolean includeUsage = Boolean.TRUE.equals(streamOptions.getValue("include_usage"));
         boolean base64 = "base64".equals(openAi.getValue("encoding_format"));
         long created = System.currentTimeMillis() / 1000;
-        TranslationGuard relay = new TranslationGuard(new GeminiRelay(listener, request.operation(), request.stream(), includeUsage,
-                base64, model, request.requestId(), created), listener);
+        TranslationGuard relay = new TranslationGuard(new TranslatingListener(listener, new GeminiAnswers(request.operation(), request.stream(),
+                includeUsage, base64, model, request.requestId(), created)), listener);
 
         RequestOptions options = UpstreamHttpCall.jsonPost(url(request.provider(), model, request.operation(), request.stream()), request);
         request.provider().headers().forEach(options::putHeader);

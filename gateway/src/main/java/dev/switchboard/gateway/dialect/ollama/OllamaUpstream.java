@@ -6,6 +6,7 @@ import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.TranslatingListener;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -20,7 +21,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Ollama's native API: chat → `/api/chat`, completions → `/api/generate`, embeddings → `/api/embed`, streamed as
  * NDJSON. Requests are translated before they leave ({@link OllamaRequests}, which refuses what Ollama cannot
- * do), answers on the way back ({@link OllamaListener}); the HTTP exchange itself, with its timeouts, cancellation
+ * do), answers on the way back ({@link OllamaAnswers}); the HTTP exchange itself, with its timeouts, cancellation
  * and backpressure, is {@link OpenAiUpstream}'s.
  */
 public final class OllamaUpstream implements Upstream {
@@ -81,9 +82,9 @@ public final class OllamaUpstream implements Upstream {
             return UpstreamCall.answered(vertx, listener, Untranslatable.invalid(null, "The request body is not a JSON object.").error());
         }
         JsonObject streamOptions = openAi.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
-        TranslationGuard translating = new TranslationGuard(new OllamaListener(listener, request.operation(), request.requestId(),
-                request.stream(), Boolean.TRUE.equals(streamOptions.getValue("include_usage")), "base64".equals(openAi.getValue("encoding_format"))),
-                listener);
+        TranslationGuard translating = new TranslationGuard(new TranslatingListener(listener, new OllamaAnswers(request.operation(),
+                request.requestId(), request.stream(), Boolean.TRUE.equals(streamOptions.getValue("include_usage")),
+                "base64".equals(openAi.getValue("encoding_format")))), listener);
         return translating.bind(transport.send(request.withBody(ollama.toBuffer()), translating));
     }
 }
