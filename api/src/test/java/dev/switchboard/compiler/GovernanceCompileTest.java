@@ -2,8 +2,11 @@ package dev.switchboard.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.api.v1alpha1.SecretUse;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.SecretFile;
 
@@ -58,6 +61,33 @@ class GovernanceCompileTest {
             assertThat(p.field()).isEqualTo("spec.access.redis.caCertRef");
             assertThat(p.reason()).isEqualTo(ProblemReason.UnsupportedCombination);
         });
+    }
+
+    @Test
+    void aRedisCaCertificateMaySpanLinesButTheRedisPasswordMayNot() {
+        String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        Compilation withPem = compileRedis(pem, "one-line-password");
+        assertThat(withPem.problems()).isEmpty();
+        assertThat(withPem.table().access().redis().caCert()).isNotNull();
+
+        Compilation withTwoLinePassword = compileRedis(pem, "first\nsecond");
+        assertThat(withTwoLinePassword.problems()).extracting(Problem::field).containsExactly("spec.access.redis.passwordRef.key");
+        assertThat(withTwoLinePassword.problems()).extracting(Problem::reason).containsExactly(ProblemReason.InvalidSecretValue);
+    }
+
+    private static Compilation compileRedis(String caCert, String password) {
+        Map<String, String> optedIn = Map.of(SecretUse.LABEL, SecretUse.LABEL_VALUE);
+        SecretIndex secrets = SecretIndex.builder()
+                .secret("redis-ca", optedIn, Map.of(), Map.of("ca.crt", caCert))
+                .secret("redis-auth", optedIn, Map.of(), Map.of("password", password))
+                .build();
+        return Fixtures.input()
+                .policy(Fixtures.policy("{access: {mode: Open, redis: {endpoint: 'rediss://cache:6380', "
+                        + "caCertRef: {name: redis-ca, key: ca.crt}, passwordRef: {name: redis-auth, key: password}}}}"))
+                .providers(Fixtures.simulated("sim"))
+                .groups(Fixtures.simpleGroup("chat", "sim"))
+                .secrets(secrets)
+                .compile();
     }
 
     @Test

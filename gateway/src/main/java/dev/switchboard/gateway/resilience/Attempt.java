@@ -154,7 +154,7 @@ final class Attempt implements UpstreamListener {
             return;
         }
         Outcome outcome = Outcome.ofStatus(status);
-        if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered.buffer())) {
+        if (outcome == Outcome.SUCCESS && !JsonBodies.isAnswer(buffered.buffer(), operation)) {
             outcome = Outcome.INVALID_RESPONSE;
         }
         verdict(outcome);
@@ -208,9 +208,13 @@ final class Attempt implements UpstreamListener {
         }
     }
 
-    /** The provider answered (an error status, or a stream that began with an error event): its answer may go to the client as it came. */
+    /**
+     * The provider answered (an error status, or a stream that began with an error event): its answer may go to the
+     * client as it came. A 2xx that failed is no such answer: it was unreadable (see {@link JsonBodies}), and the
+     * client gets the gateway's typed error instead.
+     */
     boolean answered() {
-        return failure == null && status != 0 && (!streaming || watch.errored());
+        return failure == null && status != 0 && (streaming ? watch.errored() : status / 100 != 2);
     }
 
     /** A stream's first content arrived: from here on it belongs to the client, whatever happens upstream. */

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
@@ -55,7 +56,8 @@ final class ExchangeErrors {
         String name = attempt.provider.name();
         if (attempt.failure == null && attempt.status / 100 == 2) {
             return ExchangeError.upstream(502, "upstream_invalid_response",
-                    "Provider " + name + " returned a response that is not a JSON object.", served);
+                    "Provider " + name + " returned a response that is not a JSON object"
+                            + (attempt.operation == Operation.MESSAGES ? " with a list of content blocks." : "."), served);
         }
         Outcome outcome = attempt.failure == null ? Outcome.BROKEN : Outcome.of(attempt.failure);
         return switch (outcome) {

@@ -2,12 +2,13 @@ package dev.switchboard.gateway.telemetry;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.console.ConsoleFeed;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * Closes the books on a request: its usage completed by an estimate when the upstream never reported it, its limits
- * and budget settled, one access-log line and its metrics.
+ * and budget settled, one access-log line, its metrics and its entry in the console.
  */
 @Singleton
 public class Telemetry {
@@ -17,6 +18,8 @@ public class Telemetry {
 
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    ConsoleFeed console;
 
     public void finish(RequestRecord record) {
         long end = System.nanoTime();
@@ -30,6 +33,7 @@ public class Telemetry {
                     record.provider, record.upstreamModel);
         }
         metrics.requestCompleted(record, end);
+        console.requestFinished(record, end);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info(record.toLogLine(end));
         }
