@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.admin;
 
 import dev.switchboard.gateway.access.ClientKeys;
-import dev.switchboard.gateway.http.ApiError;
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.routing.AccessRules;

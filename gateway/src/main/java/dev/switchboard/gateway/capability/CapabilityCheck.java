@@ -2,7 +2,7 @@ package dev.switchboard.gateway.capability;
 
 import java.util.List;
 
-import dev.switchboard.gateway.http.ApiError;
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.routing.UpstreamProvider;
 
 /**
@@ -11,9 +11,6 @@ import dev.switchboard.routing.UpstreamProvider;
  * feature would be dropped or mishandled upstream without the client knowing.
  */
 public final class CapabilityCheck {
-
-    /** The OpenAI error code of the refusal; Gemini's translator uses the same one for what it cannot express. */
-    public static final String CODE = "unsupported_feature";
 
     private CapabilityCheck() {
     }
@@ -34,7 +31,7 @@ public final class CapabilityCheck {
 
     /** The client's 400, naming the feature and the public model (the upstream model stays private). */
     public static ApiError refusal(Feature feature, String publicModel) {
-        return new ApiError(400, "invalid_request_error", CODE, feature.param(),
+        return ApiError.unsupportedFeature(feature.param(),
                 "The model `" + publicModel + "` does not support " + feature.description() + ".");
     }
 }

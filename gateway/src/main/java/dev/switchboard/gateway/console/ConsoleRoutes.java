@@ -3,7 +3,7 @@ package dev.switchboard.gateway.console;
 import java.util.function.Function;
 
 import dev.switchboard.gateway.access.ClientKeys;
-import dev.switchboard.gateway.http.ApiError;
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.routing.AccessRules;

@@ -12,6 +12,9 @@ import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.CapabilityCheck;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.openai.OpenAiReply;
+import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.FallbackChain;
@@ -50,6 +53,8 @@ public class InferenceHandler {
     Authenticator authenticator;
     @Inject
     Deprecations deprecations;
+    @Inject
+    Upstreams upstreams;
 
     /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
     @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
@@ -150,11 +155,11 @@ public class InferenceHandler {
             // Ask for usage anyway so tokens are accounted; the relay hides it from this client again.
             body.requestUsage();
         }
-        ProxyExchange exchange = new ProxyExchange(ctx, record, telemetry, model, clientWantsUsage, usageDrainMs);
+        OpenAiReply exchange = new OpenAiReply(ctx, record, telemetry, model, clientWantsUsage, usageDrainMs);
         List<String> forwarded = table.table().access() == null ? List.of() : table.table().access().forwardHeaders();
         RequestPlan plan = new RequestPlan(table, route, record.stream, record.requestId, sessionKey(ctx, table.table().settings().affinity()),
                 features, estimatedTokens, (provider, target) -> new AttemptRequest(operation,
-                        Upstreams.speaksOpenAi(provider.type()) ? ForwardedHeaders.apply(provider, forwarded, ctx.request().headers()) : provider,
+                        upstreams.speaksOpenAi(provider.type()) ? ForwardedHeaders.apply(provider, forwarded, ctx.request().headers()) : provider,
                         body.toBufferWithModel(target.model())),
                 chain.routes());
         pipeline.serve(plan, exchange, record);

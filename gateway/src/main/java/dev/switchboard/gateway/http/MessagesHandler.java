@@ -12,9 +12,11 @@ import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.access.identity.Authenticator;
 import dev.switchboard.gateway.capability.Feature;
 import dev.switchboard.gateway.capability.RequestFeatures;
-import dev.switchboard.gateway.http.anthropic.AnthropicError;
-import dev.switchboard.gateway.http.anthropic.AnthropicReply;
-import dev.switchboard.gateway.http.anthropic.MessagesToChat;
+import dev.switchboard.gateway.dialect.Untranslatable;
+import dev.switchboard.gateway.dialect.anthropic.AnthropicError;
+import dev.switchboard.gateway.dialect.anthropic.AnthropicReply;
+import dev.switchboard.gateway.dialect.anthropic.MessagesToChat;
+import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.AttemptRequest;
@@ -27,7 +29,6 @@ import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
-import dev.switchboard.gateway.upstream.anthropic.TranslationRefused;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
@@ -144,7 +145,7 @@ public class MessagesHandler {
         if (hasTarget(table, chain.routes(), provider -> !isAnthropic(provider))) {
             try {
                 chat = MessagesToChat.translate(RequestTrees.parse(raw));
-            } catch (TranslationRefused e) {
+            } catch (Untranslatable e) {
                 if (!hasTarget(table, chain.routes(), MessagesHandler::isAnthropic)) {
                     reject(ctx, record, AnthropicError.invalidRequest(e.getMessage()));
                     return;

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.upstream.Operation;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

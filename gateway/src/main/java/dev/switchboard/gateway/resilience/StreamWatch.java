@@ -3,6 +3,7 @@ package dev.switchboard.gateway.resilience;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -20,15 +21,13 @@ import io.vertx.core.json.JsonObject;
  * role-only first chunk, {@code message_start} and {@code ping} are not. Events are parsed as JSON only until content
  * began, or when they may be an error; after that a line is only scanned, in place, for the terminator.
  */
-final class StreamWatch {
+final class StreamWatch implements FrameDecoder.EventSink {
 
     private static final byte[] ERROR_KEY = "\"error\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean anthropic;
-    private Buffer pending = Buffer.buffer();
-    private String name;
-    private Buffer data;
+    private final FrameDecoder events = FrameDecoder.sse(this);
     private boolean seenData;
     private boolean content;
     private boolean terminated;
@@ -49,16 +48,7 @@ final class StreamWatch {
     }
 
     void feed(Buffer chunk) {
-        Buffer bytes = pending.length() == 0 ? chunk : pending.appendBuffer(chunk);
-        int start = 0;
-        for (int i = 0; i < bytes.length(); i++) {
-            if (bytes.getByte(i) == '\n') {
-                int end = i > start && bytes.getByte(i - 1) == '\r' ? i - 1 : i;
-                line(bytes, start, end);
-                start = i + 1;
-            }
-        }
-        pending = start >= bytes.length() ? Buffer.buffer() : bytes.getBuffer(start, bytes.length());
+        events.feed(chunk);
     }
 
     /** Real content arrived: from here on the stream belongs to the client. */
@@ -89,39 +79,26 @@ final class StreamWatch {
         return errorType.toLowerCase(Locale.ROOT).contains("rate_limit") ? Outcome.RATE_LIMITED : Outcome.SERVER_ERROR;
     }
 
-    private void line(Buffer bytes, int start, int end) {
-        if (start == end) {
-            dispatch();
-        } else if (startsWith(bytes, start, end, "data:")) {
-            dataLine(bytes, start + 5 < end && bytes.getByte(start + 5) == ' ' ? start + 6 : start + 5, end);
-        } else if (startsWith(bytes, start, end, "event:")) {
-            name = bytes.getString(start + 6, end, StandardCharsets.UTF_8.name()).strip();
-        }
-        // Comments (": keep-alive"), ids and retry fields say nothing about the answer.
-    }
-
     /** Keeps a data line for the event's dispatch only when it may change what is known: no copy per line once content flows. */
-    private void dataLine(Buffer bytes, int from, int end) {
+    @Override
+    public boolean keep(String name, Buffer bytes, int from, int end) {
         seenData = true;
         if (!anthropic && end - from == DONE.length && contains(bytes, from, end, DONE)) {
             terminated = true;
-            return;
+            return false;
         }
-        boolean worthReading = !content || (anthropic ? name == null || name.equals("error") : contains(bytes, from, end, ERROR_KEY));
-        if (worthReading) {
-            Buffer value = bytes.getBuffer(from, end);
-            data = data == null ? value : data.appendByte((byte) '\n').appendBuffer(value);
-        }
+        return !content || (anthropic ? name == null || name.equals("error") : contains(bytes, from, end, ERROR_KEY));
     }
 
-    private void dispatch() {
+    /** Comments (": keep-alive"), ids and retry fields say nothing about the answer; the decoder drops or ignores them. */
+    @Override
+    public void event(FrameDecoder.Event event) {
+        Buffer data = event.data();
         if (anthropic && seenData) {
-            anthropicEvent(name != null ? name : data != null ? typeOf(data) : "", data);
+            anthropicEvent(event.name() != null ? event.name() : data != null ? typeOf(data) : "", data);
         } else if (data != null) {
             openAiEvent(data);
         }
-        name = null;
-        data = null;
         seenData = false;
     }
 
@@ -185,18 +162,6 @@ final class StreamWatch {
         } catch (DecodeException | ClassCastException e) {
             return null;
         }
-    }
-
-    private static boolean startsWith(Buffer bytes, int start, int end, String prefix) {
-        if (end - start < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (bytes.getByte(start + i) != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean contains(Buffer bytes, int from, int end, byte[] needle) {

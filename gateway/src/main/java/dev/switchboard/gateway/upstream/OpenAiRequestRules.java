@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.switchboard.gateway.dialect.ApiError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -40,11 +41,11 @@ public final class OpenAiRequestRules {
     private static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        private final transient ErrorEnvelope error;
+        private final transient ApiError error;
 
         Refused(String param, String code, String message) {
             super(message, null, false, false);
-            this.error = new ErrorEnvelope(400, "invalid_request_error", code, param, message);
+            this.error = new ApiError(400, "invalid_request_error", code, param, message);
         }
     }
 
@@ -52,7 +53,7 @@ public final class OpenAiRequestRules {
     }
 
     /** The 400 OpenAI would answer to this request body, or null when it would take it. */
-    public static ErrorEnvelope check(Operation operation, JsonObject body) {
+    public static ApiError check(Operation operation, JsonObject body) {
         try {
             switch (operation) {
                 case CHAT -> chat(body);

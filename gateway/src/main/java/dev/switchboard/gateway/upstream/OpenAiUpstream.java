@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.upstream;
 
-import dev.switchboard.routing.UpstreamProvider;
+import dev.switchboard.gateway.dialect.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.RequestOptions;
 
@@ -25,7 +25,7 @@ public final class OpenAiUpstream implements Upstream {
     public static final Addressing OPENAI = new Addressing() {
         @Override
         public String url(UpstreamRequest request) {
-            return baseUrl(request.provider()) + request.operation().path();
+            return Wire.baseUrl(request.provider()) + request.operation().path();
         }
 
         @Override
@@ -46,13 +46,6 @@ public final class OpenAiUpstream implements Upstream {
         this.vertx = vertx;
         this.clients = clients;
         this.addressing = addressing;
-    }
-
-    /** The endpoint without a trailing slash. */
-    public static String baseUrl(UpstreamProvider provider) {
-        return provider.endpoint().endsWith("/")
-                ? provider.endpoint().substring(0, provider.endpoint().length() - 1)
-                : provider.endpoint();
     }
 
     @Override

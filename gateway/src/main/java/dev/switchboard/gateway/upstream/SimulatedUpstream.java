@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
 import dev.switchboard.routing.UpstreamProvider;
@@ -59,11 +60,11 @@ public final class SimulatedUpstream implements Upstream {
         try {
             request = new Call(upstream, RequestTrees.parse(upstream.body()));
         } catch (RequestTrees.TooComplex e) {
-            return ErrorEnvelope.tooComplex(e.getMessage()).answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, ApiError.tooComplex(e.getMessage()));
         }
-        ErrorEnvelope refused = OpenAiRequestRules.check(upstream.operation(), request.body());
+        ApiError refused = OpenAiRequestRules.check(upstream.operation(), request.body());
         if (refused != null) {
-            return refused.answer(vertx, listener);
+            return UpstreamCall.answered(vertx, listener, refused);
         }
         Simulation simulation = request.provider().simulation();
         Playback playback = new Playback(listener, upstream.timeouts());

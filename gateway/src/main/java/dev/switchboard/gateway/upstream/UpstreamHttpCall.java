@@ -2,6 +2,7 @@ package dev.switchboard.gateway.upstream;
 
 import java.util.concurrent.TimeoutException;
 
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.upstream.UpstreamFailure.Kind;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.vertx.core.AsyncResult;
@@ -64,7 +65,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(url)
                 .putHeader("content-type", "application/json")
-                .putHeader("accept", request.stream() ? "text/event-stream" : "application/json")
+                .putHeader("accept", request.stream() ? Wire.EVENT_STREAM : "application/json")
                 .putHeader("x-request-id", request.requestId());
     }
 
@@ -181,9 +182,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     /** A successful stream the client asked for is passed on event by event and never held whole. */
     private boolean relayedAsItComes(HttpClientResponse upstream) {
-        String contentType = upstream.getHeader("content-type");
-        return upstreamRequest.stream() && upstream.statusCode() / 100 == 2 && contentType != null
-                && (contentType.startsWith("text/event-stream") || contentType.startsWith("application/x-ndjson"));
+        return upstreamRequest.stream() && Wire.isFramedStream(upstream.statusCode(), upstream.getHeader("content-type"));
     }
 
     /** The Content-Length the answer declares, or -1 without a usable one (the bytes are counted as they come anyway). */

@@ -1,13 +1,15 @@
 package dev.switchboard.gateway.upstream;
 
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.switchboard.gateway.upstream.azure.AzureOpenAiUpstream;
-import dev.switchboard.gateway.upstream.ollama.OllamaUpstream;
-import dev.switchboard.gateway.upstream.gemini.GeminiUpstream;
-import dev.switchboard.gateway.upstream.anthropic.AnthropicUpstream;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.All;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -16,7 +18,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
-/** The adapter for each provider type; the HTTP ones share the per-event-loop clients. */
+/**
+ * The adapter for each provider type: OpenAI, OpenAI-compatible and the simulated one built in, the others declared by
+ * their dialect's {@link UpstreamType}. The HTTP ones share the per-event-loop clients.
+ */
 @Singleton
 public class Upstreams {
 
@@ -25,6 +30,10 @@ public class Upstreams {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    @All
+    List<UpstreamType> types;
 
     /**
      * Per replica, shared out over the event loops. An HTTP/1.1 stream holds its connection to the end, so this is
@@ -38,12 +47,8 @@ public class Upstreams {
     int keepAliveTimeoutSeconds;
 
     private UpstreamClients clients;
-    private OpenAiUpstream openAi;
-    private SimulatedUpstream simulated;
-    private OllamaUpstream ollama;
-    private AzureOpenAiUpstream azure;
-    private GeminiUpstream gemini;
-    private AnthropicUpstream anthropic;
+    private final Map<String, Upstream> byType = new HashMap<>();
+    private final Set<String> openAiSpeaking = new HashSet<>(List.of("OpenAI", "OpenAICompatible"));
 
     @PostConstruct
     void start() {
@@ -55,12 +60,19 @@ public class Upstreams {
                 .setTryUseCompression(false)
                 .setVerifyHost(true);
         clients = new UpstreamClients(vertx, options, maxConnectionsPerHost, new PoolWaits(registry));
-        openAi = new OpenAiUpstream(vertx, clients);
-        simulated = new SimulatedUpstream(vertx);
-        ollama = new OllamaUpstream(vertx, clients);
-        azure = new AzureOpenAiUpstream(vertx, clients);
-        gemini = new GeminiUpstream(vertx, clients);
-        anthropic = new AnthropicUpstream(vertx, clients);
+        OpenAiUpstream openAi = new OpenAiUpstream(vertx, clients);
+        byType.put("OpenAI", openAi);
+        byType.put("OpenAICompatible", openAi);
+        byType.put("Simulated", new SimulatedUpstream(vertx));
+        for (UpstreamType type : types) {
+            Upstream adapter = type.adapter(vertx, clients);
+            for (String name : type.names()) {
+                byType.put(name, adapter);
+                if (type.speaksOpenAi()) {
+                    openAiSpeaking.add(name);
+                }
+            }
+        }
     }
 
     @PreDestroy
@@ -72,23 +84,12 @@ public class Upstreams {
      * Whether providers of the type receive an OpenAI request as the client wrote it (only `model` rewritten), rather
      * than a translation into their own API.
      */
-    public static boolean speaksOpenAi(String type) {
-        return switch (type) {
-            case "OpenAI", "OpenAICompatible", "AzureOpenAI" -> true;
-            default -> false;
-        };
+    public boolean speaksOpenAi(String type) {
+        return openAiSpeaking.contains(type);
     }
 
     /** The adapter for a provider type, or null when this build has none. */
     public Upstream forType(String type) {
-        return switch (type) {
-            case "OpenAI", "OpenAICompatible" -> openAi;
-            case "Simulated" -> simulated;
-            case "Ollama" -> ollama;
-            case "AzureOpenAI" -> azure;
-            case "Gemini" -> gemini;
-            case "Anthropic" -> anthropic;
-            default -> null;
-        };
+        return byType.get(type);
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.switchboard.gateway.http.ApiError;
+import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Capabilities;

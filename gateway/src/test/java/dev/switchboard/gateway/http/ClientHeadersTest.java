@@ -11,7 +11,7 @@ import dev.switchboard.gateway.testing.AnthropicSimulator;
 import dev.switchboard.gateway.testing.AnthropicTestResource;
 import dev.switchboard.gateway.testing.Http;
 import dev.switchboard.gateway.testing.OpenAiSimulator;
-import dev.switchboard.gateway.upstream.anthropic.AnthropicUpstream;
+import dev.switchboard.gateway.dialect.anthropic.AnthropicUpstream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

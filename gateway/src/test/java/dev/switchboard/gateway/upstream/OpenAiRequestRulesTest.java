@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.upstream;
 
+import dev.switchboard.gateway.dialect.ApiError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +57,7 @@ class OpenAiRequestRulesTest {
         "{'model':'m','messages':[" + USER + "],'response_format':{'type':'xml'}} | response_format.type    | invalid_value",
     })
     void chatRequestsOpenAiRefuses(String body, String param, String code) {
-        ErrorEnvelope error = OpenAiRequestRules.check(Operation.CHAT, json(body));
+        ApiError error = OpenAiRequestRules.check(Operation.CHAT, json(body));
 
         assertThat(error).as(body).isNotNull();
         assertThat(error.status()).isEqualTo(400);
@@ -68,7 +69,7 @@ class OpenAiRequestRulesTest {
     @ParameterizedTest
     @ValueSource(strings = { "{'model':'m','messages':[" + USER + "],'temprature':1}", "{'model':'m','prompt':'hi','messages':[]}" })
     void unknownParametersAreRefusedAsOpenAiRefusesThem(String body) {
-        ErrorEnvelope error = OpenAiRequestRules.check(Operation.CHAT, json(body));
+        ApiError error = OpenAiRequestRules.check(Operation.CHAT, json(body));
 
         assertThat(error.message()).startsWith("Unrecognized request argument supplied: ");
         assertThat(error.param()).isNull();
@@ -87,7 +88,7 @@ class OpenAiRequestRulesTest {
         "EMBEDDINGS  | {'model':'m','input':'a','dimensions':0}                 | dimensions      | integer_below_min_value",
     })
     void completionsAndEmbeddings(Operation operation, String body, String param, String code) {
-        ErrorEnvelope error = OpenAiRequestRules.check(operation, json(body));
+        ApiError error = OpenAiRequestRules.check(operation, json(body));
 
         if (code == null) {
             assertThat(error).as(body).isNull();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.routing.PolicySettings;
 import dev.switchboard.routing.UpstreamProvider;
 import dev.switchboard.routing.UpstreamProvider.Timeouts;
@@ -23,8 +24,8 @@ class OpenAiUpstreamTest {
 
     @Test
     void openAiEndpointsAreUsedAsSdkBaseUrls() {
-        assertThat(OpenAiUpstream.baseUrl(provider("OpenAI", "https://api.openai.com/v1"))).isEqualTo("https://api.openai.com/v1");
-        assertThat(OpenAiUpstream.baseUrl(provider("OpenAICompatible", "http://vllm:8000/v1/"))).isEqualTo("http://vllm:8000/v1");
+        assertThat(Wire.baseUrl(provider("OpenAI", "https://api.openai.com/v1"))).isEqualTo("https://api.openai.com/v1");
+        assertThat(Wire.baseUrl(provider("OpenAICompatible", "http://vllm:8000/v1/"))).isEqualTo("http://vllm:8000/v1");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.JsonLimits;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
@@ -22,7 +23,7 @@ final class AzureAddressing implements OpenAiUpstream.Addressing {
 
     @Override
     public String url(UpstreamRequest request) {
-        return OpenAiUpstream.baseUrl(request.provider()) + "/openai/deployments/" + encode(deployment(request.body()))
+        return Wire.baseUrl(request.provider()) + "/openai/deployments/" + encode(deployment(request.body()))
                 + request.operation().path() + "?api-version=" + encode(request.provider().apiVersion());
     }
 

@@ -1,0 +1,158 @@
+package dev.switchboard.gateway.dialect.anthropic;
+
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Writes an OpenAI-format upstream answer (JSON or SSE chunks, as every non-Anthropic adapter delivers it) to a
+ * /v1/messages client in Anthropic's format: a `message` object, or Anthropic's event stream; upstream errors
+ * become Anthropic error envelopes with Anthropic's statuses (overload is 529).
+ */
+public final class AnthropicResponseWriter extends MessagesRelay {
+
+    private final String messageId;
+    private ChunksToEvents events;
+    private Buffer out;
+    /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
+    private boolean abandoned;
+
+    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
+            String publicModel, boolean stream) {
+        super(ctx, record, telemetry, metrics, publicModel, stream);
+        this.messageId = "msg_" + record.requestId.replaceAll("[^A-Za-z0-9]", "");
+    }
+
+    @Override
+    protected void streamStarted() {
+        super.streamStarted();
+        events = new ChunksToEvents(messageId, publicModel);
+        out = Buffer.buffer();
+        events.start(out);
+        flush();
+    }
+
+    @Override
+    protected void streamChunk(Buffer chunk) {
+        decoder.feed(chunk);
+        flush();
+        if (abandoned) {
+            // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
+            stopUpstream.run();
+            end();
+        }
+    }
+
+    @Override
+    protected void streamEnded() {
+        decoder.finish();
+        if (clientGone) {
+            complete();
+            return;
+        }
+        if (!events.ended()) {
+            record.errorCode = "stream_interrupted";
+            events.error(out, "api_error", "The upstream ended the stream before it was complete.");
+        }
+        flush();
+        end();
+    }
+
+    @Override
+    protected boolean awaitingUsageOnly() {
+        return events != null && events.finishSeen() && events.usage() == null;
+    }
+
+    @Override
+    protected void event(String name, String data) {
+        if (events.ended()) {
+            return;
+        }
+        if (data.equals("[DONE]")) {
+            events.finish(out);
+            return;
+        }
+        JsonObject chunk;
+        try {
+            chunk = new JsonObject(data);
+        } catch (DecodeException | ClassCastException e) {
+            return;
+        }
+        if (chunk.getValue("error") instanceof JsonObject error) {
+            record.errorCode = "upstream_stream_error";
+            events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
+                    error.getString("message", "The upstream stream failed."));
+            return;
+        }
+        String problem = events.chunk(chunk, out);
+        record.outputChars = events.generatedChars();
+        readUsage(events.usage());
+        if (problem != null) {
+            record.errorCode = "untranslatable_stream";
+            events.error(out, "api_error", problem);
+            abandoned = true;
+        }
+    }
+
+    private void flush() {
+        Buffer pending = out;
+        out = Buffer.buffer();
+        write(pending);
+    }
+
+    @Override
+    protected void relayJson() {
+        JsonObject completion;
+        JsonObject message;
+        try {
+            completion = new JsonObject(buffered.buffer());
+            message = ChatToMessage.translate(completion, messageId, publicModel);
+        } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
+            metrics.upstreamError(record.provider, "invalid_response");
+            record.errorCode = "upstream_invalid_response";
+            fail(new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be translated."));
+            return;
+        }
+        record.answered = true;
+        if (completion.getValue("usage") instanceof JsonObject usage) {
+            readUsage(AnthropicUsage.fromOpenAi(usage));
+        } else {
+            record.outputChars = contentChars(message.getJsonArray("content"));
+        }
+        sendJson(200, message.toBuffer());
+    }
+
+    @Override
+    protected void relayError() {
+        if (upstreamStatus == 401 || upstreamStatus == 403) {
+            failUpstreamAuth(upstreamStatus);
+            return;
+        }
+        String message = "The upstream answered with HTTP status " + upstreamStatus + ".";
+        try {
+            if (new JsonObject(buffered.buffer()).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
+                message = m;
+                record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type");
+            }
+        } catch (DecodeException | ClassCastException e) {
+            // Described by its status.
+        }
+        if (retryAfter != null) {
+            response.putHeader("retry-after", retryAfter);
+        }
+        fail(AnthropicError.fromUpstream(upstreamStatus, message));
+    }
+
+    private void readUsage(AnthropicUsage usage) {
+        if (usage != null) {
+            record.usageReported = true;
+            record.promptTokens = usage.promptTokens();
+            record.cachedPromptTokens = usage.cacheReadTokens();
+            record.completionTokens = usage.outputTokens();
+        }
+    }
+}

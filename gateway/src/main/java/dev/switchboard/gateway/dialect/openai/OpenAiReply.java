@@ -1,0 +1,317 @@
+package dev.switchboard.gateway.dialect.openai;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.json.JsonFields;
+import dev.switchboard.gateway.resilience.ClientRelay;
+import dev.switchboard.gateway.resilience.ClientReply;
+import dev.switchboard.gateway.resilience.ExchangeError;
+import dev.switchboard.gateway.resilience.Served;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.TranslationGuard;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The OpenAI-format {@link ClientReply}: relays the upstream response the pipeline chose to the client. A successful stream is passed through event by event with two
+ * edits only: `model` becomes the public name the client asked for, and usage is read (and hidden again when
+ * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
+ *
+ * A client that leaves a stream after its finish reason, before the usage chunk that follows it, does not make the
+ * request free: the generation is over, so the upstream is read on (without writing) for up to {@code usageDrainMs}
+ * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
+ * (see RequestRecord#estimateMissingUsage).
+ */
+public final class OpenAiReply extends ClientRelay implements ClientReply {
+
+    private static final Buffer DONE = Buffer.buffer("[DONE]");
+    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+
+    private final RoutingContext ctx;
+    private final Telemetry telemetry;
+    private final String publicModel;
+    private final boolean clientWantsUsage;
+    private final long usageDrainMs;
+    private UpstreamCall call;
+    /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
+    private Runnable stopExchange = () -> {
+    };
+    private FrameDecoder sse;
+    private Buffer outgoing;
+    private boolean doneSeen;
+    /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
+    private boolean generationOver;
+    /** The client left; the stream is only read on for its usage (nothing more is written). */
+    private boolean clientGone;
+    private long drainTimer = -1;
+
+    public OpenAiReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage,
+            long usageDrainMs) {
+        super(ctx.response(), record);
+        this.ctx = ctx;
+        this.telemetry = telemetry;
+        this.publicModel = publicModel;
+        this.clientWantsUsage = clientWantsUsage;
+        this.usageDrainMs = usageDrainMs;
+    }
+
+    @Override
+    public void onClientGone(Runnable action) {
+        stopExchange = action;
+        response.closeHandler(v -> {
+            if (finished || clientGone) {
+                return;
+            }
+            clientGone = true;
+            record.status = RequestRecord.CLIENT_CLOSED;
+            if (streaming() && generationOver && !record.usageReported && usageDrainMs > 0) {
+                // Nothing more is generated, only the usage is still to come: wait for it (bounded) rather than guess.
+                drainTimer = ctx.vertx().setTimer(usageDrainMs, id -> {
+                    drainTimer = -1;
+                    action.run();
+                    complete();
+                });
+                return;
+            }
+            // The pipeline stops the upstream so it stops generating tokens nobody reads.
+            action.run();
+            complete();
+        });
+    }
+
+    @Override
+    public UpstreamListener deliver(Served served, UpstreamCall upstreamCall) {
+        this.call = upstreamCall;
+        served.headers(response::putHeader);
+        // An answer this reply cannot relay ends the exchange with the gateway's error at once, not at the deadline.
+        return new TranslationGuard(this, this).stopping(stopExchange);
+    }
+
+    @Override
+    public void fail(ExchangeError error) {
+        if (error.served() != null) {
+            error.served().headers(response::putHeader);
+        }
+        if (error.retryAfter() != null) {
+            response.putHeader("retry-after", Long.toString(error.retryAfter()));
+        }
+        fail(new ApiError(error.status(), error.type(), error.code(), null, error.message()));
+    }
+
+    @Override
+    protected boolean wantsStream() {
+        return record.stream;
+    }
+
+    @Override
+    protected void streamStarted() {
+        sse = FrameDecoder.sse(this::relayEvent);
+    }
+
+    @Override
+    protected void streamChunk(Buffer chunk) {
+        sse.feed(chunk);
+        flush();
+        if (!clientGone) {
+            call.pauseWhileFull(response);
+        }
+    }
+
+    @Override
+    protected void streamEnded() {
+        sse.finish();
+        if (clientGone) {
+            complete();
+            return;
+        }
+        if (!doneSeen && record.errorCode == null) {
+            streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
+        }
+        flush();
+        response.end();
+        complete();
+    }
+
+    @Override
+    protected void failed(UpstreamFailure failure) {
+        if (!streaming()) {
+            fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
+                    : ApiError.upstream(502, "upstream_broken",
+                            "The connection to provider " + record.provider + " broke before the response was complete."));
+            return;
+        }
+        if (clientGone) {
+            complete();
+            return;
+        }
+        String message = switch (failure.kind()) {
+            case TIMEOUT -> "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + ".";
+            case INVALID -> "The stream from provider " + record.provider + " could not be read.";
+            default -> "The stream from provider " + record.provider + " broke before it was complete.";
+        };
+        streamError("stream_interrupted", message);
+        flush();
+        response.end();
+        complete();
+    }
+
+    void fail(ApiError error) {
+        record.status = error.status();
+        record.errorCode = error.code() != null ? error.code() : error.type();
+        error.send(ctx);
+        complete();
+    }
+
+    private void relayEvent(FrameDecoder.Event event) {
+        if (finished) {
+            return;
+        }
+        Buffer data = event.data();
+        if (data == null || data.equals(DONE)) {
+            doneSeen = doneSeen || data != null;
+            write(event.fields(), data);
+            return;
+        }
+        JsonFields json;
+        try {
+            json = JsonFields.scan(data);
+        } catch (JsonFields.Invalid e) {
+            write(event.fields(), data);
+            return;
+        }
+        if (json.error) {
+            record.errorCode = "upstream_stream_error";
+            write(event.fields(), data);
+            return;
+        }
+        json.replaceModel(publicModel);
+        record.outputChars += json.contentChars;
+        generationOver |= json.finished;
+        if (json.usageSpan != null) {
+            readUsage(json);
+            if (!clientWantsUsage) {
+                if (json.choices <= 0) {
+                    return;
+                }
+                json.hideUsage();
+            }
+        }
+        write(event.fields(), json.toBuffer());
+    }
+
+    /** Queues an event; the events of one upstream chunk leave in one write (one syscall, not one each). */
+    private void write(String otherFields, Buffer data) {
+        record.markFirstByte();
+        if (outgoing == null) {
+            outgoing = Buffer.buffer(256);
+        }
+        if (!otherFields.isEmpty()) {
+            outgoing.appendString(otherFields);
+        }
+        if (data != null) {
+            int start = 0;
+            for (int i = 0; i <= data.length(); i++) {
+                if (i == data.length() || data.getByte(i) == '\n') {
+                    outgoing.appendBytes(DATA_PREFIX).appendBuffer(data, start, i - start).appendByte((byte) '\n');
+                    start = i + 1;
+                }
+            }
+        }
+        outgoing.appendByte((byte) '\n');
+    }
+
+    private void flush() {
+        if (outgoing != null && !finished && !clientGone) {
+            response.write(outgoing);
+        }
+        outgoing = null;
+    }
+
+    private void streamError(String code, String message) {
+        record.errorCode = code;
+        write("", ApiError.upstream(502, code, message).toJson().toBuffer());
+    }
+
+    @Override
+    protected void relayJson() {
+        JsonFields json;
+        try {
+            json = JsonFields.scan(buffered.buffer());
+        } catch (JsonFields.Invalid e) {
+            fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
+            return;
+        }
+        json.replaceModel(publicModel);
+        record.answered = true;
+        record.outputChars = json.contentChars;
+        readUsage(json);
+        record.status = upstreamStatus;
+        record.markFirstByte();
+        response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+        complete();
+    }
+
+    /** Forwards the provider's own OpenAI-style error when it sent one, so clients see its message and code. */
+    @Override
+    protected void relayError() {
+        if (upstreamStatus == 401 || upstreamStatus == 403) {
+            // The provider refused the gateway's key, not the client's: passing its body on would blame the client
+            // and can echo a fragment of the provider key.
+            fail(ApiError.upstream(502, "upstream_auth_failed",
+                    "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
+            return;
+        }
+        if (retryAfter != null) {
+            response.putHeader("retry-after", retryAfter);
+        }
+        JsonObject json = null;
+        try {
+            json = new JsonObject(buffered.buffer());
+        } catch (DecodeException | ClassCastException e) {
+            // Not JSON: wrapped below.
+        }
+        if (json != null && json.getValue("error") instanceof JsonObject error) {
+            record.status = upstreamStatus;
+            record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error");
+            response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+            complete();
+            return;
+        }
+        fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
+    }
+
+    private void readUsage(JsonFields json) {
+        if (json.usageSpan == null) {
+            return;
+        }
+        record.usageReported = true;
+        if (json.promptTokens != null) {
+            record.promptTokens = json.promptTokens;
+        }
+        if (json.cachedTokens != null) {
+            record.cachedPromptTokens = json.cachedTokens;
+        }
+        if (json.completionTokens != null) {
+            record.completionTokens = json.completionTokens;
+        }
+    }
+
+    private void complete() {
+        if (!finished) {
+            finished = true;
+            if (drainTimer >= 0) {
+                ctx.vertx().cancelTimer(drainTimer);
+            }
+            telemetry.finish(record);
+        }
+    }
+}

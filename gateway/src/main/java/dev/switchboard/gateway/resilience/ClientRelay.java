@@ -1,0 +1,119 @@
+package dev.switchboard.gateway.resilience;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.gateway.dialect.Wire;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.upstream.ChunkedBody;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import dev.switchboard.gateway.upstream.UpstreamListener;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * What every client dialect's writer does with the answer the pipeline delivers, whatever it translates: a
+ * successful stream the client asked for is relayed as it comes, its SSE head sent at once; anything else (a JSON
+ * answer, an error) is held whole until it ends. Writers say what each path writes; once {@link #finished}, late
+ * callbacks are ignored.
+ */
+public abstract class ClientRelay implements UpstreamListener {
+
+    private static final Logger LOG = Logger.getLogger(ClientRelay.class);
+
+    protected final HttpServerResponse response;
+    protected final RequestRecord record;
+    protected boolean finished;
+    protected int upstreamStatus;
+    protected String retryAfter;
+    /** The answer held whole; null while a stream is relayed. */
+    protected ChunkedBody buffered;
+    private boolean streaming;
+
+    protected ClientRelay(HttpServerResponse response, RequestRecord record) {
+        this.response = response;
+        this.record = record;
+    }
+
+    /** Whether the client asked for a stream. */
+    protected abstract boolean wantsStream();
+
+    @Override
+    public void onHead(int status, MultiMap headers) {
+        if (finished) {
+            return;
+        }
+        upstreamStatus = status;
+        retryAfter = headers.get("retry-after");
+        if (wantsStream() && Wire.isEventStream(status, headers)) {
+            streaming = true;
+            record.status = 200;
+            record.answered = true;
+            Wire.startEventStream(response);
+            streamStarted();
+        } else {
+            buffered = new ChunkedBody();
+        }
+    }
+
+    @Override
+    public void onChunk(Buffer chunk) {
+        if (finished) {
+            return;
+        }
+        if (streaming) {
+            streamChunk(chunk);
+        } else {
+            buffered.append(chunk);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (finished) {
+            return;
+        }
+        if (streaming) {
+            streamEnded();
+        } else if (upstreamStatus / 100 == 2) {
+            relayJson();
+        } else {
+            relayError();
+        }
+    }
+
+    /** The pipeline delivers a failure only for an answer it already handed to the client: a stream it committed. */
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        if (finished) {
+            return;
+        }
+        // The pipeline counted the failure; details (addresses, socket errors) go to the debug log only: clients
+        // learn what failed, not where.
+        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
+        failed(failure);
+    }
+
+    /** How the writer ends the client's answer after the upstream failed. */
+    protected abstract void failed(UpstreamFailure failure);
+
+    /** True once the SSE response head was sent. */
+    protected boolean streaming() {
+        return streaming;
+    }
+
+    /** The SSE head is out: what the writer needs (its decoder) or sends before the first upstream event. */
+    protected abstract void streamStarted();
+
+    /** A chunk of the upstream's stream. */
+    protected abstract void streamChunk(Buffer chunk);
+
+    /** The upstream's stream ended. */
+    protected abstract void streamEnded();
+
+    /** A successful whole answer ended. */
+    protected abstract void relayJson();
+
+    /** An error answer ended. */
+    protected abstract void relayError();
+}
