@@ -21,6 +21,7 @@ import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.telemetry.tracing.Tracing;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
@@ -50,6 +51,8 @@ public class InferenceHandler {
     Authenticator authenticator;
     @Inject
     Deprecations deprecations;
+    @Inject
+    Tracing tracing;
 
     /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
     @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
@@ -64,6 +67,7 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.notReady());
             return;
         }
+        record.trace = tracing.start(table, ctx.request(), record.endpoint, requestId);
         authenticator.authenticate(table, ctx.request().headers()).onSuccess(authentication -> {
             if (!authentication.admitted()) {
                 authentication.denial().headers().forEach(ctx.response()::putHeader);
@@ -116,6 +120,7 @@ public class InferenceHandler {
             return;
         }
         record.requestBytes = raw.length();
+        record.trace.prompt(raw);
         long estimatedTokens = TokenEstimate.of(raw.length(), body.maxTokens);
         access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
             admission.headers().forEach(ctx.response()::putHeader);

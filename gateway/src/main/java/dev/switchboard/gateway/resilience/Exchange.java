@@ -11,6 +11,7 @@ import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.tracing.RequestTrace.AttemptTrace;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstream;
@@ -164,17 +165,20 @@ final class Exchange {
             // The provider's account is at one of its limits: skip it like an unavailable target.
             providerLimitedMs = Math.min(providerLimitedMs, Math.max(1, grant.retryAfterMs()));
             providerLimited = "provider " + provider.name() + " is at its " + grant.limit() + " limit";
+            record.trace.refused(provider.name(), target.model(), "provider_limit");
             return false;
         }
         CircuitBreaker.Permit permit = state.breaker().tryAcquire();
         if (permit == null) {
             release(grant, provider, target);
+            record.trace.refused(provider.name(), target.model(), "circuit_open");
             return false;
         }
         KeyPool.Key key = pool.acquire(target.model());
         if (key == null) {
             permit.release();
             release(grant, provider, target);
+            record.trace.refused(provider.name(), target.model(), "no_usable_key");
             return false;
         }
         AttemptRequest outgoing = plan.body().forAttempt(provider, target);
@@ -189,8 +193,10 @@ final class Exchange {
         if (currentRoute != plan.route() && !fallbackCounted) {
             fallbackCounted = true;
             pipeline.metrics.fallback(plan.route().name(), currentRoute.name());
+            record.trace.fallback(plan.route().name(), currentRoute.name());
         }
         record.provider = provider.name();
+        record.providerType = provider.type();
         record.upstreamModel = target.model();
         record.attempts = attempts;
         record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
@@ -198,8 +204,10 @@ final class Exchange {
         current = attempt;
         state.started();
         attempt.timeouts = budget.forAttempt(provider.timeouts(), othersWaiting());
+        attempt.trace = record.trace.attempt(provider.name(), provider.type(), target.model(), key.fingerprint(), outgoing.operation().name(),
+                attempts);
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
-                plan.stream(), plan.requestId(), attempt.timeouts, plan.table().table().settings().responseLimit());
+                plan.stream(), plan.requestId(), attempt.timeouts, plan.table().table().settings().responseLimit(), attempt.trace.headers());
         attempt.call = upstream.send(request, attempt);
         return true;
     }
@@ -416,6 +424,8 @@ final class Exchange {
         UpstreamFailure failure;
         UpstreamListener out;
         boolean settled;
+        /** This attempt's span in the request's trace (AttemptTrace.OFF when the table has no tracing). */
+        AttemptTrace trace = AttemptTrace.OFF;
 
         Attempt(ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state,
                 CircuitBreaker.Permit breakerPermit, KeyPool pool, KeyPool.Key key, Permit providerPermit) {
@@ -577,6 +587,7 @@ final class Exchange {
         private void commit() {
             cancelContentTimer();
             sampleLatency(System.nanoTime());
+            trace.firstToken();
             record.providerPermit = providerPermit;
             out = reply.deliver(served(), call);
             out.onHead(status, headers);
@@ -630,6 +641,8 @@ final class Exchange {
                 current = null;
             }
             pipeline.metrics.attempt(route.name(), provider.name(), outcome);
+            pipeline.genAiMetrics.operationCompleted(operation.name(), provider.type(), target.model(), outcome.name(), System.nanoTime() - startNanos);
+            trace.ended(outcome.name(), status, outcome == Outcome.SUCCESS ? null : reason());
             if (outcome != Outcome.SUCCESS && out == null) {
                 // Not delivered (yet): return the reservation now; a failure relayed later settles again, which is a no-op.
                 providerPermit.settle(null, null, provider.name(), target.model());
@@ -662,6 +675,17 @@ final class Exchange {
                 default -> {
                 }
             }
+        }
+
+        /** Why the attempt failed, for its span: the failure, the stream's error event or the provider's status. */
+        private String reason() {
+            if (failure != null) {
+                return failure.message();
+            }
+            if (watch != null && watch.errored()) {
+                return "the stream sent an error event";
+            }
+            return status != 0 ? "the provider answered HTTP " + status : null;
         }
 
         /** The kind label of switchboard_upstream_errors_total. */
@@ -728,6 +752,7 @@ final class Exchange {
                 cancelContentTimer();
                 state.ended();
                 breakerPermit.release();
+                trace.ended("CANCELLED", status, "the client went away");
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.telemetry;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
@@ -17,6 +18,8 @@ public class Telemetry {
 
     @Inject
     GatewayMetrics metrics;
+    @Inject
+    GenAiMetrics genAi;
 
     public void finish(RequestRecord record) {
         long end = System.nanoTime();
@@ -30,6 +33,9 @@ public class Telemetry {
                     record.provider, record.upstreamModel);
         }
         metrics.requestCompleted(record, end);
+        genAi.requestCompleted(record.endpoint, record.providerType, record.model, record.upstreamModel, record.stream, record.status,
+                record.promptTokens, record.completionTokens, record.startNanos, record.firstByteNanos, end);
+        record.trace.finish(record);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info(record.toLogLine(end));
         }
