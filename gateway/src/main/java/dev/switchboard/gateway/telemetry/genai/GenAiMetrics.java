@@ -40,15 +40,20 @@ public class GenAiMetrics {
     @Inject
     MeterRegistry registry;
 
-    /** What one request's meters are keyed by; {@code errorType} is null for a success. */
+    /**
+     * What one meter is keyed by; {@code responseModel} is null for the meters that have none (an upstream call's),
+     * {@code errorType} is null for a success.
+     */
     private record Key(String operation, String provider, String requestModel, String responseModel, String errorType) {
 
+        /**
+         * Prometheus wants one label set per metric name, so error.type is always there, empty on a success (which
+         * PromQL reads as absent), and so is the response model of a request's meters.
+         */
         Tags tags() {
-            Tags tags = Tags.of(GenAi.OPERATION_NAME, operation, GenAi.PROVIDER_NAME, provider, GenAi.REQUEST_MODEL, requestModel);
-            if (responseModel != null) {
-                tags = tags.and(GenAi.RESPONSE_MODEL, responseModel);
-            }
-            return errorType != null ? tags.and(GenAi.ERROR_TYPE, errorType) : tags;
+            Tags tags = Tags.of(GenAi.OPERATION_NAME, operation, GenAi.PROVIDER_NAME, provider, GenAi.REQUEST_MODEL, requestModel,
+                    GenAi.ERROR_TYPE, errorType == null ? "" : errorType);
+            return responseModel != null ? tags.and(GenAi.RESPONSE_MODEL, responseModel) : tags;
         }
     }
 
@@ -72,7 +77,7 @@ public class GenAiMetrics {
         String provider = GenAi.provider(providerType);
         String requestModel = model == null ? "none" : model;
         boolean ok = status / 100 == 2;
-        Key key = new Key(operation, provider, requestModel, upstreamModel, ok ? null : errorType(status));
+        Key key = new Key(operation, provider, requestModel, upstreamModel == null ? "" : upstreamModel, ok ? null : errorType(status));
         cached(requests, key, k -> Timer.builder("gen_ai.server.request.duration")
                 .description("GenAI request duration at the gateway, from arrival to the last byte of the response")
                 .tags(k.tags()).serviceLevelObjectives(DURATION_BUCKETS).register(registry))

@@ -15,7 +15,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The server span of one traced request and the attempt spans below it. The server span continues the caller's
@@ -245,45 +244,6 @@ final class SpanRequestTrace implements RequestTrace {
                 attempt.setStatus(StatusCode.ERROR, reason != null ? reason : outcome);
             }
             attempt.end();
-        }
-    }
-
-    /** Reads the recorded parts of request and answer bodies, for the content attributes when a policy opted in. */
-    static final class ContentFields {
-
-        private ContentFields() {
-        }
-
-        /** The chat messages (and Anthropic's system), a completion's prompt or an embedding's input, as JSON. */
-        static String input(Buffer body) {
-            try {
-                JsonObject json = body.toJsonObject();
-                JsonObject input = new JsonObject();
-                for (String field : List.of("system", "messages", "prompt", "input")) {
-                    if (json.containsKey(field)) {
-                        input.put(field, json.getValue(field));
-                    }
-                }
-                return input.encode();
-            } catch (RuntimeException e) {
-                return "";
-            }
-        }
-
-        /** The answer's choices (OpenAI) or content (Anthropic), as JSON; embeddings' vectors are not content. */
-        static String output(Buffer body) {
-            try {
-                JsonObject json = body.toJsonObject();
-                JsonObject output = new JsonObject();
-                for (String field : List.of("choices", "content")) {
-                    if (json.containsKey(field)) {
-                        output.put(field, json.getValue(field));
-                    }
-                }
-                return output.encode();
-            } catch (RuntimeException e) {
-                return "";
-            }
         }
     }
 }
