@@ -8,6 +8,8 @@
 #
 #   bench/tracing.sh        # 1000 requests/s for 30 s per case
 #   RATE=500 DURATION=15s WARMUP=30 ROUNDS=2 SKIP_BUILD=1 bench/tracing.sh   (WARMUP in seconds)
+#   BASELINE=/path/to/quarkus-app/quarkus-run.jar bench/tracing.sh   # also a gateway built without tracing (e.g. from
+#                                                                    # the commit before it), on bench/resources
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,6 +24,8 @@ OFF_MGMT=19180
 ON_PORT=18182
 ON_MGMT=19182
 OTLP_PORT=18183
+BASE_PORT=18184
+BASE_MGMT=19184
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -58,6 +62,12 @@ java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/traci
 on_pid=$!
 pids+=($on_pid)
 
+if [ -n "${BASELINE:-}" ]; then
+  java -Xmx256m -jar "$BASELINE" run -f bench/resources -p "$BASE_PORT" --management-port "$BASE_MGMT" >"$out/tracing-baseline-gateway.log" 2>&1 &
+  base_pid=$!
+  pids+=($base_pid)
+fi
+
 wait_for() {
   for _ in $(seq 1 120); do
     if curl -fs -o /dev/null "$1"; then return 0; fi
@@ -68,6 +78,7 @@ wait_for() {
 }
 wait_for "http://127.0.0.1:$OFF_MGMT/q/health/ready"
 wait_for "http://127.0.0.1:$ON_MGMT/q/health/ready"
+[ -z "${BASELINE:-}" ] || wait_for "http://127.0.0.1:$BASE_MGMT/q/health/ready"
 # The simulator answers POSTs only; a 404 on GET proves it listens.
 for _ in $(seq 1 120); do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
@@ -80,6 +91,7 @@ stream='{"model":"bench-upstream","stream":true,"messages":[{"role":"user","cont
 direct="http://127.0.0.1:$SIM_PORT/v1/chat/completions"
 off="http://127.0.0.1:$OFF_PORT/v1/chat/completions"
 on="http://127.0.0.1:$ON_PORT/v1/chat/completions"
+base="http://127.0.0.1:$BASE_PORT/v1/chat/completions"
 
 spans() {
   awk '/^spans received:/ {n = $3} END {print n + 0}' "$out/tracing-receiver.log"
@@ -93,6 +105,10 @@ echo "bench: warming up for ${WARMUP:-60}s per gateway" >&2
 warm tracing-off-plain "$off" "${plain/bench-upstream/bench}" "" "${WARMUP:-60}s"
 warm tracing-on-plain "$on" "${plain/bench-upstream/bench}" "" "${WARMUP:-60}s"
 warm tracing-off-stream "$off" "${stream/bench-upstream/bench}" "" 15s
+if [ -n "${BASELINE:-}" ]; then
+  warm baseline-plain "$base" "${plain/bench-upstream/bench}" "" "${WARMUP:-60}s"
+  warm baseline-stream "$base" "${stream/bench-upstream/bench}" "" 15s
+fi
 warm tracing-on-stream "$on" "${stream/bench-upstream/bench}" "" 15s
 warm direct-plain "$direct" "$plain" "" 10s
 
@@ -100,12 +116,14 @@ echo "rate $RATE req/s (Poisson arrivals), $CONNECTIONS connections, $DURATION p
 for round in $(seq 1 "${ROUNDS:-1}"); do
   [ "${ROUNDS:-1}" -eq 1 ] || echo "round $round"
   load direct-plain "$direct" "$plain"
+  [ -z "${BASELINE:-}" ] || load_with_cpu baseline-plain "$base" "${plain/bench-upstream/bench}" "" "$base_pid"
   load_with_cpu tracing-off-plain "$off" "${plain/bench-upstream/bench}" "" "$off_pid"
   before=$(spans)
   load_with_cpu tracing-on-plain "$on" "${plain/bench-upstream/bench}" "" "$on_pid"
   sleep 3
   echo "  spans exported during tracing-on-plain: $(( $(spans) - before )) for $(requests tracing-on-plain) requests (2 each: server and attempt)"
   load direct-stream "$direct" "$stream"
+  [ -z "${BASELINE:-}" ] || load_with_cpu baseline-stream "$base" "${stream/bench-upstream/bench}" "" "$base_pid"
   load_with_cpu tracing-off-stream "$off" "${stream/bench-upstream/bench}" "" "$off_pid"
   before=$(spans)
   load_with_cpu tracing-on-stream "$on" "${stream/bench-upstream/bench}" "" "$on_pid"
