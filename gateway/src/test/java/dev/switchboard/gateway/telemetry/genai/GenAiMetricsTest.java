@@ -22,7 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The GenAI semantic-convention metrics on /q/metrics, beside the switchboard ones, after a stream that failed over once. */
 @QuarkusTest
-@QuarkusTestResource(TracingTestResource.class)
+@QuarkusTestResource(value = TracingTestResource.class, restrictToAnnotatedClass = true)
 class GenAiMetricsTest {
 
     @TestHTTPResource("/v1")

@@ -37,7 +37,7 @@ import jakarta.inject.Inject;
  * decodes the protobuf payload, the client is the OpenAI SDK and the providers are the OpenAI simulator.
  */
 @QuarkusTest
-@QuarkusTestResource(TracingTestResource.class)
+@QuarkusTestResource(value = TracingTestResource.class, restrictToAnnotatedClass = true)
 class TracingTest {
 
     private static final Duration EXPORT_WAIT = Duration.ofSeconds(20);
