@@ -174,7 +174,11 @@ public class AccessControl {
      * client has no limits and no budget, or when Redis is down and the policy fails closed.
      */
     public Future<CounterStore.Usage> usage(ActiveTable table, ClientRule client) {
-        Quota quota = quotaOf(client);
+        return usage(table, quotaOf(client));
+    }
+
+    /** A quota's current counters (a client's, or a provider account's), as {@link #usage(ActiveTable, ClientRule)}. */
+    public Future<CounterStore.Usage> usage(ActiveTable table, Quota quota) {
         SharedCounters.Choice choice = counters.choose(table);
         if (quota == null || choice.closed()) {
             return Future.succeededFuture(null);

@@ -34,16 +34,8 @@ public class ProviderLimits {
      * tokens. Never fails; completes on the calling event loop.
      */
     public Future<Grant> tryAcquire(ActiveTable table, UpstreamProvider provider, long estimatedTokens) {
-        Limits limits = provider.limits();
-        if (limits == null) {
-            return Future.succeededFuture(new Grant(new Permit(access, table, null, null, null, null, null, 0), null, 0));
-        }
-        Quota quota = new Quota("p:" + provider.name(),
-                limits.requestsPerMinute() == null ? 0 : limits.requestsPerMinute(),
-                limits.tokensPerMinute() == null ? 0 : limits.tokensPerMinute(),
-                limits.maxConcurrency() == null ? 0 : limits.maxConcurrency(),
-                0, 0, "-", "-");
-        if (!quota.limited()) {
+        Quota quota = quotaOf(provider);
+        if (quota == null) {
             return Future.succeededFuture(new Grant(new Permit(access, table, null, null, null, null, null, 0), null, 0));
         }
         return access.count(table, quota, estimatedTokens).map(counted -> {
@@ -58,5 +50,19 @@ public class ProviderLimits {
             }
             return new Grant(new Permit(access, table, null, null, quota, counted.store(), counted.lease(), estimatedTokens), null, 0);
         });
+    }
+
+    /** The provider's counted limits, or null when it sets none (also what the console reads its usage with). */
+    public static Quota quotaOf(UpstreamProvider provider) {
+        Limits limits = provider.limits();
+        if (limits == null) {
+            return null;
+        }
+        Quota quota = new Quota("p:" + provider.name(),
+                limits.requestsPerMinute() == null ? 0 : limits.requestsPerMinute(),
+                limits.tokensPerMinute() == null ? 0 : limits.tokensPerMinute(),
+                limits.maxConcurrency() == null ? 0 : limits.maxConcurrency(),
+                0, 0, "-", "-");
+        return quota.limited() ? quota : null;
     }
 }

@@ -19,7 +19,7 @@ final class RunCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--management-port", defaultValue = "9000",
-            description = "Port of health, metrics, /q/switchboard/* and /admin/v1/* (default ${DEFAULT-VALUE}).")
+            description = "Port of health, metrics, /q/switchboard/*, /admin/v1/* and the /console (default ${DEFAULT-VALUE}).")
     int managementPort;
 
     // Local runs default to an open access policy, so they should not be reachable from the network by default.
@@ -41,6 +41,7 @@ final class RunCommand implements Callable<Integer> {
         String address = host.contains(":") ? "[" + host + "]" : host;
         System.out.println("switchboard run: API on http://" + address + ":" + port + "/v1, management (health, metrics, "
                 + "/q/switchboard/*, /admin/v1/*) on http://" + address + ":" + managementPort);
+        System.out.println("switchboard run: status console on http://" + address + ":" + managementPort + "/console/");
         // No Service endpoints to drain from on a workstation: Ctrl-C should not wait out the pod's shutdown delay.
         if (System.getProperty("quarkus.shutdown.delay") == null && System.getenv("QUARKUS_SHUTDOWN_DELAY") == null) {
             System.setProperty("quarkus.shutdown.delay", "0s");

@@ -39,6 +39,7 @@ public final class LocalWorkspace {
     private final Path sourceDir;
     private final Path root;
     private String lastSourceFingerprint;
+    private List<String> lastProblems = List.of();
 
     private LocalWorkspace(Path sourceDir, Path root) {
         this.sourceDir = sourceDir;
@@ -100,6 +101,7 @@ public final class LocalWorkspace {
         List<Problem> problems = new ArrayList<>(resources.problems());
         problems.addAll(compilation.problems());
         problems.forEach(p -> LOG.warnf("%s %s %s: %s", p.severity(), p.resource(), p.field(), p.message()));
+        lastProblems = problems.stream().map(p -> p.severity() + " " + p.resource() + " " + p.field() + ": " + p.message()).toList();
         boolean loadErrors = resources.problems().stream().anyMatch(p -> p.severity() == Problem.Severity.Error);
         if (compilation.hasErrors() || loadErrors || compilation.table() == null) {
             LOG.errorf("The resources in %s do not compile; still serving the last good table", sourceDir);
@@ -110,6 +112,11 @@ public final class LocalWorkspace {
         LOG.infof("Compiled %s (policy %s/%s) into table %s", sourceDir, policy.getMetadata().getNamespace(),
                 policy.getMetadata().getName(), compilation.hash());
         return true;
+    }
+
+    /** The problems of the last compile, as logged: what the console shows for a rejected table. */
+    public List<String> lastProblems() {
+        return lastProblems;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.access.AccessMetrics;
 import dev.switchboard.gateway.access.identity.KeySources;
+import dev.switchboard.gateway.console.ReloadHistory;
 import dev.switchboard.gateway.local.LocalWorkspace;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
@@ -48,6 +49,8 @@ public class ReloadService {
     AccessMetrics accessMetrics;
     @Inject
     KeySources keySources;
+    @Inject
+    ReloadHistory history;
 
     /** In cluster mode the operator mounts the routing ConfigMap here. */
     @ConfigProperty(name = "switchboard.routing.dir")
@@ -137,9 +140,11 @@ public class ReloadService {
         try {
             if (!local.sync(settleMs, MAX_SETTLE_ROUNDS)) {
                 metrics.reload(false);
+                history.rejected(local.lastProblems());
             }
         } catch (IOException e) {
             metrics.reload(false);
+            history.rejected(java.util.List.of("cannot compile " + local.sourceDir() + ": " + e.getMessage()));
             LOG.errorf("Cannot compile %s: %s", local.sourceDir(), e.getMessage());
         }
     }
@@ -171,6 +176,7 @@ public class ReloadService {
         TableLoader.Result result = TableLoader.load(snapshot);
         if (!result.ok()) {
             metrics.reload(false);
+            history.rejected(result.errors());
             LOG.errorf("Rejected routing table in %s, still serving %s: %s", dir,
                     state.current() == null ? "nothing" : state.current().hash(), String.join("; ", result.errors()));
             return;
@@ -180,6 +186,7 @@ public class ReloadService {
         metrics.secretValuesRefused(result.refusedSecrets());
         state.activate(result.table());
         metrics.reload(true);
+        history.accepted(result.table().hash(), result.warnings());
         metrics.configLoaded(result.table().hash());
         accessMetrics.clientsLoaded(result.table().table().access());
         keySources.serve(result.table().table());

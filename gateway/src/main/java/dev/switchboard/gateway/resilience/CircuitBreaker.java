@@ -186,6 +186,11 @@ public final class CircuitBreaker {
         return consecutiveFailures;
     }
 
+    /** Half-open probes admitted in the current epoch and not answered yet; a permit never answered would hold one forever. */
+    public synchronized int probesInFlight() {
+        return probesInFlight;
+    }
+
     private void open(long now) {
         state = State.OPEN;
         epoch++;

@@ -524,7 +524,7 @@ final class Exchange {
                 return;
             }
             Outcome outcome = Outcome.ofStatus(status);
-            if (outcome == Outcome.SUCCESS && !JsonBodies.isObject(buffered.buffer())) {
+            if (outcome == Outcome.SUCCESS && !JsonBodies.isAnswer(buffered.buffer(), operation)) {
                 outcome = Outcome.INVALID_RESPONSE;
             }
             verdict(outcome);
@@ -578,9 +578,13 @@ final class Exchange {
             }
         }
 
-        /** The provider answered (an error status, or a stream that began with an error event): its answer may go to the client as it came. */
+        /**
+         * The provider answered (an error status, or a stream that began with an error event): its answer may go to the
+         * client as it came. A 2xx that failed is no such answer: it was unreadable (see {@link JsonBodies}), and the
+         * client gets the gateway's typed error instead.
+         */
         boolean answered() {
-            return failure == null && status != 0 && (!streaming || watch.errored());
+            return failure == null && status != 0 && (streaming ? watch.errored() : status / 100 != 2);
         }
 
         /** A stream's first content arrived: from here on it belongs to the client, whatever happens upstream. */
@@ -717,7 +721,8 @@ final class Exchange {
             String name = provider.name();
             if (failure == null && status / 100 == 2) {
                 return ExchangeError.upstream(502, "upstream_invalid_response",
-                        "Provider " + name + " returned a response that is not a JSON object.", served);
+                        "Provider " + name + " returned a response that is not a JSON object"
+                                + (operation == Operation.MESSAGES ? " with a list of content blocks." : "."), served);
             }
             Outcome outcome = failure == null ? Outcome.BROKEN : Outcome.of(failure);
             return switch (outcome) {

@@ -159,6 +159,7 @@ public class TargetHealth {
                             .put("upstreamModel", t.upstreamModel())
                             .put("breaker", breaker.state().name())
                             .put("consecutiveFailures", breaker.consecutiveFailures())
+                            .put("probesInFlight", breaker.probesInFlight())
                             .put("inFlight", t.inFlight());
                     if (!Double.isNaN(t.latencyMs())) {
                         entry.put("latencyMs", Math.round(t.latencyMs() * 100) / 100.0);

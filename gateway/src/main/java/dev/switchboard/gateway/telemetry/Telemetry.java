@@ -2,13 +2,14 @@ package dev.switchboard.gateway.telemetry;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.console.ConsoleFeed;
 import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /**
  * Closes the books on a request: its usage completed by an estimate when the upstream never reported it, its limits
- * and budget settled, one access-log line and its metrics.
+ * and budget settled, one access-log line, its metrics and its entry in the console.
  */
 @Singleton
 public class Telemetry {
@@ -20,6 +21,8 @@ public class Telemetry {
     GatewayMetrics metrics;
     @Inject
     GenAiMetrics genAi;
+    @Inject
+    ConsoleFeed console;
 
     public void finish(RequestRecord record) {
         long end = System.nanoTime();
@@ -36,6 +39,7 @@ public class Telemetry {
         genAi.requestCompleted(record.endpoint, record.providerType, record.model, record.upstreamModel, record.stream, record.status,
                 record.promptTokens, record.completionTokens, record.startNanos, record.firstByteNanos, end);
         record.trace.finish(record);
+        console.requestFinished(record, end);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info(record.toLogLine(end));
         }

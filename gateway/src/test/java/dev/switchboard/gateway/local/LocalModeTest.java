@@ -44,6 +44,9 @@ class LocalModeTest {
     @TestHTTPResource("/")
     URL root;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Inject
     RoutingState state;
 
@@ -156,6 +159,12 @@ class LocalModeTest {
                 """);
         await(() -> failures() > failuresBefore, "the broken edit to be rejected");
         assertThat(Http.get(uri("/v1/models/added")).statusCode()).isEqualTo(200);
+        // The console (open in local mode: the samples set no admin key) shows the compiler's problem.
+        JsonObject reloads = new JsonObject(Http.get(URI.create(management.toString()).resolve("/console/api/reloads")).body());
+        JsonObject newest = reloads.getJsonArray("attempts").getJsonObject(0);
+        assertThat(newest.getBoolean("accepted")).isFalse();
+        assertThat(newest.getJsonArray("problems").encode()).contains("no-such-provider");
+        assertThat(reloads.getString("serving")).isEqualTo(state.current().hash());
 
         Files.delete(extra);
         await(() -> Http.get(uri("/v1/models/added")).statusCode() == 404, "the removed model");

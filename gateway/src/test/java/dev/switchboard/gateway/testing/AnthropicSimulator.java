@@ -34,7 +34,12 @@ import io.vertx.ext.web.RoutingContext;
  * string, or a stream whose `message_start` carries a string as its message), {@code break-stream} (drops the
  * connection mid-stream), {@code endless-stream} (a text delta every 50 ms
  * until the client goes away, counted in {@link #cancelledStreams()}), {@code slow-<ms>} (waits that long before
- * answering), {@code cached-*} (reports cache reads).
+ * answering), {@code cached-*} (reports cache reads), and, for fault schedules: {@code rate-limited-bare} (429 without
+ * retry-after), {@code rate-limited-after-<s>} (429 with {@code retry-after: <s>}), {@code fail-503} (503),
+ * {@code reset} (closes the connection without answering), {@code stall} (never answers), {@code stall-stream} (a
+ * stream that stalls after its first text delta), {@code truncated-stream} (a stream that ends after its first text
+ * delta, without {@code message_stop}), {@code drip-<ms>} (a whole stream whose text deltas are spread over that long).
+ * A {@link SimulatorServer.Schedule} the simulator follows picks the behaviour instead of the model name.
  * Streams follow the documented event sequence, tool inputs arrive as input_json_delta fragments.
  */
 public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator.Received> {
@@ -90,9 +95,19 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
             error(response, 400, "invalid_request_error", e.getMessage());
             return;
         }
-        String model = body.getString("model");
+        String model = scheduled(ctx, body.getString("model"));
+        body.put("model", model);
         if (model.startsWith("slow-")) {
             vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, model));
+            return;
+        }
+        if (model.startsWith("drip-")) {
+            drip(ctx, body, Long.parseLong(model.substring(5)));
+            return;
+        }
+        if (model.startsWith("rate-limited-after-")) {
+            response.putHeader("retry-after", model.substring(model.lastIndexOf('-') + 1));
+            error(response, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit.");
             return;
         }
         reply(ctx, body, model);
@@ -115,6 +130,33 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
             case "missing" -> error(response, 404, "not_found_error", "model: " + model);
             case "too-large" -> error(response, 413, "request_too_large", "Request exceeds the maximum allowed number of bytes.");
             case "fail-500" -> error(response, 500, "api_error", "Internal server error");
+            case "fail-503" -> error(response, 503, "api_error", "Service unavailable");
+            case "rate-limited-bare" -> error(response, 429, "rate_limit_error", "Number of requests has exceeded your rate limit.");
+            case "reset" -> ctx.request().connection().close();
+            case "stall" -> {
+                // Holds the request until the caller gives up and closes the connection.
+            }
+            case "stall-stream", "truncated-stream" -> {
+                if (!stream) {
+                    // Not streamed: the head and half a message, then nothing (stalled) or the end (truncated).
+                    response.setChunked(true).putHeader("content-type", "application/json").write("{\"id\":\"msg_sim\",\"type\":");
+                    if (model.startsWith("truncated")) {
+                        response.end();
+                    }
+                    return;
+                }
+                response.setChunked(true).putHeader("content-type", "text/event-stream");
+                StringBuilder out = new StringBuilder();
+                JsonObject start = message(body, new Answer(new JsonArray(), null, null, 1)).put("stop_reason", null);
+                event(out, "message_start", new JsonObject().put("type", "message_start").put("message", start));
+                event(out, "content_block_start", blockStart(0, new JsonObject().put("type", "text").put("text", "")));
+                event(out, "content_block_delta", blockDelta(0, new JsonObject().put("type", "text_delta").put("text", "partial")));
+                if (model.startsWith("truncated")) {
+                    response.end(out.toString());
+                } else {
+                    response.write(out.toString());
+                }
+            }
             case "stream-error" -> {
                 if (stream) {
                     stream(ctx, body, true, false);
@@ -372,6 +414,46 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
         event(out, "error", new JsonObject().put("type", "error")
                 .put("error", new JsonObject().put("type", "overloaded_error").put("message", "Overloaded")));
         response.end(out.toString());
+    }
+
+    /** A whole stream (message_start to message_stop) whose text deltas, one per word, are spread over {@code millis}. */
+    private void drip(RoutingContext ctx, JsonObject body, long millis) {
+        HttpServerResponse response = ctx.response();
+        boolean stream = Boolean.TRUE.equals(body.getValue("stream"));
+        if (!stream) {
+            vertx.setTimer(Math.max(1, millis), id -> response.putHeader("content-type", "application/json").end(message(body, answer(body)).encode()));
+            return;
+        }
+        Answer answer = answer(body);
+        String text = answer.content().isEmpty() ? "" : answer.content().getJsonObject(0).getString("text", "");
+        String[] words = text.split(" ", -1);
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        JsonObject start = message(body, answer).put("content", new JsonArray()).put("stop_reason", null).put("stop_sequence", null);
+        StringBuilder out = new StringBuilder();
+        event(out, "message_start", new JsonObject().put("type", "message_start").put("message", start));
+        event(out, "content_block_start", blockStart(0, new JsonObject().put("type", "text").put("text", "")));
+        response.write(out.toString());
+        int[] sent = { 0 };
+        vertx.setPeriodic(Math.max(1, millis / Math.max(1, words.length)), id -> {
+            if (response.closed()) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            StringBuilder next = new StringBuilder();
+            event(next, "content_block_delta", blockDelta(0, new JsonObject().put("type", "text_delta")
+                    .put("text", sent[0] == 0 ? words[0] : " " + words[sent[0]])));
+            if (++sent[0] < words.length) {
+                response.write(next.toString());
+                return;
+            }
+            vertx.cancelTimer(id);
+            event(next, "content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", 0));
+            event(next, "message_delta", new JsonObject().put("type", "message_delta")
+                    .put("delta", new JsonObject().put("stop_reason", answer.stopReason()).putNull("stop_sequence"))
+                    .put("usage", new JsonObject().put("output_tokens", answer.outputTokens())));
+            event(next, "message_stop", new JsonObject().put("type", "message_stop"));
+            response.end(next.toString());
+        });
     }
 
     private void endless(RoutingContext ctx, JsonObject body) {

@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code break-stream}: streams two chunks, then drops the connection;</li>
  * <li>{@code endless-stream}: one chunk every 50 ms for ten minutes, to observe cancellation;</li>
  * <li>{@code rate-limited-bare}: a 429 without Retry-After;</li>
+ * <li>{@code rate-limited-after-<s>}, {@code unavailable-after-<s>}: a 429, or a 503, with {@code Retry-After: <s>};</li>
  * <li>{@code fail-503}: a 503 overloaded error;</li>
  * <li>{@code unavailable-retry-after}: a 503 with {@code Retry-After: 30};</li>
  * <li>{@code rate-limited-rfc850}, {@code rate-limited-asctime}: a 429 whose {@code Retry-After} is the date 30 s
@@ -53,8 +54,9 @@ import io.vertx.ext.web.RoutingContext;
  * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
  * Anything after a {@code ~} in the model name is ignored, so tests can give each target its own name (and its
- * own circuit breaker) with the same behaviour. Every request is recorded for assertions, and requests still
- * open are counted, so tests can check that the gateway leaves none hanging.
+ * own circuit breaker) with the same behaviour. A {@link SimulatorServer.Schedule} the simulator follows picks the
+ * behaviour instead of the model name. Every request is recorded for assertions, and requests still open are
+ * counted, so tests can check that the gateway leaves none hanging.
  */
 public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Received> {
 
@@ -105,6 +107,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
 
     private void answer(RoutingContext ctx, boolean chat) {
         JsonObject body = record(ctx).body();
+        body.put("model", scheduled(ctx, body.getString("model", "")));
         String model = behaviour(body);
         if (model.startsWith("large-")) {
             large(ctx.response(), Long.parseLong(model.substring(6)));
@@ -116,6 +119,13 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         }
         if (model.startsWith("slow-")) {
             vertx.setTimer(Long.parseLong(model.substring(5)), id -> reply(ctx, body, chat));
+            return;
+        }
+        if (model.startsWith("rate-limited-after-") || model.startsWith("unavailable-after-")) {
+            boolean limited = model.startsWith("rate-limited");
+            ctx.response().putHeader("retry-after", model.substring(model.lastIndexOf('-') + 1));
+            error(ctx.response(), limited ? 429 : 503, limited ? "rate_limit_exceeded" : "overloaded",
+                    limited ? "Rate limit reached for requests." : "The upstream is overloaded.");
             return;
         }
         if (model.startsWith("late-usage-") && Boolean.TRUE.equals(body.getValue("stream"))) {
@@ -347,7 +357,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         response.end("data: [DONE]\n\n");
     }
 
-    /** A complete stream of {@link #DRIP_CHUNKS} chunks spread over {@code millis}, then {@code [DONE]}. */
+    /** A complete stream of {@link #DRIP_CHUNKS} chunks spread over {@code millis} (the last with the finish reason), then usage when asked for and {@code [DONE]}. */
     private void drip(HttpServerResponse response, JsonObject body, boolean chat, long millis) {
         response.setChunked(true).putHeader("content-type", "text/event-stream");
         response.write(sse(chunk(body, chat, "drip 1", true)));
@@ -358,11 +368,16 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
                 return;
             }
             sent[0]++;
-            response.write(sse(chunk(body, chat, " drip " + sent[0], false)));
+            JsonObject next = chunk(body, chat, " drip " + sent[0], false);
             if (sent[0] == DRIP_CHUNKS) {
+                // The last chunk carries the finish reason, as OpenAI's does; then usage (when asked for) and [DONE].
+                next.getJsonArray("choices").getJsonObject(0).put("finish_reason", "stop");
+                response.write(sse(next));
                 vertx.cancelTimer(id);
-                response.end("data: [DONE]\n\n");
+                streamEnd(response, body, chat);
+                return;
             }
+            response.write(sse(next));
         });
     }
 

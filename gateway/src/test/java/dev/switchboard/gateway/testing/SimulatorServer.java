@@ -26,7 +26,20 @@ public abstract class SimulatorServer<R> implements AutoCloseable {
     private final ConcurrentLinkedDeque<R> received = new ConcurrentLinkedDeque<>();
     private final AtomicInteger openRequests = new AtomicInteger();
     private final AtomicInteger cancelledStreams = new AtomicInteger();
+    private volatile Schedule schedule;
     private HttpServer server;
+
+    /** Picks what a simulator does with each request instead of the model name it carries: a fault schedule. */
+    @FunctionalInterface
+    public interface Schedule {
+        /**
+         * The behaviour (a model name the simulator acts on) for a request.
+         *
+         * @param requestId the request's {@code x-request-id}, as the gateway forwards it (null without one)
+         * @param model     the upstream model the gateway asked for
+         */
+        String behaviour(String requestId, String model);
+    }
 
     /**
      * Starts serving on the port (0 for a free one), request bodies read, with the routes the subclass adds.
@@ -59,6 +72,17 @@ public abstract class SimulatorServer<R> implements AutoCloseable {
         ctx.response().endHandler(v -> closed.run());
         ctx.response().closeHandler(v -> closed.run());
         ctx.next();
+    }
+
+    /** From now on, requests act out what the schedule picks; null goes back to the model names. */
+    public void follow(Schedule next) {
+        schedule = next;
+    }
+
+    /** The behaviour for this request: the schedule's pick when one is followed, else the model name itself. */
+    protected final String scheduled(RoutingContext ctx, String model) {
+        Schedule current = schedule;
+        return current == null ? model : current.behaviour(ctx.request().getHeader("x-request-id"), model);
     }
 
     public int port() {

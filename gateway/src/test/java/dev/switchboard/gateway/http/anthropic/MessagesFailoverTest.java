@@ -258,6 +258,26 @@ class MessagesFailoverTest {
                 .contains("The stream from provider openai could not be read.").doesNotContain("message_stop");
     }
 
+    /**
+     * The same malformed answer (a 200 message whose `content` is a string) to a Messages client, relayed untranslated:
+     * it is no answer either, so it fails over like one that is not JSON, and alone it is a typed 502 in Anthropic's
+     * envelope, never relayed as a 200 the client's SDK cannot read. (Streamed, the malformed `message_start` ends the
+     * stream before any content, which already failed over.)
+     */
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void aMalformedAnswerRelayedUntranslatedIsATyped502OrFailsOver(boolean stream) throws Exception {
+        HttpResponse<String> alone = post("malformed-claude", stream);
+        assertThat(alone.statusCode()).as(alone.body()).isEqualTo(502);
+        JsonObject error = new JsonObject(alone.body());
+        assertThat(error.getString("type")).isEqualTo("error");
+        assertThat(error.getJsonObject("error").getString("type")).isEqualTo("api_error");
+
+        HttpResponse<String> failedOver = post("malformed-then-gpt", stream);
+        assertThat(text(message(failedOver, stream))).isEqualTo("echo: hi there");
+        servedBy(failedOver, "openai", 2);
+    }
+
     private HttpResponse<String> chat(String model, boolean stream) throws Exception {
         return Http.post(root.toURI().resolve("/v1/chat/completions"),
                 "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}");
