@@ -30,7 +30,8 @@ final class PolicyCompiler {
         this.problems = problems;
     }
 
-    PolicySettings settings(RoutingPolicySpec spec) {
+    /** The settings, with tracing when the spec asks for it; its resource attributes name the policy. */
+    PolicySettings settings(RoutingPolicySpec spec, String namespace, String policy) {
         Defaults defaults = spec.defaults() != null ? spec.defaults() : new Defaults(null, null, null, null, null, null, null);
         Strategy strategy = defaults.strategy() != null ? defaults.strategy() : Strategy.Weighted;
 
@@ -78,7 +79,43 @@ final class PolicyCompiler {
             maxResponse = PolicySettings.DEFAULT_MAX_RESPONSE_BODY_BYTES;
         }
         return new PolicySettings(strategy.name(), new PolicySettings.Retry(attempts, base, max, on), circuitBreaker, deadline, maxBody,
-                affinity(defaults.affinity()), maxResponse);
+                affinity(defaults.affinity()), maxResponse, tracing(spec.tracing(), namespace, policy));
+    }
+
+    private PolicySettings.Tracing tracing(RoutingPolicySpec.Tracing tracing, String namespace, String policy) {
+        if (tracing == null) {
+            return null;
+        }
+        if (tracing.endpoint() == null || !tracing.endpoint().matches(Patterns.ENDPOINT_URL)) {
+            problems.error("spec.tracing.endpoint", ProblemReason.InvalidValue,
+                    "tracing needs an http(s) endpoint URL without user info, query or fragment");
+            return null;
+        }
+        double ratio = tracing.samplingRatio() != null ? tracing.samplingRatio() : 1.0;
+        if (!(ratio >= 0 && ratio <= 1)) {
+            problems.error("spec.tracing.samplingRatio", ProblemReason.InvalidValue, "must be between 0 and 1");
+            return null;
+        }
+        Map<String, String> resource = new TreeMap<>();
+        resource.put("service.name", "switchboard-gateway");
+        if (tracing.resourceAttributes() != null) {
+            for (var entry : tracing.resourceAttributes().entrySet()) {
+                if (entry.getKey() == null || entry.getKey().isBlank() || entry.getValue() == null) {
+                    problems.error("spec.tracing.resourceAttributes", ProblemReason.InvalidValue, "blank key or missing value");
+                    return null;
+                }
+                resource.put(entry.getKey(), entry.getValue());
+            }
+        }
+        // The policy's own identity always wins: a trace backend filters by it.
+        if (namespace != null) {
+            resource.put("k8s.namespace.name", namespace);
+        }
+        if (policy != null) {
+            resource.put("switchboard.policy", policy);
+        }
+        String protocol = tracing.protocol() != null ? tracing.protocol().name() : RoutingPolicySpec.TracingProtocol.HttpProtobuf.name();
+        return new PolicySettings.Tracing(tracing.endpoint(), protocol, ratio, resource, Boolean.TRUE.equals(tracing.recordContent()));
     }
 
     private PolicySettings.Affinity affinity(RoutingPolicySpec.Affinity affinity) {

@@ -48,7 +48,7 @@ public final class RoutingCompiler {
         RoutingPolicySpec spec = policy.getSpec() != null ? policy.getSpec() : new RoutingPolicySpec(null, null, null, null);
 
         var policyCompiler = new PolicyCompiler(new Problems(ResourceRef.of(policy), problems));
-        PolicySettings settings = policyCompiler.settings(spec);
+        PolicySettings settings = policyCompiler.settings(spec, namespace, policy.getMetadata().getName());
         var access = policyCompiler.access(spec, input.secrets(), input.secretRoot(),
                 "switchboard:" + namespace + ":" + policy.getMetadata().getName(), input.clusterIssuer());
         policyCompiler.checkGateway(spec);

@@ -19,7 +19,13 @@ public record RoutingPolicySpec(
         @JsonPropertyDescription("Selects the ModelGroups in this namespace that the gateway serves. Omitted or empty selects all of them.") LabelSelector modelGroupSelector,
         @JsonPropertyDescription("Routing and resilience behaviour for every model group, unless a group overrides it.") Defaults defaults,
         @JsonPropertyDescription("Who may call the gateway and what each caller may use.") Access access,
-        @JsonPropertyDescription("How the gateway Deployment is sized and scheduled.") Gateway gateway) {
+        @JsonPropertyDescription("How the gateway Deployment is sized and scheduled.") Gateway gateway,
+        @JsonPropertyDescription("OpenTelemetry traces of the gateway's requests, exported over OTLP. Unset: no traces (the default).") Tracing tracing) {
+
+    /** A spec without tracing. */
+    public RoutingPolicySpec(LabelSelector modelGroupSelector, Defaults defaults, Access access, Gateway gateway) {
+        this(modelGroupSelector, defaults, access, gateway, null);
+    }
 
     public enum RetryCondition {
         /** The upstream answered 429 Too Many Requests. */
@@ -206,6 +212,22 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Compute resources of the gateway container.") Resources resources,
             @JsonPropertyDescription("Extra settings for the gateway pods.") PodTemplate podTemplate,
             @Default("INFO") @JsonPropertyDescription("Gateway log level.") LogLevel logLevel) {
+    }
+
+    public enum TracingProtocol {
+        /** OTLP over HTTP with protobuf bodies, usually port 4318 and path /v1/traces. */
+        HttpProtobuf,
+        /** OTLP over gRPC, usually port 4317. */
+        Grpc
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Tracing(
+            @Required @Pattern(Patterns.ENDPOINT_URL) @Size(max = 512) @JsonPropertyDescription("Where the OTLP exporter sends spans: the full URL of an OpenTelemetry collector's traces endpoint, for example http://otel-collector.monitoring:4318/v1/traces (HttpProtobuf) or http://otel-collector.monitoring:4317 (Grpc). No user info: credentials belong to the collector's own configuration.") String endpoint,
+            @Default("HttpProtobuf") @JsonPropertyDescription("OTLP transport: HttpProtobuf (default) or Grpc.") TracingProtocol protocol,
+            @Min(0) @Max(1) @Default("1") @JsonPropertyDescription("Fraction of new traces that are recorded (0 to 1). A request that arrives with a sampled W3C traceparent is recorded whatever the ratio, as its caller decided.") Double samplingRatio,
+            @Size(max = 32) @JsonPropertyDescription("Extra resource attributes of every span, for example deployment.environment: prod. service.name defaults to switchboard-gateway; the policy's name and namespace are always added.") Map<String, String> resourceAttributes,
+            @JsonPropertyDescription("Record prompts and completions in the spans (gen_ai.input.messages, gen_ai.output.messages). Off unless set to true: they hold whatever users send, so only enable it where the trace backend may keep that.") Boolean recordContent) {
     }
 
     public enum LogLevel {

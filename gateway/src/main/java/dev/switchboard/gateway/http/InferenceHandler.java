@@ -24,6 +24,7 @@ import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.telemetry.tracing.Tracing;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
@@ -55,6 +56,8 @@ public class InferenceHandler {
     Deprecations deprecations;
     @Inject
     Upstreams upstreams;
+    @Inject
+    Tracing tracing;
 
     /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
     @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
@@ -69,6 +72,7 @@ public class InferenceHandler {
             reject(ctx, record, ApiError.notReady());
             return;
         }
+        record.trace = tracing.start(table, ctx.request(), record.endpoint, requestId);
         authenticator.authenticate(table, ctx.request().headers()).onSuccess(authentication -> {
             if (!authentication.admitted()) {
                 authentication.denial().headers().forEach(ctx.response()::putHeader);
@@ -121,6 +125,7 @@ public class InferenceHandler {
             return;
         }
         record.requestBytes = raw.length();
+        record.trace.prompt(raw);
         long estimatedTokens = TokenEstimate.of(raw.length(), body.maxTokens);
         access.admit(table, caller, route, model, estimatedTokens).onSuccess(admission -> {
             admission.headers().forEach(ctx.response()::putHeader);

@@ -28,6 +28,7 @@ import dev.switchboard.gateway.table.RoutingState;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.telemetry.tracing.Tracing;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.PolicySettings;
@@ -63,6 +64,8 @@ public class MessagesHandler {
     GatewayMetrics metrics;
     @Inject
     Deprecations deprecations;
+    @Inject
+    Tracing tracing;
 
     /** How long a stream whose client left after the last content is read on for the upstream's usage. */
     @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
@@ -77,6 +80,7 @@ public class MessagesHandler {
             reject(ctx, record, AnthropicError.notReady());
             return;
         }
+        record.trace = tracing.start(table, ctx.request(), record.endpoint, requestId);
         // Anthropic SDKs send the key (or token) as x-api-key; Authorization: Bearer is accepted too (auth-token clients).
         authenticator.authenticate(table, ctx.request().headers()).onSuccess(authentication -> {
             if (!authentication.admitted()) {
@@ -140,6 +144,7 @@ public class MessagesHandler {
         }
         record.stream = Boolean.TRUE.equals(body.stream);
         record.requestBytes = raw.length();
+        record.trace.prompt(raw);
         FallbackChain chain = FallbackChain.of(table, route, caller::mayUse, deprecations::sunset);
         JsonObject chat = null;
         if (hasTarget(table, chain.routes(), provider -> !isAnthropic(provider))) {

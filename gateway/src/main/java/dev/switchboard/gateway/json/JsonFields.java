@@ -64,6 +64,8 @@ public final class JsonFields {
     public long contentChars;
     /** A choice carries a finish reason: the generation is over, only the usage chunk may follow. */
     public boolean finished;
+    /** The first finish reason read (stop, length, tool_calls...), for the trace; null when none came. */
+    public String finishReason;
     /** `max_tokens` or `max_completion_tokens` of a request, for the token reservation. */
     public Integer maxTokens;
     public boolean error;
@@ -207,7 +209,12 @@ public final class JsonFields {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             if (name.equals("finish_reason")) {
-                finished |= value == JsonToken.VALUE_STRING;
+                if (value == JsonToken.VALUE_STRING) {
+                    finished = true;
+                    if (finishReason == null) {
+                        finishReason = parser.getText();
+                    }
+                }
             } else if (name.equals("text") && value == JsonToken.VALUE_STRING) {
                 contentChars += parser.getTextLength();
             } else if ((name.equals("delta") || name.equals("message")) && value == JsonToken.START_OBJECT) {

@@ -4,6 +4,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.access.Permit;
 import dev.switchboard.gateway.dialect.Wire;
+import dev.switchboard.gateway.telemetry.tracing.RequestTrace.AttemptTrace;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -56,6 +57,8 @@ final class Attempt implements UpstreamListener {
     UpstreamFailure failure;
     UpstreamListener out;
     boolean settled;
+    /** This attempt's span in the request's trace (AttemptTrace.OFF when the table has no tracing). */
+    AttemptTrace trace = AttemptTrace.OFF;
 
     Attempt(Exchange exchange, ModelRoute route, Target target, UpstreamProvider provider, Operation operation, TargetState state,
             CircuitBreaker.Permit breakerPermit, KeyPool pool, KeyPool.Key key, Permit providerPermit) {
@@ -221,6 +224,7 @@ final class Attempt implements UpstreamListener {
     private void commit() {
         cancelContentTimer();
         sampleLatency(System.nanoTime());
+        trace.firstToken();
         exchange.record.providerPermit = providerPermit;
         out = exchange.reply.deliver(served(), call);
         out.onHead(status, headers);
@@ -271,6 +275,21 @@ final class Attempt implements UpstreamListener {
         cancelContentTimer();
         exchange.ended(this);
         HealthBookkeeping.settle(exchange.pipeline, this, outcome, exchange.budget.deadlineReached());
+        // Observers only: the GenAI duration metric (bounded labels: the table's name for the model) and the span.
+        exchange.pipeline.genAiMetrics.operationCompleted(operation.name(), provider.type(), target.label(), outcome.name(),
+                System.nanoTime() - startNanos);
+        trace.ended(outcome.name(), status, outcome == Outcome.SUCCESS ? null : reason());
+    }
+
+    /** Why the attempt failed, for its span: the failure, the stream's error event or the provider's status. */
+    private String reason() {
+        if (failure != null) {
+            return failure.message();
+        }
+        if (watch != null && watch.errored()) {
+            return "the stream sent an error event";
+        }
+        return status != 0 ? "the provider answered HTTP " + status : null;
     }
 
     /** A failure the pipeline acts on: the same target again with another key when only the key was at fault, else the next target. */
@@ -297,6 +316,7 @@ final class Attempt implements UpstreamListener {
             cancelContentTimer();
             state.ended();
             breakerPermit.release();
+            trace.ended("CANCELLED", status, "the client went away");
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
@@ -50,6 +51,8 @@ public class AttemptPipeline {
     ResilienceMetrics metrics;
     @Inject
     GatewayMetrics gatewayMetrics;
+    @Inject
+    GenAiMetrics genAiMetrics;
 
     /** Starts serving; the outcome goes to {@code reply}. Call on the request's event loop. */
     public void serve(RequestPlan plan, ClientReply reply, RequestRecord record) {

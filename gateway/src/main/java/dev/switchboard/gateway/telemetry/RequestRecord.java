@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import dev.switchboard.gateway.access.Permit;
 import dev.switchboard.gateway.access.TokenEstimate;
+import dev.switchboard.gateway.telemetry.tracing.RequestTrace;
 
 /**
  * What the gateway learned about one request, for the access log and metrics. Filled in on the request's
@@ -24,6 +25,8 @@ public final class RequestRecord {
     public String subject;
     public String model;
     public String provider;
+    /** The type of {@link #provider} (OpenAI, Anthropic...), for the GenAI provider name. */
+    public String providerType;
     public String upstreamModel;
     /** What the access log shows for upstreamModel: a name the table knows, or the template a pattern route sent by. */
     public String upstreamModelLabel;
@@ -39,6 +42,8 @@ public final class RequestRecord {
     /** The part of promptTokens read from the provider's prompt cache, priced at cachedInputPerMillion. */
     public Integer cachedPromptTokens;
     public Integer completionTokens;
+    /** The first finish reason the answer carried (stop, length, tool_calls...), null when none was seen. */
+    public String finishReason;
     /** The size of the client's request body: the prompt estimate when the upstream never reported usage. */
     public int requestBytes;
     /** Characters of generated content (text, tool names and arguments) relayed to the client so far. */
@@ -56,6 +61,8 @@ public final class RequestRecord {
     public Permit providerPermit;
     /** The request's cost in the pricing currency, once settled. */
     public Double cost;
+    /** This request's trace; {@link RequestTrace#OFF} unless its table has tracing. */
+    public RequestTrace trace = RequestTrace.OFF;
 
     public RequestRecord(String requestId, String client, String endpoint) {
         this.requestId = requestId;
@@ -99,6 +106,8 @@ public final class RequestRecord {
         StringBuilder line = new StringBuilder(320).append('{');
         field(line, "type", "access");
         field(line, "requestId", requestId);
+        field(line, "traceId", trace.traceId());
+        field(line, "spanId", trace.spanId());
         field(line, "client", client);
         field(line, "clientName", clientName);
         field(line, "subject", subject);

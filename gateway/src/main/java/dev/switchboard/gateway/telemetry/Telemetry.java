@@ -3,6 +3,7 @@ package dev.switchboard.gateway.telemetry;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.console.ConsoleFeed;
+import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
@@ -19,6 +20,8 @@ public class Telemetry {
     @Inject
     GatewayMetrics metrics;
     @Inject
+    GenAiMetrics genAi;
+    @Inject
     ConsoleFeed console;
 
     public void finish(RequestRecord record) {
@@ -33,6 +36,9 @@ public class Telemetry {
                     record.provider, record.upstreamModel);
         }
         metrics.requestCompleted(record, end);
+        genAi.requestCompleted(record.endpoint, record.providerType, record.model, record.upstreamModelShown(), record.stream, record.status,
+                record.promptTokens, record.completionTokens, record.startNanos, record.firstByteNanos, end);
+        record.trace.finish(record);
         console.requestFinished(record, end);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info(record.toLogLine(end));

@@ -55,10 +55,10 @@ public final class UpstreamHttpCall implements UpstreamCall {
 
     /**
      * A JSON POST to {@code url} as every adapter starts one: SSE is accepted when the client asked for a stream, and
-     * the request id travels along so provider logs can be matched with ours.
+     * the request id travels along so provider logs can be matched with ours, and so does the attempt's trace context.
      */
     public static RequestOptions jsonPost(String url, UpstreamRequest request) {
-        return new RequestOptions()
+        RequestOptions options = new RequestOptions()
                 // Not Vert.x's validating header map: that one throws from putHeader with the value in the message;
                 // start() checks the headers instead and fails the call without quoting them.
                 .setHeaders(MultiMap.caseInsensitiveMultiMap())
@@ -67,6 +67,8 @@ public final class UpstreamHttpCall implements UpstreamCall {
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", request.stream() ? Wire.EVENT_STREAM : "application/json")
                 .putHeader("x-request-id", request.requestId());
+        request.traceHeaders().forEach(options::putHeader);
+        return options;
     }
 
     /**

@@ -75,7 +75,11 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             case "content_block_start", "content_block_delta" -> record.outputChars += generatedChars(data);
             case "message_delta" -> {
                 try {
-                    JsonObject reported = new JsonObject(data).getJsonObject("usage");
+                    JsonObject delta = new JsonObject(data);
+                    if (delta.getValue("delta") instanceof JsonObject change && change.getValue("stop_reason") instanceof String reason) {
+                        record.finishReason = reason;
+                    }
+                    JsonObject reported = delta.getJsonObject("usage");
                     if (reported != null) {
                         usage = AnthropicUsage.fromAnthropic(reported, usage);
                         readUsage();
@@ -110,6 +114,9 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         }
         message.put("model", publicModel);
         record.answered = true;
+        if (message.getValue("stop_reason") instanceof String reason) {
+            record.finishReason = reason;
+        }
         if (message.getValue("usage") instanceof JsonObject reported) {
             usage = AnthropicUsage.fromAnthropic(reported, usage);
             readUsage();

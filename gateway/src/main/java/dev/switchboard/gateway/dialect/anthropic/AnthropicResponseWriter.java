@@ -5,6 +5,7 @@ import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -88,6 +89,9 @@ public final class AnthropicResponseWriter extends MessagesRelay {
                     error.getString("message", "The upstream stream failed."));
             return;
         }
+        if (record.finishReason == null) {
+            record.finishReason = finishReason(chunk);
+        }
         String problem = events.chunk(chunk, out);
         record.outputChars = events.generatedChars();
         readUsage(events.usage());
@@ -118,6 +122,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             return;
         }
         record.answered = true;
+        record.finishReason = finishReason(completion);
         if (completion.getValue("usage") instanceof JsonObject usage) {
             readUsage(AnthropicUsage.fromOpenAi(usage));
         } else {
@@ -145,6 +150,15 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             response.putHeader("retry-after", retryAfter);
         }
         fail(AnthropicError.fromUpstream(upstreamStatus, message));
+    }
+
+    /** The first choice's finish reason as the upstream gave it, for the trace; null when it has none yet. */
+    private static String finishReason(JsonObject completionOrChunk) {
+        if (completionOrChunk.getValue("choices") instanceof JsonArray choices && !choices.isEmpty()
+                && choices.getValue(0) instanceof JsonObject choice && choice.getValue("finish_reason") instanceof String reason) {
+            return reason;
+        }
+        return null;
     }
 
     private void readUsage(AnthropicUsage usage) {

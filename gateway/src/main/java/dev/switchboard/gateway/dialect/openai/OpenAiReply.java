@@ -196,6 +196,9 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
         json.replaceModel(publicModel);
         record.outputChars += json.contentChars;
         generationOver |= json.finished;
+        if (record.finishReason == null) {
+            record.finishReason = json.finishReason;
+        }
         if (json.usageSpan != null) {
             readUsage(json);
             if (!clientWantsUsage) {
@@ -254,9 +257,12 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
         record.answered = true;
         record.outputChars = json.contentChars;
         readUsage(json);
+        record.finishReason = json.finishReason;
         record.status = upstreamStatus;
         record.markFirstByte();
-        response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
+        Buffer answer = json.toBuffer();
+        record.trace.completion(answer);
+        response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(answer);
         complete();
     }
 
