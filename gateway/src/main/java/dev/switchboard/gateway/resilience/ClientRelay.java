@@ -4,10 +4,12 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -23,16 +25,60 @@ public abstract class ClientRelay implements UpstreamListener {
 
     protected final HttpServerResponse response;
     protected final RequestRecord record;
+    private final Vertx vertx;
+    private final Telemetry telemetry;
     protected boolean finished;
+    /** The client left; whatever still arrives is only read for its usage (nothing more is written). */
+    protected boolean clientGone;
+    private long drainTimer = -1;
     protected int upstreamStatus;
     protected String retryAfter;
     /** The answer held whole; null while a stream is relayed. */
     protected ChunkedBody buffered;
     private boolean streaming;
 
-    protected ClientRelay(HttpServerResponse response, RequestRecord record) {
+    protected ClientRelay(Vertx vertx, HttpServerResponse response, RequestRecord record, Telemetry telemetry) {
+        this.vertx = vertx;
         this.response = response;
         this.record = record;
+        this.telemetry = telemetry;
+    }
+
+    /**
+     * The client went away: the request's books close as client-closed, after {@code stop} ended the exchange
+     * upstream (so it stops generating tokens nobody reads), at once or, when only the usage is still to come, once
+     * it came or {@code drainMs} passed: waiting for it, bounded, rather than guessing.
+     */
+    protected final void clientLeft(Runnable stop, long drainMs) {
+        if (finished || clientGone) {
+            return;
+        }
+        clientGone = true;
+        record.status = RequestRecord.CLIENT_CLOSED;
+        if (drainMs > 0 && awaitingUsageOnly()) {
+            drainTimer = vertx.setTimer(drainMs, id -> {
+                drainTimer = -1;
+                stop.run();
+                complete();
+            });
+            return;
+        }
+        stop.run();
+        complete();
+    }
+
+    /** True when the upstream has generated everything and only its usage is still to come. */
+    protected abstract boolean awaitingUsageOnly();
+
+    /** Closes the request's books, once. */
+    protected final void complete() {
+        if (!finished) {
+            finished = true;
+            if (drainTimer >= 0) {
+                vertx.cancelTimer(drainTimer);
+            }
+            telemetry.finish(record);
+        }
     }
 
     /** Whether the client asked for a stream. */

@@ -22,7 +22,6 @@ import io.vertx.ext.web.RoutingContext;
 public abstract class MessagesRelay extends ClientRelay {
 
     protected final RoutingContext ctx;
-    protected final Telemetry telemetry;
     protected final GatewayMetrics metrics;
     /** The model name the client sent; responses carry it, never the upstream's name. */
     protected final String publicModel;
@@ -33,16 +32,12 @@ public abstract class MessagesRelay extends ClientRelay {
     protected UpstreamCall call;
     /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
     protected Runnable stopUpstream;
-    /** The client left; whatever still arrives is only read for its usage. */
-    protected boolean clientGone;
-    private long drainTimer = -1;
 
     protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
             boolean stream) {
-        super(ctx.response(), record);
+        super(ctx.vertx(), ctx.response(), record, telemetry);
         this.ctx = ctx;
         this.stream = stream;
-        this.telemetry = telemetry;
         this.metrics = metrics;
         this.publicModel = publicModel;
     }
@@ -53,26 +48,9 @@ public abstract class MessagesRelay extends ClientRelay {
         this.stopUpstream = stop;
     }
 
-    /**
-     * The client went away: the request's books close as client-closed, after {@code stop} ended the exchange
-     * upstream, at once or, when only the usage is still to come, once it came or {@code drainMs} passed.
-     */
+    /** The client went away (see {@link ClientRelay#clientLeft}). */
     void clientGone(Runnable stop, long drainMs) {
-        if (finished || clientGone) {
-            return;
-        }
-        clientGone = true;
-        record.status = RequestRecord.CLIENT_CLOSED;
-        if (drainMs > 0 && awaitingUsageOnly()) {
-            drainTimer = ctx.vertx().setTimer(drainMs, id -> {
-                drainTimer = -1;
-                stop.run();
-                complete();
-            });
-            return;
-        }
-        stop.run();
-        complete();
+        clientLeft(stop, drainMs);
     }
 
     /** True when the upstream has generated everything and only its usage is still to come. */
@@ -191,15 +169,5 @@ public abstract class MessagesRelay extends ClientRelay {
         record.errorCode = "upstream_auth_failed";
         fail(new AnthropicError(502, "api_error",
                 "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + status + ")."));
-    }
-
-    protected void complete() {
-        if (!finished) {
-            finished = true;
-            if (drainTimer >= 0) {
-                ctx.vertx().cancelTimer(drainTimer);
-            }
-            telemetry.finish(record);
-        }
     }
 }

@@ -36,7 +36,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final RoutingContext ctx;
-    private final Telemetry telemetry;
     private final String publicModel;
     private final boolean clientWantsUsage;
     private final long usageDrainMs;
@@ -49,15 +48,11 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     private boolean doneSeen;
     /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
     private boolean generationOver;
-    /** The client left; the stream is only read on for its usage (nothing more is written). */
-    private boolean clientGone;
-    private long drainTimer = -1;
 
     public OpenAiReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage,
             long usageDrainMs) {
-        super(ctx.response(), record);
+        super(ctx.vertx(), ctx.response(), record, telemetry);
         this.ctx = ctx;
-        this.telemetry = telemetry;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
         this.usageDrainMs = usageDrainMs;
@@ -66,25 +61,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     @Override
     public void onClientGone(Runnable action) {
         stopExchange = action;
-        response.closeHandler(v -> {
-            if (finished || clientGone) {
-                return;
-            }
-            clientGone = true;
-            record.status = RequestRecord.CLIENT_CLOSED;
-            if (streaming() && generationOver && !record.usageReported && usageDrainMs > 0) {
-                // Nothing more is generated, only the usage is still to come: wait for it (bounded) rather than guess.
-                drainTimer = ctx.vertx().setTimer(usageDrainMs, id -> {
-                    drainTimer = -1;
-                    action.run();
-                    complete();
-                });
-                return;
-            }
-            // The pipeline stops the upstream so it stops generating tokens nobody reads.
-            action.run();
-            complete();
-        });
+        response.closeHandler(v -> clientLeft(action, usageDrainMs));
     }
 
     @Override
@@ -295,6 +272,12 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
         fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
     }
 
+    /** Nothing more is generated once a chunk carried a finish reason: only a stream's usage is still to come. */
+    @Override
+    protected boolean awaitingUsageOnly() {
+        return streaming() && generationOver && !record.usageReported;
+    }
+
     private void readUsage(JsonFields json) {
         if (json.usageSpan == null) {
             return;
@@ -308,16 +291,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
         }
         if (json.completionTokens != null) {
             record.completionTokens = json.completionTokens;
-        }
-    }
-
-    private void complete() {
-        if (!finished) {
-            finished = true;
-            if (drainTimer >= 0) {
-                ctx.vertx().cancelTimer(drainTimer);
-            }
-            telemetry.finish(record);
         }
     }
 }
