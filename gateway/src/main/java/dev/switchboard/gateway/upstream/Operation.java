@@ -6,7 +6,9 @@ public enum Operation {
     COMPLETIONS("/completions"),
     EMBEDDINGS("/embeddings"),
     /** Anthropic's Messages API, relayed untranslated from /v1/messages to Anthropic providers. */
-    MESSAGES("/messages");
+    MESSAGES("/messages"),
+    /** OpenAI's Responses API, relayed untranslated from /v1/responses to OpenAI and Azure OpenAI providers. */
+    RESPONSES("/responses");
 
     private final String path;
 

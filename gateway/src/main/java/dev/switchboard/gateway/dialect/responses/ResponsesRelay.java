@@ -1,0 +1,154 @@
+package dev.switchboard.gateway.dialect.responses;
+
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.resilience.ClientRelay;
+import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.UpstreamCall;
+import dev.switchboard.gateway.upstream.UpstreamFailure;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What both /v1/responses writers share (see {@link ResponsesReply}): errors before the answer in OpenAI's envelope
+ * (an upstream's own OpenAI envelope passed on, a provider refusing the gateway's key turned into the gateway's 502),
+ * a stream ended by the writer's own error events once it started, writes paused while the client reads slower
+ * than the upstream writes, and the books closed once (see {@link ClientRelay}).
+ */
+abstract class ResponsesRelay extends ClientRelay {
+
+    protected final RoutingContext ctx;
+    /** The model name the client sent; answers carry it, never the upstream's name. */
+    protected final String publicModel;
+    private UpstreamCall call;
+    /** Ends the exchange upstream (the call, and any retry) when the writer gives up on a stream it started. */
+    protected Runnable stopUpstream = () -> {
+    };
+
+    protected ResponsesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel) {
+        super(ctx.vertx(), ctx.response(), record, telemetry);
+        this.ctx = ctx;
+        this.publicModel = publicModel;
+    }
+
+    void bind(UpstreamCall upstreamCall, Runnable stop) {
+        this.call = upstreamCall;
+        this.stopUpstream = stop;
+    }
+
+    /** The client went away (see {@link ClientRelay#clientLeft}). */
+    void clientGone(Runnable stop, long drainMs) {
+        clientLeft(stop, drainMs);
+    }
+
+    @Override
+    protected boolean wantsStream() {
+        return record.stream;
+    }
+
+    /** Answers with this error, unless the answer already started. */
+    void fail(ApiError error) {
+        if (finished) {
+            return;
+        }
+        record.status = error.status();
+        if (record.errorCode == null) {
+            record.errorCode = error.code() != null ? error.code() : error.type();
+        }
+        error.send(ctx);
+        complete();
+    }
+
+    @Override
+    protected void failed(UpstreamFailure failure) {
+        if (clientGone) {
+            complete();
+        } else if (streaming()) {
+            record.errorCode = "stream_interrupted";
+            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider + " could not be read."
+                    : "The stream from provider " + record.provider + " broke before it was complete.");
+        } else if (failure.kind() == UpstreamFailure.Kind.TIMEOUT) {
+            fail(ApiError.upstream(504, "upstream_timeout", "Provider " + record.provider + ": " + failure.message() + "."));
+        } else {
+            fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
+                    : ApiError.upstream(502, "upstream_broken", "The connection to provider " + record.provider + " broke before the response was complete."));
+        }
+    }
+
+    /** Ends a started stream with the writer's error events. */
+    protected abstract void streamBroke(String message);
+
+    /** Events for the client; the upstream pauses while the client's write queue is full. */
+    protected void send(Buffer events) {
+        if (finished || clientGone || events.length() == 0) {
+            return;
+        }
+        record.markFirstByte();
+        response.write(events);
+        if (call != null) {
+            call.pauseWhileFull(response);
+        }
+    }
+
+    /** The stream's end, and the books closed. */
+    protected void endStream() {
+        if (!finished && !clientGone) {
+            response.end();
+        }
+        complete();
+    }
+
+    /** A whole JSON answer. */
+    protected void answer(int status, Buffer body) {
+        record.status = status;
+        record.answered = true;
+        record.markFirstByte();
+        record.trace.completion(body);
+        response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+        complete();
+    }
+
+    /** An upstream error answer: its OpenAI envelope and status passed on, except the provider refusing the gateway's key. */
+    @Override
+    protected void relayError() {
+        if (upstreamStatus == 401 || upstreamStatus == 403) {
+            // The provider refused the gateway's key, not the client's; its body can quote a fragment of that key.
+            fail(ApiError.upstream(502, "upstream_auth_failed",
+                    "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
+            return;
+        }
+        if (retryAfter != null) {
+            response.putHeader("retry-after", retryAfter);
+        }
+        try {
+            JsonObject body = new JsonObject(buffered.buffer());
+            if (body.getValue("error") instanceof JsonObject error) {
+                record.status = upstreamStatus;
+                record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error");
+                response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(body.toBuffer());
+                complete();
+                return;
+            }
+        } catch (DecodeException | ClassCastException e) {
+            // Not JSON: described by its status below.
+        }
+        fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
+    }
+
+    /** Usage in chat's names or the Responses API's, as {@link dev.switchboard.gateway.json.JsonFields} reads both. */
+    protected void readUsage(Integer input, Integer cached, Integer output) {
+        record.usageReported = true;
+        if (input != null) {
+            record.promptTokens = input;
+        }
+        if (cached != null) {
+            record.cachedPromptTokens = cached;
+        }
+        if (output != null) {
+            record.completionTokens = output;
+        }
+    }
+}
