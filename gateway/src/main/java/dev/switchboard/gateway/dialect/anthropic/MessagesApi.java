@@ -1,7 +1,5 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import java.util.function.Predicate;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.capability.RequestFeatures;
@@ -83,11 +81,11 @@ public class MessagesApi implements InboundApi {
     @Override
     public PreparedRequest prepare(Inbound request) throws Refused {
         JsonObject chat = null;
-        if (hasTarget(request, provider -> !isAnthropic(provider))) {
+        if (request.reaches(provider -> !isAnthropic(provider))) {
             try {
                 chat = MessagesToChat.translate(RequestTrees.parse(request.raw()));
             } catch (Untranslatable e) {
-                if (!hasTarget(request, MessagesApi::isAnthropic)) {
+                if (!request.reaches(MessagesApi::isAnthropic)) {
                     throw new Refused(ApiError.invalidRequest(e.getMessage(), null));
                 }
                 // Only Anthropic targets can take it, untranslated; the others are skipped.
@@ -125,12 +123,5 @@ public class MessagesApi implements InboundApi {
 
     private static boolean isAnthropic(UpstreamProvider provider) {
         return "Anthropic".equals(provider.type());
-    }
-
-    /** Whether the model or one of the fallbacks the request may reach has a target whose provider matches. */
-    private static boolean hasTarget(Inbound request, Predicate<UpstreamProvider> kind) {
-        return request.chain().routes().stream().flatMap(candidate -> candidate.targets().stream())
-                .map(target -> request.table().table().provider(target.provider()))
-                .anyMatch(provider -> provider != null && kind.test(provider));
     }
 }
