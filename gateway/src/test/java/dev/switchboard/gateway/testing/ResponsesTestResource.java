@@ -21,7 +21,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * A simulator of every provider type behind one gateway, for /v1/responses: model {@code resp-<type>} is served by the
  * provider of that type ({@link #TYPES}), OpenAI and Azure OpenAI untranslated, the others through chat. Priority
  * groups fail over on server errors ({@code resp-failover}: an OpenAI target that answers 500, then an Anthropic one;
- * {@code resp-failover-translated}: an Anthropic target that answers 500, then an OpenAI one). Clients present
+ * {@code resp-failover-translated}: an Anthropic target that answers 500, then an OpenAI one); {@code resp-mixed} has an
+ * Anthropic target first and an OpenAI one second; {@code resp-anthropic-break} breaks its stream after some content;
+ * {@code resp-openai-cached} reports cached input tokens. Clients present
  * {@link #CLIENT_KEY}.
  */
 public class ResponsesTestResource implements QuarkusTestResourceLifecycleManager {
@@ -104,6 +106,8 @@ public class ResponsesTestResource implements QuarkusTestResourceLifecycleManage
         models.add(route("resp-failover", first("openai-failing", "fail-500"), second("anthropic", "claude-sim")));
         models.add(route("resp-failover-translated", first("anthropic-failing", "fail-500"), second("openai", "gpt-sim")));
         models.add(route("resp-mixed", first("anthropic", "claude-sim"), second("openai", "gpt-sim")));
+        models.add(route("resp-anthropic-break", first("anthropic", "break-stream")));
+        models.add(route("resp-openai-cached", first("openai", "cached-gpt")));
         Files.writeString(secrets.resolve("client"), CLIENT_KEY);
         AccessRules access = new AccessRules(AccessRules.API_KEYS, List.of(new AccessRules.ClientRule("responses-tests", null,
                 new SecretFile("clients", "client", secrets.resolve("client").toString()), List.of(), null, null, null)),

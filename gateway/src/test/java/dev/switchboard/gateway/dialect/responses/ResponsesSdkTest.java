@@ -32,6 +32,9 @@ import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.StructuredResponse;
 import com.openai.models.responses.WebSearchTool;
 
+import dev.switchboard.gateway.testing.AnthropicSimulator;
+import dev.switchboard.gateway.testing.AzureOpenAiSimulator;
+import dev.switchboard.gateway.testing.OpenAiSimulator;
 import dev.switchboard.gateway.testing.ResponsesTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -104,6 +107,29 @@ class ResponsesSdkTest {
         }
         assertThat(response.usage().orElseThrow().inputTokens()).isPositive();
         assertThat(response.usage().orElseThrow().outputTokens()).isPositive();
+        switch (type) {
+            case "openai" -> {
+                // Untranslated: the client's request with the target's model, at OpenAI's Responses endpoint.
+                OpenAiSimulator.Received received = ResponsesTestResource.openAi().last();
+                assertThat(received.path()).isEqualTo("/v1/responses");
+                assertThat(received.body().getString("model")).isEqualTo("gpt-sim");
+                assertThat(received.body().getString("instructions")).isEqualTo("Be brief.");
+            }
+            case "azure" -> {
+                AzureOpenAiSimulator.Received received = ResponsesTestResource.azure().last();
+                assertThat(received.path()).isEqualTo("/openai/v1/responses");
+                assertThat(received.body().getString("model")).isEqualTo(ResponsesTestResource.AZURE_DEPLOYMENT);
+            }
+            case "anthropic" -> {
+                // Translated through chat: the instructions became Anthropic's system prompt, max_output_tokens its max_tokens.
+                AnthropicSimulator.Received received = ResponsesTestResource.anthropic().last();
+                assertThat(received.path()).isEqualTo("/v1/messages");
+                assertThat(received.body().getValue("system").toString()).contains("Be brief.");
+                assertThat(received.body().getInteger("max_tokens")).isEqualTo(200);
+            }
+            default -> {
+            }
+        }
     }
 
     @ParameterizedTest
