@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.dialect.responses;
 
+import dev.switchboard.gateway.dialect.openai.ChatChunks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -98,13 +99,9 @@ public final class ChunksToResponseEvents {
         if (delta.getValue("refusal") instanceof String refusal && !refusal.isEmpty()) {
             messagePart("refusal", refusal, out);
         }
-        if (delta.getValue("tool_calls") instanceof JsonArray calls) {
-            for (int i = 0; i < calls.size(); i++) {
-                String problem = toolCall(calls.getJsonObject(i), out);
-                if (problem != null) {
-                    return problem;
-                }
-            }
+        String problem = ChatChunks.toolCalls(delta, call -> toolCall(call, out));
+        if (problem != null) {
+            return problem;
         }
         if (choice.getValue("finish_reason") instanceof String finish) {
             finishSeen = true;

@@ -3,23 +3,16 @@ package dev.switchboard.gateway.dialect.responses;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.capability.RequestFeatures;
-import dev.switchboard.gateway.dialect.ApiError;
-import dev.switchboard.gateway.dialect.Untranslatable;
+import dev.switchboard.gateway.front.ChatTranslation;
 import dev.switchboard.gateway.front.Inbound;
-import dev.switchboard.gateway.front.InboundApi;
+import dev.switchboard.gateway.dialect.openai.OpenAiWording;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
-import dev.switchboard.gateway.json.RequestTrees;
-import dev.switchboard.gateway.resilience.AttemptRequest;
-import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
-import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -33,7 +26,7 @@ import jakarta.inject.Singleton;
  * the untranslated targets only, and refused with a 400 naming the field when the model and its fallbacks have none.
  */
 @Singleton
-public class ResponsesApi implements InboundApi {
+public class ResponsesApi extends OpenAiWording {
 
     @Inject
     Telemetry telemetry;
@@ -55,75 +48,17 @@ public class ResponsesApi implements InboundApi {
     }
 
     @Override
-    public ApiError missingModel() {
-        return ApiError.invalidRequest("Missing required parameter: 'model'.", "model");
-    }
-
-    @Override
-    public ApiError streamNotBoolean() {
-        return ApiError.invalidRequest("Invalid type for 'stream': expected a boolean.", "stream");
-    }
-
-    @Override
-    public ApiError unknownModel(String model) {
-        return ApiError.modelNotFound(model);
-    }
-
-    @Override
-    public ApiError unreadable(String detail) {
-        return ApiError.invalidRequest("We could not parse the JSON body of your request: " + detail, null);
-    }
-
-    @Override
-    public void send(RoutingContext ctx, ApiError error) {
-        error.send(ctx);
-    }
-
-    @Override
     public PreparedRequest prepare(Inbound request) throws Refused {
-        JsonObject chat = null;
-        ResponseShell shell = null;
-        if (request.reaches(provider -> !takesResponses(provider))) {
-            try {
-                JsonObject tree = RequestTrees.parse(request.raw());
-                chat = ResponsesToChat.translate(tree);
-                shell = new ResponseShell(tree, ResponseShell.idFor(request.record().requestId), request.model(),
-                        System.currentTimeMillis() / 1000);
-            } catch (Untranslatable e) {
-                if (!request.reaches(ResponsesApi::takesResponses)) {
-                    throw new Refused(e.error());
-                }
-                // Only OpenAI and Azure OpenAI targets can take it, untranslated; the others are skipped.
-            } catch (RequestTrees.TooComplex e) {
-                throw new Refused(ApiError.tooComplex(e.getMessage()));
-            } catch (DecodeException | ClassCastException e) {
-                throw new Refused(ApiError.invalidRequest("The request body is not a valid JSON object.", null));
-            }
-        }
+        ResponseShell[] shell = new ResponseShell[1];
+        JsonObject chat = ChatTranslation.translate(request, ResponsesApi::takesResponses, tree -> {
+            JsonObject translated = ResponsesToChat.translate(tree);
+            shell[0] = new ResponseShell(tree, ResponseShell.idFor(request.record().requestId), request.model(), System.currentTimeMillis() / 1000);
+            return translated;
+        });
         // Checked on the request as the client wrote it, so a request only passthrough targets take is checked too.
-        RequestFeatures features = RequestFeatures.ofResponses(request.stream(), request.raw());
-        JsonObject translated = chat;
-        ResponseShell translatedShell = shell;
-        return new PreparedRequest() {
-            @Override
-            public RequestFeatures features() {
-                return features;
-            }
-
-            @Override
-            public AttemptRequest forAttempt(UpstreamProvider provider, Target target) {
-                if (takesResponses(provider)) {
-                    return new AttemptRequest(Operation.RESPONSES, request.forwardingClientHeaders(provider),
-                            request.body().toBufferWithModel(target.model()));
-                }
-                return translated == null ? null : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
-            }
-
-            @Override
-            public ClientReply reply() {
-                return new ResponsesReply(request.ctx(), request.record(), telemetry, metrics, request.model(), translatedShell, usageDrainMs);
-            }
-        };
+        return new ChatTranslation(request, ResponsesApi::takesResponses, Operation.RESPONSES, chat,
+                RequestFeatures.ofResponses(request.stream(), request.raw()),
+                () -> new ResponsesReply(request.ctx(), request.record(), telemetry, metrics, request.model(), shell[0], usageDrainMs));
     }
 
     /** OpenAI and Azure OpenAI serve the Responses API themselves; OpenAI-compatible servers are not known to. */

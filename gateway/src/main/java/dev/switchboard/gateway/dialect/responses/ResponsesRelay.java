@@ -1,14 +1,13 @@
 package dev.switchboard.gateway.dialect.responses;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.openai.UpstreamErrors;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -111,31 +110,11 @@ abstract class ResponsesRelay extends ClientRelay {
         complete();
     }
 
-    /** An upstream error answer: its OpenAI envelope and status passed on, except the provider refusing the gateway's key. */
+    /** An upstream error answer: its OpenAI envelope and status passed on (see {@link UpstreamErrors}). */
     @Override
     protected void relayError() {
-        if (upstreamStatus == 401 || upstreamStatus == 403) {
-            // The provider refused the gateway's key, not the client's; its body can quote a fragment of that key.
-            fail(ApiError.upstream(502, "upstream_auth_failed",
-                    "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
-            return;
-        }
-        if (retryAfter != null) {
-            response.putHeader("retry-after", retryAfter);
-        }
-        try {
-            JsonObject body = new JsonObject(buffered.buffer());
-            if (body.getValue("error") instanceof JsonObject error) {
-                record.status = upstreamStatus;
-                record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error");
-                response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(body.toBuffer());
-                complete();
-                return;
-            }
-        } catch (DecodeException | ClassCastException e) {
-            // Not JSON: described by its status below.
-        }
-        fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
+        UpstreamErrors.relay(response, record, upstreamStatus, retryAfter, buffered.buffer());
+        complete();
     }
 
     /** Usage in chat's names or the Responses API's, as {@link dev.switchboard.gateway.json.JsonFields} reads both. */

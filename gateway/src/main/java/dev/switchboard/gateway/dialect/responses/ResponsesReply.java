@@ -64,12 +64,7 @@ public final class ResponsesReply implements ClientReply {
             return;
         }
         closed = true;
-        if (error.served() != null) {
-            error.served().headers(ctx.response()::putHeader);
-        }
-        if (error.retryAfter() != null) {
-            ctx.response().putHeader("retry-after", Long.toString(error.retryAfter()));
-        }
+        error.headers(ctx.response()::putHeader);
         ApiError answer = new ApiError(error.status(), error.type(), error.code(), null, error.message());
         record.status = answer.status();
         record.errorCode = error.code() != null ? error.code() : error.type();

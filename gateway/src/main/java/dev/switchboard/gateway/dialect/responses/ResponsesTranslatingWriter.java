@@ -2,6 +2,7 @@ package dev.switchboard.gateway.dialect.responses;
 
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.dialect.openai.ChatChunks;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.RequestRecord;
 import dev.switchboard.gateway.telemetry.Telemetry;
@@ -15,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  * it) to a /v1/responses client as a Responses API `response` or event stream ({@link ChatToResponse},
  * {@link ChunksToResponseEvents}).
  */
-final class ResponsesTranslatingWriter extends ResponsesRelay {
+final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChunks.Sink {
 
     private final GatewayMetrics metrics;
     private final ResponseShell shell;
@@ -34,7 +35,11 @@ final class ResponsesTranslatingWriter extends ResponsesRelay {
 
     @Override
     protected void streamStarted() {
-        decoder = FrameDecoder.sseData(this::event);
+        decoder = FrameDecoder.sseData((name, data) -> {
+            if (!events.ended()) {
+                ChatChunks.read(data, this);
+            }
+        });
         events = new ChunksToResponseEvents(shell);
         out = Buffer.buffer();
         events.start(out);
@@ -79,26 +84,20 @@ final class ResponsesTranslatingWriter extends ResponsesRelay {
         return events != null && events.finishSeen() && events.usage() == null;
     }
 
-    private void event(String name, String data) {
-        if (events.ended()) {
-            return;
-        }
-        if (data.equals("[DONE]")) {
-            events.finish(out);
-            return;
-        }
-        JsonObject chunk;
-        try {
-            chunk = new JsonObject(data);
-        } catch (DecodeException | ClassCastException e) {
-            return;
-        }
-        if (chunk.getValue("error") instanceof JsonObject error) {
-            record.errorCode = "upstream_stream_error";
-            events.error(out, error.getValue("code") instanceof String code ? code : "upstream_stream_error",
-                    error.getValue("message") instanceof String message ? message : "The upstream stream failed.");
-            return;
-        }
+    @Override
+    public void done() {
+        events.finish(out);
+    }
+
+    @Override
+    public void error(JsonObject error) {
+        record.errorCode = "upstream_stream_error";
+        events.error(out, error.getValue("code") instanceof String code ? code : "upstream_stream_error",
+                error.getValue("message") instanceof String message ? message : "The upstream stream failed.");
+    }
+
+    @Override
+    public void chunk(JsonObject chunk) {
         String problem = events.chunk(chunk, out);
         record.outputChars = events.generatedChars();
         if (record.finishReason == null) {
