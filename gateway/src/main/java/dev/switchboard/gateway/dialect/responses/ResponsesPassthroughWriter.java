@@ -71,7 +71,10 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
         endStream();
     }
 
-    /** Only the usage of response.completed is still to come once the last output item is done. */
+    /**
+     * The usage arrives in response.completed, the event that also ends the output, so nothing is ever left to come but
+     * the usage: a client that leaves stops the upstream at once, and an unfinished stream is charged an estimate.
+     */
     @Override
     protected boolean awaitingUsageOnly() {
         return false;
