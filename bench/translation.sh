@@ -21,11 +21,12 @@ DURATION="${DURATION:-30s}"
 WARMUP="${WARMUP:-60}"
 CONNECTIONS="${CONNECTIONS:-50}"
 CASES="${CASES:-chat responses}"
-OPENAI_PORT=18181
-ANTHROPIC_PORT=18182
-GW_PORT=18183
+# Ports may be moved (e.g. beside another benchmark); bench/translation's YAML is rewritten to match.
+OPENAI_PORT="${OPENAI_PORT:-18181}"
+ANTHROPIC_PORT="${ANTHROPIC_PORT:-18182}"
+GW_PORT="${GW_PORT:-18183}"
 # Health and metrics are on the gateway's management port.
-MGMT_PORT=19183
+MGMT_PORT="${MGMT_PORT:-19183}"
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -49,7 +50,10 @@ java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$OPENAI_P
 pids+=($!)
 java -cp "$classpath" dev.switchboard.gateway.testing.AnthropicSimulator "$ANTHROPIC_PORT" >"$out/anthropic-simulator.log" 2>&1 &
 pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/translation -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/translation-gateway.log" 2>&1 &
+policy="$out/translation-policy"
+mkdir -p "$policy"
+sed -e "s/127.0.0.1:18181/127.0.0.1:$OPENAI_PORT/; s/127.0.0.1:18182/127.0.0.1:$ANTHROPIC_PORT/" bench/translation/bench.yaml >"$policy/bench.yaml"
+java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$policy" -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/translation-gateway.log" 2>&1 &
 gateway_pid=$!
 pids+=($gateway_pid)
 
