@@ -1,9 +1,9 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -23,10 +23,10 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
     /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
     private boolean abandoned;
 
-    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
+    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
             String publicModel, boolean stream) {
-        super(ctx, record, telemetry, metrics, publicModel, stream);
-        this.messageId = "msg_" + record.requestId.replaceAll("[^A-Za-z0-9]", "");
+        super(ctx, record, settlement, metrics, publicModel, stream);
+        this.messageId = "msg_" + record.requestId().replaceAll("[^A-Za-z0-9]", "");
     }
 
     @Override
@@ -57,7 +57,7 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
             return;
         }
         if (!events.ended()) {
-            record.errorCode = "stream_interrupted";
+            record.failed("stream_interrupted");
             events.error(out, "api_error", "The upstream ended the stream before it was complete.");
         }
         flush();
@@ -83,21 +83,21 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
 
     @Override
     public void error(JsonObject error) {
-        record.errorCode = "upstream_stream_error";
+        record.failed("upstream_stream_error");
         events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
                 error.getString("message", "The upstream stream failed."));
     }
 
     @Override
     public void chunk(JsonObject chunk) {
-        if (record.finishReason == null) {
-            record.finishReason = finishReason(chunk);
+        if (record.usage().finishReason() == null) {
+            record.usage().finishedWith(finishReason(chunk));
         }
         String problem = events.chunk(chunk, out);
-        record.outputChars = events.generatedChars();
+        record.usage().generatedInAll(events.generatedChars());
         readUsage(events.usage());
         if (problem != null) {
-            record.errorCode = "untranslatable_stream";
+            record.failed("untranslatable_stream");
             events.error(out, "api_error", problem);
             abandoned = true;
         }
@@ -117,17 +117,17 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
             completion = new JsonObject(buffered.buffer());
             message = ChatToMessage.translate(completion, messageId, publicModel);
         } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-            metrics.upstreamError(record.provider, "invalid_response");
-            record.errorCode = "upstream_invalid_response";
-            fail(new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be translated."));
+            metrics.upstreamError(record.provider(), "invalid_response");
+            record.failed("upstream_invalid_response");
+            fail(new AnthropicError(502, "api_error", "Provider " + record.provider() + " returned a response that could not be translated."));
             return;
         }
-        record.answered = true;
-        record.finishReason = finishReason(completion);
+        record.answered();
+        record.usage().finishedWith(finishReason(completion));
         if (completion.getValue("usage") instanceof JsonObject usage) {
             readUsage(AnthropicUsage.fromOpenAi(usage));
         } else {
-            record.outputChars = contentChars(message.getJsonArray("content"));
+            record.usage().generatedInAll(contentChars(message.getJsonArray("content")));
         }
         sendJson(200, message.toBuffer());
     }
@@ -142,7 +142,7 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
         try {
             if (new JsonObject(buffered.buffer()).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
                 message = m;
-                record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type");
+                record.failed(error.getValue("code") instanceof String code ? code : error.getString("type"));
             }
         } catch (DecodeException | ClassCastException e) {
             // Described by its status.
@@ -164,10 +164,7 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
 
     private void readUsage(AnthropicUsage usage) {
         if (usage != null) {
-            record.usageReported = true;
-            record.promptTokens = usage.promptTokens();
-            record.cachedPromptTokens = usage.cacheReadTokens();
-            record.completionTokens = usage.outputTokens();
+            record.usage().reported(usage.promptTokens(), usage.cacheReadTokens(), usage.outputTokens());
         }
     }
 }

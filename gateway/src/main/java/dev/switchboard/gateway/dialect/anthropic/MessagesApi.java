@@ -2,6 +2,7 @@ package dev.switchboard.gateway.dialect.anthropic;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.front.ChatTranslation;
@@ -10,7 +11,6 @@ import dev.switchboard.gateway.front.InboundApi;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +27,7 @@ import jakarta.inject.Singleton;
 public class MessagesApi implements InboundApi {
 
     @Inject
-    Telemetry telemetry;
+    Settlement settlement;
     @Inject
     GatewayMetrics metrics;
 
@@ -79,7 +79,7 @@ public class MessagesApi implements InboundApi {
         // Checked on the request as the client wrote it, so a request only Anthropic targets can take is checked too.
         return new ChatTranslation(request, MessagesApi::isAnthropic, Operation.MESSAGES, chat,
                 RequestFeatures.ofMessages(request.stream(), request.raw()),
-                () -> new AnthropicReply(request.ctx(), request.record(), telemetry, metrics, request.model(), usageDrainMs));
+                () -> new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), usageDrainMs));
     }
 
     private static boolean isAnthropic(UpstreamProvider provider) {

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.dialect.openai;
 
 import dev.switchboard.gateway.dialect.ApiError;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -22,7 +22,7 @@ public final class UpstreamErrors {
     public static void relay(HttpServerResponse response, RequestRecord record, int status, String retryAfter, Buffer body) {
         ApiError error;
         if (status == 401 || status == 403) {
-            error = ApiError.upstream(502, "upstream_auth_failed", "Provider " + record.provider + " rejected the gateway's credentials (HTTP "
+            error = ApiError.upstream(502, "upstream_auth_failed", "Provider " + record.provider() + " rejected the gateway's credentials (HTTP "
                     + status + ").");
         } else {
             if (retryAfter != null) {
@@ -31,15 +31,15 @@ public final class UpstreamErrors {
             JsonObject envelope = envelope(body);
             if (envelope != null) {
                 JsonObject given = envelope.getJsonObject("error");
-                record.status = status;
-                record.errorCode = given.getValue("code") instanceof String code ? code : given.getString("type", "upstream_error");
+                record.ended(status);
+                record.failed(given.getValue("code") instanceof String code ? code : given.getString("type", "upstream_error"));
                 response.setStatusCode(status).putHeader("content-type", "application/json").end(envelope.toBuffer());
                 return;
             }
             error = ApiError.upstream(status, "upstream_http_" + status, "The upstream answered with HTTP status " + status + ".");
         }
-        record.status = error.status();
-        record.errorCode = error.code();
+        record.ended(error.status());
+        record.failed(error.code());
         response.setStatusCode(error.status()).putHeader("content-type", "application/json").end(error.toJson().toBuffer());
     }
 

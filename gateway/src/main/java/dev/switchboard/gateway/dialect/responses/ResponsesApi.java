@@ -2,14 +2,14 @@ package dev.switchboard.gateway.dialect.responses;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
+import dev.switchboard.gateway.dialect.openai.OpenAiWording;
 import dev.switchboard.gateway.front.ChatTranslation;
 import dev.switchboard.gateway.front.Inbound;
-import dev.switchboard.gateway.dialect.openai.OpenAiWording;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +29,7 @@ import jakarta.inject.Singleton;
 public class ResponsesApi extends OpenAiWording {
 
     @Inject
-    Telemetry telemetry;
+    Settlement settlement;
     @Inject
     GatewayMetrics metrics;
 
@@ -52,13 +52,13 @@ public class ResponsesApi extends OpenAiWording {
         ResponseShell[] shell = new ResponseShell[1];
         JsonObject chat = ChatTranslation.translate(request, ResponsesApi::takesResponses, tree -> {
             JsonObject translated = ResponsesToChat.translate(tree);
-            shell[0] = new ResponseShell(tree, ResponseShell.idFor(request.record().requestId), request.model(), System.currentTimeMillis() / 1000);
+            shell[0] = new ResponseShell(tree, ResponseShell.idFor(request.record().requestId()), request.model(), System.currentTimeMillis() / 1000);
             return translated;
         });
         // Checked on the request as the client wrote it, so a request only passthrough targets take is checked too.
         return new ChatTranslation(request, ResponsesApi::takesResponses, Operation.RESPONSES, chat,
                 RequestFeatures.ofResponses(request.stream(), request.raw()),
-                () -> new ResponsesReply(request.ctx(), request.record(), telemetry, metrics, request.model(), shell[0], usageDrainMs));
+                () -> new ResponsesReply(request.ctx(), request.record(), settlement, metrics, request.model(), shell[0], usageDrainMs));
     }
 
     /** OpenAI and Azure OpenAI serve the Responses API themselves; OpenAI-compatible servers are not known to. */

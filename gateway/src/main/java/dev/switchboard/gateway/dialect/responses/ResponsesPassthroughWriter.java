@@ -5,12 +5,12 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.json.JsonLimits;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -30,8 +30,8 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
     /** The upstream's stream reached a terminal event (completed, incomplete, failed or error). */
     private boolean terminated;
 
-    ResponsesPassthroughWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel) {
-        super(ctx, record, telemetry, publicModel);
+    ResponsesPassthroughWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
+        super(ctx, record, settlement, publicModel);
     }
 
     @Override
@@ -54,7 +54,7 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
         if (clientGone) {
             complete();
         } else if (!terminated) {
-            record.errorCode = "stream_interrupted";
+            record.failed("stream_interrupted");
             streamBroke("The upstream ended the stream before it was complete.");
         } else {
             endStream();
@@ -95,11 +95,11 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
             }
             case "error" -> {
                 terminated = true;
-                record.errorCode = "upstream_stream_error";
+                record.failed("upstream_stream_error");
             }
             default -> {
                 String delta = topLevel(data, "delta");
-                record.outputChars += delta == null ? 0 : delta.length();
+                record.usage().generated(delta == null ? 0 : delta.length());
             }
         }
         out.appendString(event.fields()).appendString("data: ").appendBuffer(data).appendString("\n\n");
@@ -112,10 +112,10 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
             if (event.getValue("response") instanceof JsonObject response) {
                 response.put("model", publicModel);
                 if (last) {
-                    record.finishReason = response.getValue("status") instanceof String status ? status : null;
+                    record.usage().finishedWith(response.getValue("status") instanceof String status ? status : null);
                     if (response.getValue("usage") instanceof JsonObject usage) {
                         JsonObject details = usage.getValue("input_tokens_details") instanceof JsonObject d ? d : new JsonObject();
-                        readUsage(usage.getInteger("input_tokens"), details.getInteger("cached_tokens"), usage.getInteger("output_tokens"));
+                        record.usage().reported(usage.getInteger("input_tokens"), details.getInteger("cached_tokens"), usage.getInteger("output_tokens"));
                     }
                 }
             }
@@ -154,12 +154,12 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
         try {
             json = JsonFields.scan(buffered.buffer());
         } catch (JsonFields.Invalid e) {
-            fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that is not a JSON object."));
+            fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that is not a JSON object."));
             return;
         }
         json.replaceModel(publicModel);
         if (json.usageSpan != null) {
-            readUsage(json.promptTokens, json.cachedTokens, json.completionTokens);
+            record.usage().reported(json.promptTokens, json.cachedTokens, json.completionTokens);
         }
         answer(upstreamStatus, json.toBuffer());
     }

@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.dialect.responses;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.openai.UpstreamErrors;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.ClientRelay;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.buffer.Buffer;
@@ -26,8 +26,8 @@ abstract class ResponsesRelay extends ClientRelay {
     protected Runnable stopUpstream = () -> {
     };
 
-    protected ResponsesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel) {
-        super(ctx.vertx(), ctx.response(), record, telemetry);
+    protected ResponsesRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
+        super(ctx.vertx(), ctx.response(), record, settlement);
         this.ctx = ctx;
         this.publicModel = publicModel;
     }
@@ -44,7 +44,7 @@ abstract class ResponsesRelay extends ClientRelay {
 
     @Override
     protected boolean wantsStream() {
-        return record.stream;
+        return record.stream();
     }
 
     /** Answers with this error, unless the answer already started. */
@@ -52,10 +52,8 @@ abstract class ResponsesRelay extends ClientRelay {
         if (finished) {
             return;
         }
-        record.status = error.status();
-        if (record.errorCode == null) {
-            record.errorCode = error.code() != null ? error.code() : error.type();
-        }
+        record.ended(error.status());
+        record.failedUnlessExplained(error.code() != null ? error.code() : error.type());
         error.send(ctx);
         complete();
     }
@@ -65,15 +63,15 @@ abstract class ResponsesRelay extends ClientRelay {
         if (clientGone) {
             complete();
         } else if (streaming()) {
-            record.errorCode = "stream_interrupted";
-            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider + " could not be read."
-                    : "The stream from provider " + record.provider + " broke before it was complete.");
+            record.failed("stream_interrupted");
+            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider() + " could not be read."
+                    : "The stream from provider " + record.provider() + " broke before it was complete.");
         } else if (failure.kind() == UpstreamFailure.Kind.TIMEOUT) {
-            fail(ApiError.upstream(504, "upstream_timeout", "Provider " + record.provider + ": " + failure.message() + "."));
+            fail(ApiError.upstream(504, "upstream_timeout", "Provider " + record.provider() + ": " + failure.message() + "."));
         } else {
             fail(failure.kind() == UpstreamFailure.Kind.INVALID
-                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
-                    : ApiError.upstream(502, "upstream_broken", "The connection to provider " + record.provider + " broke before the response was complete."));
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be read.")
+                    : ApiError.upstream(502, "upstream_broken", "The connection to provider " + record.provider() + " broke before the response was complete."));
         }
     }
 
@@ -102,10 +100,10 @@ abstract class ResponsesRelay extends ClientRelay {
 
     /** A whole JSON answer. */
     protected void answer(int status, Buffer body) {
-        record.status = status;
-        record.answered = true;
+        record.ended(status);
+        record.answered();
         record.markFirstByte();
-        record.trace.completion(body);
+        record.trace().completion(body);
         response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
         complete();
     }
@@ -115,19 +113,5 @@ abstract class ResponsesRelay extends ClientRelay {
     protected void relayError() {
         UpstreamErrors.relay(response, record, upstreamStatus, retryAfter, buffered.buffer());
         complete();
-    }
-
-    /** Usage in chat's names or the Responses API's, as {@link dev.switchboard.gateway.json.JsonFields} reads both. */
-    protected void readUsage(Integer input, Integer cached, Integer output) {
-        record.usageReported = true;
-        if (input != null) {
-            record.promptTokens = input;
-        }
-        if (cached != null) {
-            record.cachedPromptTokens = cached;
-        }
-        if (output != null) {
-            record.completionTokens = output;
-        }
     }
 }

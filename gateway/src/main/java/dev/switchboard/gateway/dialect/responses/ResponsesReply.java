@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.dialect.responses;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -23,7 +23,7 @@ public final class ResponsesReply implements ClientReply {
 
     private final RoutingContext ctx;
     private final RequestRecord record;
-    private final Telemetry telemetry;
+    private final Settlement settlement;
     private final GatewayMetrics metrics;
     private final String publicModel;
     private final ResponseShell shell;
@@ -38,11 +38,11 @@ public final class ResponsesReply implements ClientReply {
      * {@code shell}: the response a translated answer fills in, null when every target takes the request untranslated;
      * {@code usageDrainMs}: how long a stream is read on for its usage when the client left after the last content.
      */
-    public ResponsesReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
+    public ResponsesReply(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             ResponseShell shell, long usageDrainMs) {
         this.ctx = ctx;
         this.record = record;
-        this.telemetry = telemetry;
+        this.settlement = settlement;
         this.metrics = metrics;
         this.publicModel = publicModel;
         this.shell = shell;
@@ -52,8 +52,8 @@ public final class ResponsesReply implements ClientReply {
     @Override
     public UpstreamListener deliver(Served served, UpstreamCall call) {
         served.headers(ctx.response()::putHeader);
-        writer = served.operation() == Operation.RESPONSES ? new ResponsesPassthroughWriter(ctx, record, telemetry, publicModel)
-                : new ResponsesTranslatingWriter(ctx, record, telemetry, metrics, publicModel, shell);
+        writer = served.operation() == Operation.RESPONSES ? new ResponsesPassthroughWriter(ctx, record, settlement, publicModel)
+                : new ResponsesTranslatingWriter(ctx, record, settlement, metrics, publicModel, shell);
         writer.bind(call, stopExchange);
         return new TranslationGuard(writer, writer).stopping(stopExchange);
     }
@@ -66,10 +66,10 @@ public final class ResponsesReply implements ClientReply {
         closed = true;
         error.headers(ctx.response()::putHeader);
         ApiError answer = new ApiError(error.status(), error.type(), error.code(), null, error.message());
-        record.status = answer.status();
-        record.errorCode = error.code() != null ? error.code() : error.type();
+        record.ended(answer.status());
+        record.failed(error.code() != null ? error.code() : error.type());
         answer.send(ctx);
-        telemetry.finish(record);
+        settlement.close(record);
     }
 
     @Override
@@ -84,8 +84,8 @@ public final class ResponsesReply implements ClientReply {
                 // Still choosing a target: the pipeline stops the attempt in flight and retries no more.
                 closed = true;
                 action.run();
-                record.status = RequestRecord.CLIENT_CLOSED;
-                telemetry.finish(record);
+                record.ended(RequestRecord.CLIENT_CLOSED);
+                settlement.close(record);
             }
         });
     }

@@ -1,11 +1,11 @@
 package dev.switchboard.gateway.dialect.responses;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -26,9 +26,9 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
     /** The upstream's stream cannot be carried on: it is cancelled once the error events are out. */
     private boolean abandoned;
 
-    ResponsesTranslatingWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
+    ResponsesTranslatingWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             ResponseShell shell) {
-        super(ctx, record, telemetry, publicModel);
+        super(ctx, record, settlement, publicModel);
         this.metrics = metrics;
         this.shell = shell;
     }
@@ -65,7 +65,7 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
             return;
         }
         if (!events.ended()) {
-            record.errorCode = "stream_interrupted";
+            record.failed("stream_interrupted");
             events.error(out, "stream_interrupted", "The upstream ended the stream before it was complete.");
         }
         flush();
@@ -91,7 +91,7 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
 
     @Override
     public void error(JsonObject error) {
-        record.errorCode = "upstream_stream_error";
+        record.failed("upstream_stream_error");
         events.error(out, error.getValue("code") instanceof String code ? code : "upstream_stream_error",
                 error.getValue("message") instanceof String message ? message : "The upstream stream failed.");
     }
@@ -99,15 +99,13 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
     @Override
     public void chunk(JsonObject chunk) {
         String problem = events.chunk(chunk, out);
-        record.outputChars = events.generatedChars();
-        if (record.finishReason == null) {
-            record.finishReason = events.finishReason();
-        }
+        record.usage().generatedInAll(events.generatedChars());
+        record.usage().finishedWith(events.finishReason());
         if (events.usage() != null) {
             readChatUsage(events.usage());
         }
         if (problem != null) {
-            record.errorCode = "untranslatable_stream";
+            record.failed("untranslatable_stream");
             events.error(out, "untranslatable_stream", problem);
             abandoned = true;
         }
@@ -127,23 +125,23 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
             completion = new JsonObject(buffered.buffer());
             response = ChatToResponse.translate(completion, shell);
         } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-            metrics.upstreamError(record.provider, "invalid_response");
-            fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be translated."));
+            metrics.upstreamError(record.provider(), "invalid_response");
+            fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be translated."));
             return;
         }
         if (completion.getValue("usage") instanceof JsonObject usage) {
             readChatUsage(usage);
         }
-        record.outputChars = ResponseShell.generatedChars(response.getJsonArray("output"));
+        record.usage().generatedInAll(ResponseShell.generatedChars(response.getJsonArray("output")));
         if (completion.getJsonArray("choices").getValue(0) instanceof JsonObject choice && choice.getValue("finish_reason") instanceof String reason) {
-            record.finishReason = reason;
+            record.usage().finishedWith(reason);
         }
         answer(200, response.toBuffer());
     }
 
     private void readChatUsage(JsonObject usage) {
         JsonObject converted = ResponseShell.usage(usage);
-        readUsage(converted.getInteger("input_tokens"), converted.getJsonObject("input_tokens_details").getInteger("cached_tokens"),
+        record.usage().reported(converted.getInteger("input_tokens"), converted.getJsonObject("input_tokens_details").getInteger("cached_tokens"),
                 converted.getInteger("output_tokens"));
     }
 }
