@@ -49,6 +49,8 @@ public class ResponsesApi extends OpenAiWording {
 
     @Override
     public PreparedRequest prepare(Inbound request) throws Refused {
+        // The response a translated answer fills in echoes the request's settings: made from the same parsed tree, only
+        // when a translation is (no translated target can answer otherwise).
         ResponseShell[] shell = new ResponseShell[1];
         JsonObject chat = ChatTranslation.translate(request, ResponsesApi::takesResponses, tree -> {
             JsonObject translated = ResponsesToChat.translate(tree);
