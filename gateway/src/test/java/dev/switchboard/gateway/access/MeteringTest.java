@@ -420,6 +420,23 @@ class MeteringTest {
         assertThat(line.getDouble("cost")).isEqualTo(cost(5, 4, 7), offset(1e-12));
     }
 
+    /** Counting tokens spends none: counted by Anthropic or estimated by the gateway, the request is charged nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = { "m-claude-cached", "m-backup" })
+    void countingTokensIsChargedNothing(String model) throws Exception {
+        String id = requestId("count");
+        long counted = anthropic("metered").messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
+                .model(model).addUserMessage("how many tokens is this").putAdditionalHeader("x-request-id", id).build()).inputTokens();
+        assertThat(counted).isPositive();
+
+        JsonObject line = accessLine(id);
+        assertThat(line.getString("endpoint")).isEqualTo("count_tokens");
+        assertThat(line.getInteger("status")).isEqualTo(200);
+        assertThat(line.containsKey("promptTokens")).as(line.encode()).isFalse();
+        assertThat(line.containsKey("usageEstimated")).as(line.encode()).isFalse();
+        assertThat(line.getDouble("cost", 0.0)).isZero();
+    }
+
     // Fallbacks and allow-lists
 
     @Test
