@@ -3,12 +3,12 @@ package dev.switchboard.gateway.front;
 import java.util.List;
 
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.table.ActiveTable;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +24,7 @@ public final class Inbound {
     private final InboundApi api;
     private final ActiveTable table;
     private final RequestRecord record;
-    private final Telemetry telemetry;
+    private final Settlement settlement;
     /** Set by {@link Authenticate}. */
     Caller caller;
     /** Set by {@link ReadBody}. */
@@ -39,22 +39,22 @@ public final class Inbound {
     /** Set by {@link Prepare}. */
     PreparedRequest prepared;
 
-    Inbound(RoutingContext ctx, InboundApi api, ActiveTable table, RequestRecord record, Telemetry telemetry) {
+    Inbound(RoutingContext ctx, InboundApi api, ActiveTable table, RequestRecord record, Settlement settlement) {
         this.ctx = ctx;
         this.api = api;
         this.table = table;
         this.record = record;
-        this.telemetry = telemetry;
+        this.settlement = settlement;
     }
 
     /** Ends the request with {@code error} in its API's envelope and closes its books. */
     public void refuse(ApiError error) {
-        record.status = error.status();
-        if (record.errorCode == null) {
-            record.errorCode = error.code() != null ? error.code() : error.type();
+        record.ended(error.status());
+        if (record.errorCode() == null) {
+            record.failed(error.code() != null ? error.code() : error.type());
         }
         api.send(ctx, error);
-        telemetry.finish(record);
+        settlement.close(record);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
@@ -8,11 +9,10 @@ import dev.switchboard.gateway.front.InboundApi;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
 import dev.switchboard.gateway.json.RequestTrees;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
@@ -40,7 +40,7 @@ public class CountTokensApi implements InboundApi {
     @Inject
     MessagesApi messages;
     @Inject
-    Telemetry telemetry;
+    Settlement settlement;
     @Inject
     GatewayMetrics metrics;
 
@@ -105,7 +105,7 @@ public class CountTokensApi implements InboundApi {
 
             @Override
             public ClientReply reply() {
-                return new AnthropicReply(request.ctx(), request.record(), telemetry, metrics, request.model(), 0);
+                return new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), 0);
             }
 
             @Override
@@ -132,10 +132,10 @@ public class CountTokensApi implements InboundApi {
 
     private void estimate(Inbound request) {
         RequestRecord record = request.record();
-        record.status = 200;
         record.markFirstByte();
+        record.ended(200);
         request.ctx().response().putHeader(ESTIMATE_HEADER, "estimate").putHeader("content-type", "application/json")
                 .end(new JsonObject().put("input_tokens", TokenEstimate.prompt(request.raw().length())).toBuffer());
-        telemetry.finish(record);
+        settlement.close(record);
     }
 }

@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -11,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class CountTokensWriter extends AnthropicPassthroughWriter {
 
-    CountTokensWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel) {
-        super(ctx, record, telemetry, metrics, publicModel, false);
+    CountTokensWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel) {
+        super(ctx, record, settlement, metrics, publicModel, false);
     }
 
     @Override
