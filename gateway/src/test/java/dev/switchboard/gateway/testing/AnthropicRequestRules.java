@@ -114,6 +114,25 @@ final class AnthropicRequestRules {
         if (body.getValue("tool_choice") instanceof JsonObject choice && !List.of("auto", "none").contains(choice.getString("type"))) {
             throw new Invalid("Thinking may not be enabled when tool_choice forces tool use.");
         }
+        toolLoopStartsWithThinking(body.getJsonArray("messages"));
+    }
+
+    /**
+     * A tool loop under way (the last turn answers the previous assistant turn's tool use) continues that assistant
+     * turn: with thinking on, Anthropic needs it to start with its (signed) thinking.
+     */
+    private static void toolLoopStartsWithThinking(JsonArray messages) throws Invalid {
+        int last = messages.size() - 1;
+        if (last < 1 || !(messages.getJsonObject(last).getValue("content") instanceof JsonArray answer)
+                || answer.stream().noneMatch(b -> b instanceof JsonObject o && "tool_result".equals(o.getString("type")))
+                || !(messages.getJsonObject(last - 1).getValue("content") instanceof JsonArray turn) || turn.isEmpty()) {
+            return;
+        }
+        String first = turn.getJsonObject(0).getString("type");
+        if (!"thinking".equals(first) && !"redacted_thinking".equals(first)) {
+            throw new Invalid("messages." + (last - 1) + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + first
+                    + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks).");
+        }
     }
 
     private static void range(JsonObject body, String field, double min, double max) throws Invalid {

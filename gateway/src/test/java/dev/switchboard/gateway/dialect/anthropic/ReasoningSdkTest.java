@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URL;
 import java.util.List;
@@ -29,6 +30,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ReasoningEffort;
@@ -243,6 +245,22 @@ class ReasoningSdkTest {
         JsonObject thinking = assistant.getJsonArray("content").getJsonObject(0);
         assertThat(thinking.getString("type")).isEqualTo("thinking");
         assertThat(thinking.getString("signature")).startsWith("sig");
+    }
+
+    @Test
+    void aToolUseWithThinkingContinuedWithoutItsThinkingGetsAnthropicsRefusal() {
+        ChatCompletionCreateParams first = ChatCompletionCreateParams.builder().model("claude").reasoningEffort(ReasoningEffort.LOW)
+                .addTool(WEATHER).addUserMessage("weather in Oslo").build();
+        ChatCompletionMessage call = openAi.chat().completions().create(first).choices().get(0).message();
+
+        // A client that drops thinking_blocks from the assistant turn: Anthropic cannot continue the tool use.
+        ChatCompletionCreateParams next = first.toBuilder()
+                .addMessage(call.toParam().toBuilder().additionalProperties(Map.of()).build())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.toolCalls().get().get(0).asFunction().id())
+                        .content("rain, 4 degrees").build())
+                .build();
+        assertThatThrownBy(() -> openAi.chat().completions().create(next)).isInstanceOfSatisfying(BadRequestException.class,
+                e -> assertThat(e.getMessage()).contains("must start with a thinking block"));
     }
 
     // Prompt caching
