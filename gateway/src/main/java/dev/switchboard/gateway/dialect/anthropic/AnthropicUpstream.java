@@ -49,7 +49,7 @@ public final class AnthropicUpstream implements Upstream {
     @Override
     public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
         if (request.operation() == Operation.MESSAGES || request.operation() == Operation.COUNT_TOKENS) {
-            return call(request, request.body(), listener);
+            return call(request, request.operation(), request.body(), listener);
         }
         if (request.operation() != Operation.CHAT) {
             return refuse(listener, Untranslatable.unsupported(null,
@@ -67,12 +67,12 @@ public final class AnthropicUpstream implements Upstream {
         }
         TranslationGuard translating = new TranslationGuard(
                 new TranslatingListener(listener, new Answers(translation, System.currentTimeMillis() / 1000)), listener);
-        return translating.bind(call(request, translation.body().toBuffer(), translating));
+        return translating.bind(call(request, Operation.MESSAGES, translation.body().toBuffer(), translating));
     }
 
     /** `POST /v1/messages` (or its count_tokens) with `x-api-key` and `anthropic-version`, under the provider's own timeouts. */
-    private UpstreamCall call(UpstreamRequest request, Buffer body, UpstreamListener listener) {
-        RequestOptions options = UpstreamHttpCall.jsonPost(url(request.provider(), request.operation() == Operation.CHAT ? Operation.MESSAGES : request.operation()), request)
+    private UpstreamCall call(UpstreamRequest request, Operation operation, Buffer body, UpstreamListener listener) {
+        RequestOptions options = UpstreamHttpCall.jsonPost(url(request.provider(), operation), request)
                 .putHeader("anthropic-version", API_VERSION);
         // Provider headers may add anthropic-beta flags or override the version.
         request.provider().headers().forEach(options::putHeader);
