@@ -60,7 +60,7 @@ public final class OpenAiRequestRules {
                 case COMPLETIONS -> completion(body);
                 case EMBEDDINGS -> embeddings(body);
                 // Never sent to the simulated upstream: Anthropic's API, and Responses requests (translated to chat for it).
-                case MESSAGES -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/messages).");
+                case MESSAGES, COUNT_TOKENS -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/messages).");
                 case RESPONSES -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/responses).");
             }
             return null;

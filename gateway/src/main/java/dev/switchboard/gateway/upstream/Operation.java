@@ -7,6 +7,8 @@ public enum Operation {
     EMBEDDINGS("/embeddings"),
     /** Anthropic's Messages API, relayed untranslated from /v1/messages to Anthropic providers. */
     MESSAGES("/messages"),
+    /** Anthropic's token counting (`/v1/messages/count_tokens`), relayed untranslated to Anthropic providers. */
+    COUNT_TOKENS("/messages/count_tokens"),
     /** OpenAI's Responses API, relayed untranslated from /v1/responses to OpenAI and Azure OpenAI providers. */
     RESPONSES("/responses");
 
@@ -21,6 +23,6 @@ public enum Operation {
     }
 
     public boolean canStream() {
-        return this != EMBEDDINGS;
+        return this != EMBEDDINGS && this != COUNT_TOKENS;
     }
 }

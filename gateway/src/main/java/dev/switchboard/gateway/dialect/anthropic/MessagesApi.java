@@ -82,7 +82,7 @@ public class MessagesApi implements InboundApi {
                 () -> new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), usageDrainMs));
     }
 
-    private static boolean isAnthropic(UpstreamProvider provider) {
+    static boolean isAnthropic(UpstreamProvider provider) {
         return "Anthropic".equals(provider.type());
     }
 }
