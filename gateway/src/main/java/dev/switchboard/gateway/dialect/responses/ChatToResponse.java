@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Translates an OpenAI `chat.completion` into a Responses API `response`: reasoning (`reasoning_content`) becomes a
- * reasoning item, the message's text and refusal a message item, each tool call a function_call item, in that order.
+ * Translates an OpenAI `chat.completion` into a Responses API `response`: reasoning (`reasoning_content`, and the signed
+ * `thinking_blocks` as its `encrypted_content`) becomes a reasoning item, the message's text and refusal a message item, each tool call a function_call item, in that order.
  */
 public final class ChatToResponse {
 
@@ -20,8 +20,11 @@ public final class ChatToResponse {
         }
         JsonObject message = choice.getValue("message") instanceof JsonObject m ? m : new JsonObject();
         JsonArray output = new JsonArray();
-        if (message.getValue("reasoning_content") instanceof String reasoning && !reasoning.isEmpty()) {
-            output.add(ResponseShell.reasoning(shell.itemId("rs", output.size()), new JsonArray().add(ResponseShell.reasoningText(reasoning))));
+        JsonArray signed = message.getValue("thinking_blocks") instanceof JsonArray blocks ? blocks : null;
+        String reasoning = message.getValue("reasoning_content") instanceof String r ? r : "";
+        if (!reasoning.isEmpty() || signed != null && !signed.isEmpty()) {
+            JsonArray content = reasoning.isEmpty() ? new JsonArray() : new JsonArray().add(ResponseShell.reasoningText(reasoning));
+            output.add(ResponseShell.withSignedThinking(ResponseShell.reasoning(shell.itemId("rs", output.size()), content), signed));
         }
         JsonArray content = new JsonArray();
         if (message.getValue("content") instanceof String text && !text.isEmpty()) {

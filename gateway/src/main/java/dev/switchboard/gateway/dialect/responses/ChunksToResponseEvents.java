@@ -35,6 +35,8 @@ public final class ChunksToResponseEvents {
     private JsonArray parts;
     private String partType;
     private final StringBuilder partText = new StringBuilder();
+    /** Signed thinking the open reasoning item carries back to the client (see {@link ResponseShell#withSignedThinking}). */
+    private JsonArray signed;
     private int openToolIndex = -1;
     private String callId;
     private String callName;
@@ -93,6 +95,15 @@ public final class ChunksToResponseEvents {
         if (delta.getValue("reasoning_content") instanceof String reasoning && !reasoning.isEmpty()) {
             reasoning(reasoning, out);
         }
+        if (delta.getValue("thinking_blocks") instanceof JsonArray blocks && !blocks.isEmpty()) {
+            if (open != Open.REASONING) {
+                // Redacted thinking has no text: its item opens with its signed block.
+                close(out);
+                open(Open.REASONING, "rs", ResponseShell.reasoning(null, new JsonArray()), out);
+            }
+            signed = signed == null ? new JsonArray() : signed;
+            blocks.forEach(signed::add);
+        }
         if (delta.getValue("content") instanceof String text && !text.isEmpty()) {
             messagePart("output_text", text, out);
         }
@@ -118,6 +129,8 @@ public final class ChunksToResponseEvents {
         if (open != Open.REASONING) {
             close(out);
             open(Open.REASONING, "rs", ResponseShell.reasoning(null, new JsonArray()), out);
+        }
+        if (partType == null) {
             openPart("reasoning_text", out);
         }
         partText.append(text);
@@ -246,8 +259,11 @@ public final class ChunksToResponseEvents {
             }
             case REASONING -> {
                 String text = partText.toString();
+                boolean hasText = partType != null;
                 closePart(out);
-                item = ResponseShell.reasoning(itemId, new JsonArray().add(ResponseShell.reasoningText(text)));
+                item = ResponseShell.withSignedThinking(ResponseShell.reasoning(itemId,
+                        hasText ? new JsonArray().add(ResponseShell.reasoningText(text)) : new JsonArray()), signed);
+                signed = null;
             }
             case MESSAGE -> {
                 closePart(out);

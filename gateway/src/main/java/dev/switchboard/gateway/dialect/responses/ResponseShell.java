@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.dialect.responses;
 
+import java.util.Base64;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -151,6 +153,31 @@ public final class ResponseShell {
     /** A reasoning item carrying the reasoning text a chat answer reported as `reasoning_content`. */
     static JsonObject reasoning(String id, JsonArray content) {
         return new JsonObject().put("id", id).put("type", "reasoning").put("summary", new JsonArray()).put("content", content);
+    }
+
+    /**
+     * A reasoning item with the signed thinking a chat answer carried (`thinking_blocks`, Anthropic's, which it needs
+     * back when a tool use continues the turn) as its `encrypted_content`: the opaque string stateless Responses
+     * clients replay with the item, so the gateway needs to keep nothing. Base64 of the blocks' JSON.
+     */
+    static JsonObject withSignedThinking(JsonObject item, JsonArray thinkingBlocks) {
+        if (thinkingBlocks != null && !thinkingBlocks.isEmpty()) {
+            item.put("encrypted_content", Base64.getEncoder().encodeToString(thinkingBlocks.toBuffer().getBytes()));
+        }
+        return item;
+    }
+
+    /** The signed thinking a replayed reasoning item carries, or null when its encrypted_content is not the gateway's. */
+    static JsonArray signedThinking(Object encryptedContent) {
+        if (!(encryptedContent instanceof String encoded)) {
+            return null;
+        }
+        try {
+            return new JsonArray(io.vertx.core.buffer.Buffer.buffer(Base64.getDecoder().decode(encoded)));
+        } catch (IllegalArgumentException | io.vertx.core.json.DecodeException | ClassCastException e) {
+            // Another server's encrypted reasoning (OpenAI's): nothing the translated targets could use.
+            return null;
+        }
     }
 
     static JsonObject reasoningText(String text) {

@@ -130,9 +130,7 @@ public final class ResponsesToChat {
                 case "function_call" -> functionCall(item, at, messages);
                 case "function_call_output" -> messages.add(new JsonObject().put("role", "tool")
                         .put("tool_call_id", item.getValue("call_id")).put("content", toolOutput(item.getValue("output"), at + ".output")));
-                // The model's own earlier reasoning: chat has no place for it, and it asks nothing of the answer.
-                case "reasoning" -> {
-                }
+                case "reasoning" -> reasoning(item, messages);
                 case "item_reference" -> throw Untranslatable.unsupported(at, "Item references are not supported by this model's"
                         + " providers: the gateway keeps no stored items. Send the items themselves in `input`.");
                 default -> throw refused(at + ".type", "Input items of type `" + type + "` are");
@@ -140,16 +138,35 @@ public final class ResponsesToChat {
         }
     }
 
+    /**
+     * The model's earlier reasoning. Its text asks nothing of the answer and chat has no place for it; the signed
+     * thinking the gateway gave out as its encrypted_content goes back as the next assistant turn's thinking_blocks,
+     * which Anthropic needs when a tool use continues that turn.
+     */
+    private static void reasoning(JsonObject item, JsonArray messages) {
+        JsonArray signed = ResponseShell.signedThinking(item.getValue("encrypted_content"));
+        if (signed != null && !signed.isEmpty()) {
+            messages.add(new JsonObject().put("role", "assistant").putNull("content").put("thinking_blocks", signed));
+        }
+    }
+
+    /** The assistant turn an earlier item of the same output began (its thinking only), else a new one. */
+    private static JsonObject assistantTurn(JsonArray messages) {
+        JsonObject last = messages.isEmpty() ? null : messages.getJsonObject(messages.size() - 1);
+        if (last != null && "assistant".equals(last.getString("role")) && last.getValue("content") == null && !last.containsKey("tool_calls")) {
+            return last;
+        }
+        JsonObject turn = new JsonObject().put("role", "assistant").putNull("content");
+        messages.add(turn);
+        return turn;
+    }
+
     private static void message(JsonObject item, String at, JsonArray messages) throws Untranslatable {
         String role = item.getValue("role") instanceof String r ? r : "";
         Object content = item.getValue("content");
         switch (role) {
             case "user", "system", "developer" -> messages.add(new JsonObject().put("role", role).put("content", inputContent(content, at)));
-            case "assistant" -> {
-                JsonObject assistant = new JsonObject().put("role", "assistant");
-                assistantContent(content, at, assistant);
-                messages.add(assistant);
-            }
+            case "assistant" -> assistantContent(content, at, assistantTurn(messages));
             default -> throw Untranslatable.invalid(at + ".role",
                     "Invalid value for '" + at + ".role': expected one of 'user', 'system', 'developer' or 'assistant'.");
         }
@@ -232,8 +249,7 @@ public final class ResponsesToChat {
                 new JsonObject().put("name", name).put("arguments", item.getValue("arguments") instanceof String a ? a : "{}"));
         JsonObject last = messages.isEmpty() ? null : messages.getJsonObject(messages.size() - 1);
         if (last == null || !"assistant".equals(last.getString("role"))) {
-            last = new JsonObject().put("role", "assistant").putNull("content");
-            messages.add(last);
+            last = assistantTurn(messages);
         }
         JsonArray calls = last.getJsonArray("tool_calls");
         if (calls == null) {

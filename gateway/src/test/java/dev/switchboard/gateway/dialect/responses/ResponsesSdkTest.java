@@ -20,6 +20,8 @@ import com.openai.core.http.StreamResponse;
 import com.openai.errors.UnauthorizedException;
 import com.openai.errors.BadRequestException;
 import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.Reasoning;
+import com.openai.models.ReasoningEffort;
 import com.openai.models.responses.EasyInputMessage;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
@@ -27,6 +29,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseReasoningItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.StructuredResponse;
@@ -179,6 +182,37 @@ class ResponsesSdkTest {
         if (!type.equals("simulated")) {
             assertThat(text(second)).contains("sunny, 21 degrees");
         }
+    }
+
+    /**
+     * Extended thinking through a tool loop: Anthropic needs its signed thinking back when a tool result continues the
+     * turn. The gateway keeps nothing: the reasoning item's encrypted_content carries it, and the client replays the
+     * output items as they came, as stateless Responses clients do.
+     */
+    @Test
+    void thinkingSurvivesAFunctionCallingRoundTripThroughAnthropic() {
+        EasyInputMessage question = EasyInputMessage.builder().role(EasyInputMessage.Role.USER).content("weather in Oslo?").build();
+        ResponseCreateParams.Builder first = ResponseCreateParams.builder().model("resp-anthropic").maxOutputTokens(4000L)
+                .reasoning(Reasoning.builder().effort(ReasoningEffort.LOW).build())
+                .inputOfResponse(List.of(ResponseInputItem.ofEasyInputMessage(question))).addTool(weatherTool());
+        Response answer = client.responses().create(first.build());
+
+        ResponseReasoningItem reasoning = answer.output().stream().filter(ResponseOutputItem::isReasoning)
+                .map(ResponseOutputItem::asReasoning).findFirst().orElseThrow();
+        ResponseFunctionToolCall call = answer.output().stream().filter(ResponseOutputItem::isFunctionCall)
+                .map(ResponseOutputItem::asFunctionCall).findFirst().orElseThrow();
+        assertThat(reasoning.content().orElseThrow()).isNotEmpty();
+        assertThat(reasoning.encryptedContent()).isPresent();
+
+        Response second = client.responses().create(first.inputOfResponse(List.of(ResponseInputItem.ofEasyInputMessage(question),
+                ResponseInputItem.ofReasoning(reasoning), ResponseInputItem.ofFunctionCall(call),
+                ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder().callId(call.callId())
+                        .output("sunny, 21 degrees").build()))).build());
+
+        assertThat(second.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(text(second)).contains("sunny, 21 degrees");
+        JsonObject replayed = ResponsesTestResource.anthropic().last().body().getJsonArray("messages").getJsonObject(1);
+        assertThat(replayed.getJsonArray("content").getJsonObject(0).getString("type")).isEqualTo("thinking");
     }
 
     @ParameterizedTest
