@@ -23,24 +23,32 @@ public final class RequestFeatures {
     private final Operation operation;
     private final boolean stream;
     private final Buffer body;
-    private final boolean messagesApi;
+    /** The API the body is written in: OpenAI's chat, completions or embeddings, Anthropic Messages, or Responses. */
+    private enum Api { OPENAI, MESSAGES, RESPONSES }
+
+    private final Api api;
     private Set<Feature> detected;
 
-    private RequestFeatures(Operation operation, boolean stream, Buffer body, boolean messagesApi) {
+    private RequestFeatures(Operation operation, boolean stream, Buffer body, Api api) {
         this.operation = operation;
         this.stream = stream;
         this.body = body;
-        this.messagesApi = messagesApi;
+        this.api = api;
     }
 
     /** The features of an OpenAI request to the given endpoint; body is the request as the client sent it. */
     public static RequestFeatures of(Operation operation, boolean stream, Buffer body) {
-        return new RequestFeatures(operation, stream, body, false);
+        return new RequestFeatures(operation, stream, body, Api.OPENAI);
     }
 
     /** The features of an Anthropic Messages request as the client sent it: a chat, whichever target serves it. */
     public static RequestFeatures ofMessages(boolean stream, Buffer body) {
-        return new RequestFeatures(Operation.CHAT, stream, body, true);
+        return new RequestFeatures(Operation.CHAT, stream, body, Api.MESSAGES);
+    }
+
+    /** The features of an OpenAI Responses request as the client sent it: a chat, whichever target serves it. */
+    public static RequestFeatures ofResponses(boolean stream, Buffer body) {
+        return new RequestFeatures(Operation.CHAT, stream, body, Api.RESPONSES);
     }
 
     public boolean uses(Feature feature) {
@@ -55,7 +63,11 @@ public final class RequestFeatures {
 
     private Set<Feature> detected() {
         if (detected == null) {
-            detected = messagesApi ? detectMessages(body) : detect(body);
+            detected = switch (api) {
+                case OPENAI -> detect(body);
+                case MESSAGES -> detectMessages(body);
+                case RESPONSES -> detectResponses(body);
+            };
         }
         return detected;
     }
@@ -129,6 +141,61 @@ public final class RequestFeatures {
                         });
                     } else {
                         message.skipChildren();
+                    }
+                });
+                default -> parser.skipChildren();
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Responses: tools (built-in ones included), text.format json_object / json_schema, and in `input` function calls
+     * and their outputs, image and file parts.
+     */
+    static Set<Feature> detectResponses(Buffer body) {
+        Set<Feature> found = EnumSet.noneOf(Feature.class);
+        scan(body, found, (field, parser, features) -> {
+            switch (field) {
+                case "tools" -> {
+                    if (nonEmptyArray(parser)) {
+                        features.add(Feature.TOOLS);
+                    }
+                }
+                case "text" -> {
+                    if (parser.currentToken() != JsonToken.START_OBJECT) {
+                        parser.skipChildren();
+                        return;
+                    }
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        parser.nextToken();
+                        String type = name.equals("format") ? typeOf(parser) : null;
+                        if (type == null) {
+                            parser.skipChildren();
+                        } else if (type.equals("json_object")) {
+                            features.add(Feature.JSON_MODE);
+                        } else if (type.equals("json_schema")) {
+                            features.add(Feature.JSON_SCHEMA);
+                        }
+                    }
+                }
+                case "input" -> messages(parser, features, (name, item, into) -> {
+                    switch (name) {
+                        case "type" -> {
+                            if (item.currentToken() == JsonToken.VALUE_STRING
+                                    && ("function_call".equals(item.getText()) || "function_call_output".equals(item.getText()))) {
+                                into.add(Feature.TOOLS);
+                            }
+                            item.skipChildren();
+                        }
+                        case "content" -> parts(item, into, type -> switch (type) {
+                            case "input_image" -> Feature.IMAGES;
+                            case "input_file" -> Feature.FILES;
+                            case "input_audio" -> Feature.AUDIO;
+                            default -> null;
+                        });
+                        default -> item.skipChildren();
                     }
                 });
                 default -> parser.skipChildren();

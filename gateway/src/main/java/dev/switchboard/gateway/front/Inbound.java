@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.front;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.Settlement;
@@ -64,6 +65,13 @@ public final class Inbound {
     public UpstreamProvider forwardingClientHeaders(UpstreamProvider provider) {
         List<String> allowed = table.table().access() == null ? List.of() : table.table().access().forwardHeaders();
         return ForwardedHeaders.apply(provider, allowed, ctx.request().headers());
+    }
+
+    /** Whether the model, or a fallback the request may reach, has a target whose provider matches. */
+    public boolean reaches(Predicate<UpstreamProvider> kind) {
+        return chain.routes().stream().flatMap(candidate -> candidate.targets().stream())
+                .map(target -> table.table().provider(target.provider()))
+                .anyMatch(provider -> provider != null && kind.test(provider));
     }
 
     public RoutingContext ctx() {

@@ -4,6 +4,7 @@ import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.anthropic.CountTokensApi;
 import dev.switchboard.gateway.dialect.anthropic.MessagesApi;
 import dev.switchboard.gateway.dialect.openai.OpenAiApis;
+import dev.switchboard.gateway.dialect.responses.ResponsesApi;
 import dev.switchboard.gateway.front.Front;
 import dev.switchboard.gateway.front.InboundApi;
 import dev.switchboard.gateway.front.RequestIds;
@@ -29,6 +30,8 @@ public class OpenAiRoutes {
     @Inject
     CountTokensApi countTokens;
     @Inject
+    ResponsesApi responses;
+    @Inject
     ModelsHandler models;
 
     void register(@Observes Router router) {
@@ -37,6 +40,7 @@ public class OpenAiRoutes {
         router.post("/v1/embeddings").handler(ctx -> front.serve(ctx, openAi.embeddings()));
         router.post("/v1/messages").handler(ctx -> front.serve(ctx, messages));
         router.post("/v1/messages/count_tokens").handler(ctx -> front.serve(ctx, countTokens));
+        router.post("/v1/responses").handler(ctx -> front.serve(ctx, responses));
         router.get("/v1/models").handler(models::list);
         // Model ids may contain slashes (e.g. meta-llama/Llama-3.1-8B), so the id is the whole rest of the path.
         router.getWithRegex("/v1/models/(?<id>.+)").handler(models::retrieve);
@@ -46,6 +50,7 @@ public class OpenAiRoutes {
         router.route("/v1/embeddings").handler(ctx -> methodNotAllowed(ctx, openAi.embeddings()));
         router.route("/v1/messages").handler(ctx -> methodNotAllowed(ctx, messages));
         router.route("/v1/messages/count_tokens").handler(ctx -> methodNotAllowed(ctx, countTokens));
+        router.route("/v1/responses").handler(ctx -> methodNotAllowed(ctx, responses));
         router.route("/v1/models").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.routeWithRegex("/v1/models/.+").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.route("/v1/*").handler(OpenAiRoutes::notFound);

@@ -66,7 +66,7 @@ public final class JsonFields {
     public boolean finished;
     /** The first finish reason read (stop, length, tool_calls...), for the trace; null when none came. */
     public String finishReason;
-    /** `max_tokens` or `max_completion_tokens` of a request, for the token reservation. */
+    /** `max_tokens` or `max_completion_tokens` of a request (`max_output_tokens` of a Responses one), for the token reservation. */
     public Integer maxTokens;
     public boolean error;
     public int choices = -1;
@@ -135,7 +135,7 @@ public final class JsonFields {
                         parser.skipChildren();
                     }
                 }
-                case "max_tokens", "max_completion_tokens" -> {
+                case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
                     if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
                         maxTokens = parser.getIntValue();
                     }
@@ -179,15 +179,16 @@ public final class JsonFields {
         }
     }
 
+    /** Chat's usage names, or the Responses API's (input_tokens, output_tokens, input_tokens_details). */
     private void readUsage(JsonParser parser) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_NUMBER_INT && name.equals("prompt_tokens")) {
+            if (value == JsonToken.VALUE_NUMBER_INT && (name.equals("prompt_tokens") || name.equals("input_tokens"))) {
                 promptTokens = parser.getIntValue();
-            } else if (value == JsonToken.VALUE_NUMBER_INT && name.equals("completion_tokens")) {
+            } else if (value == JsonToken.VALUE_NUMBER_INT && (name.equals("completion_tokens") || name.equals("output_tokens"))) {
                 completionTokens = parser.getIntValue();
-            } else if (value == JsonToken.START_OBJECT && name.equals("prompt_tokens_details")) {
+            } else if (value == JsonToken.START_OBJECT && (name.equals("prompt_tokens_details") || name.equals("input_tokens_details"))) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String detail = parser.currentName();
                     if (parser.nextToken() == JsonToken.VALUE_NUMBER_INT && detail.equals("cached_tokens")) {

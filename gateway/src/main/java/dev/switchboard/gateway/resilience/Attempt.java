@@ -89,7 +89,11 @@ final class Attempt implements UpstreamListener {
         streaming = exchange.plan.stream() && Wire.isEventStream(status, headers);
         buffered = new ChunkedBody();
         if (streaming) {
-            watch = operation == Operation.MESSAGES ? StreamWatch.anthropic() : StreamWatch.openAi();
+            watch = switch (operation) {
+                case MESSAGES -> StreamWatch.anthropic();
+                case RESPONSES -> StreamWatch.responses();
+                default -> StreamWatch.openAi();
+            };
             // A stream's head is no answer yet: its first content must follow within the first-byte wait.
             contentTimer = exchange.pipeline.vertx.setTimer(Math.max(1, timeouts.firstByteMs()), id -> noContent());
         }

@@ -17,8 +17,9 @@ import io.vertx.core.json.JsonObject;
  * {@code message_stop}, errors as an {@code error} event).
  * <p>
  * Content is what a client would show: for OpenAI a chunk whose choice carries more than the role (text, tool calls,
- * a finish reason); for Anthropic a content block, its deltas, or the message delta. Comments, keep-alives, the
- * role-only first chunk, {@code message_start} and {@code ping} are not. Events are parsed as JSON only until content
+ * a finish reason); for Anthropic a content block, its deltas, or the message delta; for Responses any event about
+ * the output (an item added, a part, a delta). Comments, keep-alives, the role-only first chunk, {@code message_start},
+ * {@code ping}, {@code response.created} and {@code response.in_progress} are not. Events are parsed as JSON only until content
  * began, or when they may be an error; after that a line is only scanned, in place, for the terminator.
  */
 final class StreamWatch implements FrameDecoder.EventSink {
@@ -26,25 +27,33 @@ final class StreamWatch implements FrameDecoder.EventSink {
     private static final byte[] ERROR_KEY = "\"error\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
-    private final boolean anthropic;
+    /** The stream's format: the attempt's operation. */
+    private enum Format { OPENAI, ANTHROPIC, RESPONSES }
+
+    private final Format format;
     private final FrameDecoder events = FrameDecoder.sse(this);
     private boolean seenData;
     private boolean content;
     private boolean terminated;
     private String errorType;
 
-    private StreamWatch(boolean anthropic) {
-        this.anthropic = anthropic;
+    private StreamWatch(Format format) {
+        this.format = format;
     }
 
     /** A watch for OpenAI chunks. */
     static StreamWatch openAi() {
-        return new StreamWatch(false);
+        return new StreamWatch(Format.OPENAI);
     }
 
     /** A watch for Anthropic's Messages events. */
     static StreamWatch anthropic() {
-        return new StreamWatch(true);
+        return new StreamWatch(Format.ANTHROPIC);
+    }
+
+    /** A watch for the Responses API's events. */
+    static StreamWatch responses() {
+        return new StreamWatch(Format.RESPONSES);
     }
 
     void feed(Buffer chunk) {
@@ -83,19 +92,28 @@ final class StreamWatch implements FrameDecoder.EventSink {
     @Override
     public boolean keep(String name, Buffer bytes, int from, int end) {
         seenData = true;
-        if (!anthropic && end - from == DONE.length && contains(bytes, from, end, DONE)) {
+        if (format == Format.OPENAI && end - from == DONE.length && contains(bytes, from, end, DONE)) {
             terminated = true;
             return false;
         }
-        return !content || (anthropic ? name == null || name.equals("error") : contains(bytes, from, end, ERROR_KEY));
+        return !content || switch (format) {
+            case OPENAI -> contains(bytes, from, end, ERROR_KEY);
+            case ANTHROPIC -> name == null || name.equals("error");
+            case RESPONSES -> name == null || name.equals("error") || name.equals("response.failed");
+        };
     }
 
     /** Comments (": keep-alive"), ids and retry fields say nothing about the answer; the decoder drops or ignores them. */
     @Override
     public void event(FrameDecoder.Event event) {
         Buffer data = event.data();
-        if (anthropic && seenData) {
-            anthropicEvent(event.name() != null ? event.name() : data != null ? typeOf(data) : "", data);
+        if (format != Format.OPENAI && seenData) {
+            String type = event.name() != null ? event.name() : data != null ? typeOf(data) : "";
+            if (format == Format.ANTHROPIC) {
+                anthropicEvent(type, data);
+            } else {
+                responsesEvent(type, data);
+            }
         } else if (data != null) {
             openAiEvent(data);
         }
@@ -113,6 +131,28 @@ final class StreamWatch implements FrameDecoder.EventSink {
             }
             default -> {
             }
+        }
+    }
+
+    private void responsesEvent(String type, Buffer event) {
+        switch (type) {
+            case "response.created", "response.in_progress", "response.queued" -> {
+            }
+            case "response.completed", "response.incomplete" -> {
+                content = true;
+                terminated = true;
+            }
+            case "response.failed", "error" -> {
+                terminated = true;
+                JsonObject json = event == null ? null : object(event);
+                if (json != null && json.getValue("response") instanceof JsonObject response) {
+                    json = response;
+                }
+                JsonObject error = json != null && json.getValue("error") instanceof JsonObject e ? e : json;
+                Object code = error == null ? null : error.getValue("code") != null ? error.getValue("code") : error.getValue("type");
+                errorType = code != null ? code.toString() : "error";
+            }
+            default -> content = true;
         }
     }
 

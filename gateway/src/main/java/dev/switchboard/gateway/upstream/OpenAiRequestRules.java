@@ -59,8 +59,9 @@ public final class OpenAiRequestRules {
                 case CHAT -> chat(body);
                 case COMPLETIONS -> completion(body);
                 case EMBEDDINGS -> embeddings(body);
-                // Anthropic's API, never sent to an OpenAI-format upstream.
+                // Never sent to the simulated upstream: Anthropic's API, and Responses requests (translated to chat for it).
                 case MESSAGES, COUNT_TOKENS -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/messages).");
+                case RESPONSES -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/responses).");
             }
             return null;
         } catch (Refused refused) {

@@ -8,7 +8,9 @@ public enum Operation {
     /** Anthropic's Messages API, relayed untranslated from /v1/messages to Anthropic providers. */
     MESSAGES("/messages"),
     /** Anthropic's token counting (`/v1/messages/count_tokens`), relayed untranslated to Anthropic providers. */
-    COUNT_TOKENS("/messages/count_tokens");
+    COUNT_TOKENS("/messages/count_tokens"),
+    /** OpenAI's Responses API, relayed untranslated from /v1/responses to OpenAI and Azure OpenAI providers. */
+    RESPONSES("/responses");
 
     private final String path;
 

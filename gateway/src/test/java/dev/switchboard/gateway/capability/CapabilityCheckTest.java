@@ -50,6 +50,23 @@ class CapabilityCheckTest {
         assertThat(String.join(" ", used)).isEqualTo(expected);
     }
 
+    /** A Responses request, as /v1/responses reads it for the check whichever target serves it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "false|{'input': 'x'}|CHAT",
+        "true|{'input': [{'role': 'user', 'content': [{'type': 'input_text', 'text': 'x'}, {'type': 'input_image', 'image_url': 'data:,'}]}]}|CHAT STREAMING IMAGES",
+        "false|{'input': [{'role': 'user', 'content': [{'type': 'input_file', 'file_data': 'data:,'}]}]}|CHAT FILES",
+        "false|{'input': 'x', 'tools': [{'type': 'web_search'}]}|CHAT TOOLS",
+        "false|{'input': [{'type': 'function_call_output', 'call_id': 'c', 'output': '1'}]}|CHAT TOOLS",
+        "false|{'input': 'x', 'text': {'verbosity': 'low', 'format': {'type': 'json_schema', 'name': 'n', 'schema': {}}}}|CHAT JSON_SCHEMA",
+        "false|{'input': 'x', 'text': {'format': {'type': 'json_object'}}, 'tools': []}|CHAT JSON_MODE"})
+    void responsesFeaturesAreDetected(boolean stream, String body, String expected) {
+        RequestFeatures features = RequestFeatures.ofResponses(stream, Buffer.buffer(body.replace('\'', '"')));
+        List<String> used = java.util.Arrays.stream(Feature.values()).filter(features::uses).map(Feature::name).toList();
+
+        assertThat(String.join(" ", used)).isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "Images,Tools|any-model|IMAGES",

@@ -80,6 +80,19 @@ class JsonFieldsTest {
         assertThat(scan("{\"error\":null}").error).isFalse();
     }
 
+    /** The Responses API's usage names, as an untranslated /v1/responses answer reports them, and its output token cap. */
+    @Test
+    void responsesApiUsageAndMaxOutputTokensAreRead() throws Exception {
+        JsonFields response = scan("{\"id\":\"resp_1\",\"model\":\"u\",\"usage\":{\"input_tokens\":9,"
+                + "\"input_tokens_details\":{\"cached_tokens\":4},\"output_tokens\":3,\"output_tokens_details\":{\"reasoning_tokens\":1}}}");
+        JsonFields request = scan("{\"model\":\"u\",\"input\":\"hi\",\"max_output_tokens\":64}");
+
+        assertThat(response.promptTokens).isEqualTo(9);
+        assertThat(response.cachedTokens).isEqualTo(4);
+        assertThat(response.completionTokens).isEqualTo(3);
+        assertThat(request.maxTokens).isEqualTo(64);
+    }
+
     @Test
     void anythingButExactlyOneObjectIsInvalid() {
         assertThatThrownBy(() -> scan("[1,2]")).isInstanceOf(JsonFields.Invalid.class);

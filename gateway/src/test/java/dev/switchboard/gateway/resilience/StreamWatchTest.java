@@ -107,4 +107,43 @@ class StreamWatchTest {
         assertThat(watch.errored()).isTrue();
         assertThat(watch.outcome()).isEqualTo(Outcome.SERVER_ERROR);
     }
+
+    @Test
+    void responsesContentStartsWithTheFirstOutputItemAndEndsWithResponseCompleted() {
+        StreamWatch watch = StreamWatch.responses();
+
+        feed(watch, "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\"}}\n\n"
+                + "event: response.in_progress\ndata: {\"type\":\"response.in_progress\",\"sequence_number\":1,\"response\":{\"id\":\"resp_1\"}}\n\n");
+        assertThat(watch.content()).isFalse();
+        feed(watch, "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"sequence_number\":2,"
+                + "\"output_index\":0,\"item\":{\"type\":\"message\"}}\n\n");
+        assertThat(watch.content()).isTrue();
+        assertThat(watch.terminated()).isFalse();
+        feed(watch, "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":3,\"response\":{\"id\":\"resp_1\"}}\n\n");
+
+        assertThat(watch.outcome()).isEqualTo(Outcome.SUCCESS);
+    }
+
+    @Test
+    void aFailedResponseBeforeContentIsTheProvidersFailure() {
+        StreamWatch watch = StreamWatch.responses();
+
+        feed(watch, "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\"}}\n\n"
+                + "event: response.failed\ndata: {\"type\":\"response.failed\",\"sequence_number\":1,\"response\":{\"id\":\"resp_1\","
+                + "\"status\":\"failed\",\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\"}}}\n\n");
+
+        assertThat(watch.content()).isFalse();
+        assertThat(watch.errored()).isTrue();
+        assertThat(watch.outcome()).isEqualTo(Outcome.RATE_LIMITED);
+    }
+
+    @Test
+    void aResponsesStreamWithoutItsLastEventIsBroken() {
+        StreamWatch watch = StreamWatch.responses();
+
+        feed(watch, "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":3,\"delta\":\"Hi\"}\n\n");
+
+        assertThat(watch.content()).isTrue();
+        assertThat(watch.outcome()).isEqualTo(Outcome.BROKEN);
+    }
 }

@@ -15,7 +15,8 @@ import io.vertx.ext.web.RoutingContext;
  * in Azure's order: a missing or unknown {@code api-version} is a 404 "Resource not found" (Azure's answer, not
  * a 400), a missing or wrong {@code api-key} a 401 with Azure's message, an unknown deployment a 404
  * {@code DeploymentNotFound}; then the body is validated like OpenAI validates it (message shapes, tool-call
- * arguments as JSON strings, {@code stream_options} only with {@code stream}). Answers are OpenAI's plus Azure's
+ * arguments as JSON strings, {@code stream_options} only with {@code stream}). The Responses API is served on Azure's
+ * v1 path, {@code POST /openai/v1/responses} (deployment in the body's model). Answers are OpenAI's plus Azure's
  * extras ({@code prompt_filter_results}, {@code content_filter_results}, a first stream chunk with no choices).
  * <p>
  * Deployments with behaviour: {@code throttled} (429 with only {@code retry-after-ms: 2500}),
@@ -40,6 +41,7 @@ public final class AzureOpenAiSimulator extends SimulatorServer<AzureOpenAiSimul
 
     private final String apiKey;
     private final Set<String> deployments;
+    private final ResponsesSimulation responses = new ResponsesSimulation();
 
     private AzureOpenAiSimulator(String apiKey, Set<String> deployments) {
         this.apiKey = apiKey;
@@ -53,6 +55,7 @@ public final class AzureOpenAiSimulator extends SimulatorServer<AzureOpenAiSimul
             router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> simulator.handle(ctx, "chat"));
             router.post("/openai/deployments/:deployment/completions").handler(ctx -> simulator.handle(ctx, "completions"));
             router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> simulator.handle(ctx, "embeddings"));
+            router.post("/openai/v1/responses").handler(simulator::responses);
             router.route().last().handler(ctx -> azureError(ctx.response(), 404, "404", "Resource not found"));
         });
         return simulator;
@@ -119,6 +122,37 @@ public final class AzureOpenAiSimulator extends SimulatorServer<AzureOpenAiSimul
             }
         } catch (Invalid e) {
             openAiError(response, 400, "invalid_request_error", e.param, null, e.getMessage());
+        }
+    }
+
+    /**
+     * The Responses API on Azure's v1 API: no api-version (Azure's v1 takes none), the key in api-key, the deployment as
+     * the body's model; answered as OpenAI answers it ({@link ResponsesSimulation}).
+     */
+    private void responses(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        remember(new Received(ctx.request().path(), ctx.request().getParam("api-version"), ctx.request().getHeader("api-key"), body));
+        if (!apiKey.equals(ctx.request().getHeader("api-key"))) {
+            azureError(response, 401, "401", "Access denied due to invalid subscription key or wrong API endpoint.");
+            return;
+        }
+        if (body == null) {
+            openAiError(response, 400, "invalid_request_error", null, null, "We could not parse the JSON body of your request.");
+            return;
+        }
+        String deployment = body.getString("model", "");
+        if (!deployments.contains(deployment) && !BEHAVIOURS.contains(deployment)) {
+            azureError(response, 404, "DeploymentNotFound", "The API deployment for this resource does not exist.");
+            return;
+        }
+        if (!behaviour(response, deployment, "responses")) {
+            responses.answer(response, body);
         }
     }
 

@@ -50,6 +50,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code late-usage-<ms>}: a normal answer whose streamed usage chunk (and [DONE]) follows the finish reason that
  * much later;</li>
  * <li>{@code cached*}: a normal answer whose usage reports {@value #CACHED_TOKENS} of its prompt tokens as cached;</li>
+ * <li>on {@code /v1/responses}, anything but {@code fail-500} and {@code rate-limited}: the Responses API as
+ * {@link ResponsesSimulation} serves it;</li>
  * <li>anything else: echoes the last message, or, when tools are given and the last message is not a tool result,
  * calls the first tool (streamed as OpenAI streams tool calls: id and name first, then argument fragments).</li>
  * </ul>
@@ -73,6 +75,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     public record Received(String path, String authorization, String team, JsonObject body, MultiMap headers) {
     }
 
+    private final ResponsesSimulation responses = new ResponsesSimulation();
+
     private OpenAiSimulator() {
     }
 
@@ -82,6 +86,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
             router.post("/v1/chat/completions").handler(ctx -> simulator.answer(ctx, true));
             router.post("/v1/completions").handler(ctx -> simulator.answer(ctx, false));
             router.post("/v1/embeddings").handler(simulator::embeddings);
+            router.post("/v1/responses").handler(simulator::responses);
         });
         return simulator;
     }
@@ -429,6 +434,19 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
             vertx.cancelTimer(timer[0]);
             response.end("data: [DONE]\n\n");
         });
+    }
+
+    /** The Responses API ({@link ResponsesSimulation}); {@code fail-500} and {@code rate-limited} fail as for chat. */
+    private void responses(RoutingContext ctx) {
+        JsonObject body = record(ctx).body();
+        switch (behaviour(body)) {
+            case "fail-500" -> error(ctx.response(), 500, "server_error", "The upstream is on fire.");
+            case "rate-limited" -> {
+                ctx.response().putHeader("retry-after", "7");
+                error(ctx.response(), 429, "rate_limit_exceeded", "Rate limit reached for requests.");
+            }
+            default -> responses.answer(ctx.response(), body);
+        }
     }
 
     private void embeddings(RoutingContext ctx) {

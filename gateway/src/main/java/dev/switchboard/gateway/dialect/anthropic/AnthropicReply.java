@@ -61,12 +61,7 @@ public final class AnthropicReply implements ClientReply {
             return;
         }
         ended = true;
-        if (error.served() != null) {
-            error.served().headers(ctx.response()::putHeader);
-        }
-        if (error.retryAfter() != null) {
-            ctx.response().putHeader("retry-after", Long.toString(error.retryAfter()));
-        }
+        error.headers(ctx.response()::putHeader);
         AnthropicError anthropic = AnthropicError.fromUpstream(error.status(), error.message());
         record.ended(anthropic.status());
         record.failed(error.code() != null ? error.code() : error.type());

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
 import dev.switchboard.gateway.access.Settlement;
+import dev.switchboard.gateway.dialect.openai.ChatChunks;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
  * /v1/messages client in Anthropic's format: a `message` object, or Anthropic's event stream; upstream errors
  * become Anthropic error envelopes with Anthropic's statuses (overload is 529).
  */
-public final class AnthropicResponseWriter extends MessagesRelay {
+public final class AnthropicResponseWriter extends MessagesRelay implements ChatChunks.Sink {
 
     private final String messageId;
     private ChunksToEvents events;
@@ -70,25 +71,25 @@ public final class AnthropicResponseWriter extends MessagesRelay {
 
     @Override
     protected void event(String name, String data) {
-        if (events.ended()) {
-            return;
+        if (!events.ended()) {
+            ChatChunks.read(data, this);
         }
-        if (data.equals("[DONE]")) {
-            events.finish(out);
-            return;
-        }
-        JsonObject chunk;
-        try {
-            chunk = new JsonObject(data);
-        } catch (DecodeException | ClassCastException e) {
-            return;
-        }
-        if (chunk.getValue("error") instanceof JsonObject error) {
-            record.failed("upstream_stream_error");
-            events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
-                    error.getString("message", "The upstream stream failed."));
-            return;
-        }
+    }
+
+    @Override
+    public void done() {
+        events.finish(out);
+    }
+
+    @Override
+    public void error(JsonObject error) {
+        record.failed("upstream_stream_error");
+        events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
+                error.getString("message", "The upstream stream failed."));
+    }
+
+    @Override
+    public void chunk(JsonObject chunk) {
         if (record.usage().finishReason() == null) {
             record.usage().finishedWith(finishReason(chunk));
         }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.dialect.anthropic;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.switchboard.gateway.dialect.openai.ChatChunks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -95,13 +96,9 @@ public final class ChunksToEvents {
             open(out, Open.TEXT, new JsonObject().put("type", "text").put("text", ""));
             blockDelta(out, new JsonObject().put("type", "text_delta").put("text", text));
         }
-        if (delta.getValue("tool_calls") instanceof JsonArray calls) {
-            for (int i = 0; i < calls.size(); i++) {
-                String problem = toolCall(calls.getJsonObject(i), out);
-                if (problem != null) {
-                    return problem;
-                }
-            }
+        String problem = ChatChunks.toolCalls(delta, call -> toolCall(call, out));
+        if (problem != null) {
+            return problem;
         }
         if (choice.getValue("finish_reason") instanceof String finish) {
             finishSeen = true;

@@ -86,7 +86,7 @@ public class CountTokensApi implements InboundApi {
 
     @Override
     public PreparedRequest prepare(Inbound request) throws Refused {
-        boolean anthropic = MessagesApi.hasTarget(request, MessagesApi::isAnthropic);
+        boolean anthropic = request.reaches(MessagesApi::isAnthropic);
         if (!anthropic) {
             checkEstimable(request);
         }

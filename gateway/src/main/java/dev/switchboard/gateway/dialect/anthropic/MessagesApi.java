@@ -1,25 +1,18 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import java.util.function.Predicate;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
-import dev.switchboard.gateway.dialect.Untranslatable;
+import dev.switchboard.gateway.front.ChatTranslation;
 import dev.switchboard.gateway.front.Inbound;
 import dev.switchboard.gateway.front.InboundApi;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
-import dev.switchboard.gateway.json.RequestTrees;
-import dev.switchboard.gateway.resilience.AttemptRequest;
-import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.upstream.Operation;
-import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
@@ -82,55 +75,14 @@ public class MessagesApi implements InboundApi {
 
     @Override
     public PreparedRequest prepare(Inbound request) throws Refused {
-        JsonObject chat = null;
-        if (hasTarget(request, provider -> !isAnthropic(provider))) {
-            try {
-                chat = MessagesToChat.translate(RequestTrees.parse(request.raw()));
-            } catch (Untranslatable e) {
-                if (!hasTarget(request, MessagesApi::isAnthropic)) {
-                    throw new Refused(ApiError.invalidRequest(e.getMessage(), null));
-                }
-                // Only Anthropic targets can take it, untranslated; the others are skipped.
-            } catch (RequestTrees.TooComplex e) {
-                throw new Refused(ApiError.tooComplex(e.getMessage()));
-            } catch (DecodeException e) {
-                throw new Refused(ApiError.invalidRequest("The request body is not a valid JSON object.", null));
-            }
-        }
+        JsonObject chat = ChatTranslation.translate(request, MessagesApi::isAnthropic, MessagesToChat::translate);
         // Checked on the request as the client wrote it, so a request only Anthropic targets can take is checked too.
-        RequestFeatures features = RequestFeatures.ofMessages(request.stream(), request.raw());
-        JsonObject translated = chat;
-        return new PreparedRequest() {
-            @Override
-            public RequestFeatures features() {
-                return features;
-            }
-
-            /** Each attempt gets its target's model name: spliced into the client's bytes, or set on the translation. */
-            @Override
-            public AttemptRequest forAttempt(UpstreamProvider provider, Target target) {
-                if (isAnthropic(provider)) {
-                    return new AttemptRequest(Operation.MESSAGES, request.forwardingClientHeaders(provider),
-                            request.body().toBufferWithModel(target.model()));
-                }
-                return translated == null ? null : new AttemptRequest(Operation.CHAT, provider, translated.put("model", target.model()).toBuffer());
-            }
-
-            @Override
-            public ClientReply reply() {
-                return new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), usageDrainMs);
-            }
-        };
+        return new ChatTranslation(request, MessagesApi::isAnthropic, Operation.MESSAGES, chat,
+                RequestFeatures.ofMessages(request.stream(), request.raw()),
+                () -> new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), usageDrainMs));
     }
 
     static boolean isAnthropic(UpstreamProvider provider) {
         return "Anthropic".equals(provider.type());
-    }
-
-    /** Whether the model or one of the fallbacks the request may reach has a target whose provider matches. */
-    static boolean hasTarget(Inbound request, Predicate<UpstreamProvider> kind) {
-        return request.chain().routes().stream().flatMap(candidate -> candidate.targets().stream())
-                .map(target -> request.table().table().provider(target.provider()))
-                .anyMatch(provider -> provider != null && kind.test(provider));
     }
 }

@@ -49,6 +49,7 @@ public final class GeminiUpstream implements Upstream {
             case EMBEDDINGS -> "batchEmbedContents";
             // Never sent: the gateway relays Anthropic's Messages API to Anthropic providers only.
             case MESSAGES, COUNT_TOKENS -> throw new IllegalArgumentException("Gemini has no Messages API");
+            case RESPONSES -> throw new IllegalArgumentException("Gemini has no Responses API");
         };
         return base + "/" + encodePath(resource) + ":" + method;
     }
@@ -70,6 +71,7 @@ public final class GeminiUpstream implements Upstream {
                 case COMPLETIONS -> GeminiRequests.completion(openAi, request.stream()).toBuffer();
                 case EMBEDDINGS -> GeminiEmbeddings.request(openAi, model).toBuffer();
                 case MESSAGES, COUNT_TOKENS -> throw GeminiRequests.unsupported(null, "Anthropic's Messages API");
+                case RESPONSES -> throw GeminiRequests.unsupported(null, "OpenAI's Responses API");
             };
         } catch (Untranslatable e) {
             return UpstreamCall.answered(vertx, listener, e.error());

@@ -59,6 +59,7 @@ public final class OllamaUpstream implements Upstream {
             case EMBEDDINGS -> "/api/embed";
             // Never sent: the gateway relays Anthropic's Messages API to Anthropic providers only.
             case MESSAGES, COUNT_TOKENS -> throw new IllegalArgumentException("Ollama has no Messages API");
+            case RESPONSES -> throw new IllegalArgumentException("Ollama has no Responses API");
         };
     }
 
@@ -73,6 +74,7 @@ public final class OllamaUpstream implements Upstream {
                 case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
                 case EMBEDDINGS -> OllamaRequests.embed(openAi);
                 case MESSAGES, COUNT_TOKENS -> throw Untranslatable.unsupportedBy("Ollama", null, "Anthropic's Messages API");
+                case RESPONSES -> throw Untranslatable.unsupportedBy("Ollama", null, "OpenAI's Responses API");
             };
         } catch (Untranslatable refused) {
             return UpstreamCall.answered(vertx, listener, refused.error());

@@ -2,9 +2,7 @@ package dev.switchboard.gateway.dialect.openai;
 
 import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
-import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.front.Inbound;
-import dev.switchboard.gateway.front.InboundApi;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.AttemptRequest;
@@ -13,13 +11,12 @@ import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * OpenAI's /v1/chat/completions, /v1/completions and /v1/embeddings (see {@link OpenAiApis}). The hub dialect: every
  * target gets the client's bytes with only {@code model} rewritten, and adapters of other types translate from them.
  */
-final class OpenAiApi implements InboundApi {
+final class OpenAiApi extends OpenAiWording {
 
     private final Operation operation;
     private final Upstreams upstreams;
@@ -41,31 +38,6 @@ final class OpenAiApi implements InboundApi {
     @Override
     public boolean canStream() {
         return operation.canStream();
-    }
-
-    @Override
-    public ApiError missingModel() {
-        return ApiError.invalidRequest("You must provide a model parameter.", "model");
-    }
-
-    @Override
-    public ApiError streamNotBoolean() {
-        return ApiError.invalidRequest("stream must be a boolean.", "stream");
-    }
-
-    @Override
-    public ApiError unknownModel(String model) {
-        return ApiError.modelNotFound(model);
-    }
-
-    @Override
-    public ApiError unreadable(String detail) {
-        return ApiError.invalidRequest("We could not parse the JSON body of your request: " + detail, null);
-    }
-
-    @Override
-    public void send(RoutingContext ctx, ApiError error) {
-        error.send(ctx);
     }
 
     @Override

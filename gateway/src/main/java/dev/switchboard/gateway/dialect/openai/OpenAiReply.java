@@ -16,8 +16,6 @@ import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -74,12 +72,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
 
     @Override
     public void fail(ExchangeError error) {
-        if (error.served() != null) {
-            error.served().headers(response::putHeader);
-        }
-        if (error.retryAfter() != null) {
-            response.putHeader("retry-after", Long.toString(error.retryAfter()));
-        }
+        error.headers(response::putHeader);
         fail(new ApiError(error.status(), error.type(), error.code(), null, error.message()));
     }
 
@@ -246,30 +239,8 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     /** Forwards the provider's own OpenAI-style error when it sent one, so clients see its message and code. */
     @Override
     protected void relayError() {
-        if (upstreamStatus == 401 || upstreamStatus == 403) {
-            // The provider refused the gateway's key, not the client's: passing its body on would blame the client
-            // and can echo a fragment of the provider key.
-            fail(ApiError.upstream(502, "upstream_auth_failed",
-                    "Provider " + record.provider() + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
-            return;
-        }
-        if (retryAfter != null) {
-            response.putHeader("retry-after", retryAfter);
-        }
-        JsonObject json = null;
-        try {
-            json = new JsonObject(buffered.buffer());
-        } catch (DecodeException | ClassCastException e) {
-            // Not JSON: wrapped below.
-        }
-        if (json != null && json.getValue("error") instanceof JsonObject error) {
-            record.ended(upstreamStatus);
-            record.failed(error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error"));
-            response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
-            complete();
-            return;
-        }
-        fail(ApiError.upstream(upstreamStatus, "upstream_http_" + upstreamStatus, "The upstream answered with HTTP status " + upstreamStatus + "."));
+        UpstreamErrors.relay(response, record, upstreamStatus, retryAfter, buffered.buffer());
+        complete();
     }
 
     /** Nothing more is generated once a chunk carried a finish reason: only a stream's usage is still to come. */

@@ -25,10 +25,10 @@ public final class GenAi {
     private GenAi() {
     }
 
-    /** gen_ai.operation.name of an endpoint or upstream operation: chat, text_completion, embeddings. */
+    /** gen_ai.operation.name of an endpoint or upstream operation: chat (Messages and Responses too), text_completion, embeddings. */
     public static String operation(String endpoint) {
         return switch (endpoint) {
-            case "chat", "CHAT", "messages", "MESSAGES" -> "chat";
+            case "chat", "CHAT", "messages", "MESSAGES", "responses", "RESPONSES" -> "chat";
             case "completions", "COMPLETIONS" -> "text_completion";
             case "embeddings", "EMBEDDINGS" -> "embeddings";
             default -> endpoint.toLowerCase(Locale.ROOT);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.json.JsonLimits;
 import dev.switchboard.gateway.upstream.OpenAiUpstream;
+import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.RequestOptions;
@@ -18,11 +19,16 @@ import io.vertx.core.http.RequestOptions;
  * Azure OpenAI's addressing: `{endpoint}/openai/deployments/{deployment}/{operation}?api-version={apiVersion}` with
  * the key in an `api-key` header. The deployment is the target's upstream model, which the gateway has already
  * written into the body's `model`; Azure accepts (and ignores) `model` in the body, so the body stays as it is.
+ * The Responses API has no deployment path: Azure serves it only on its v1 API, `{endpoint}/openai/v1/responses`,
+ * which takes the deployment as the body's `model` and no api-version.
  */
 final class AzureAddressing implements OpenAiUpstream.Addressing {
 
     @Override
     public String url(UpstreamRequest request) {
+        if (request.operation() == Operation.RESPONSES) {
+            return Wire.baseUrl(request.provider()) + "/openai/v1" + Operation.RESPONSES.path();
+        }
         return Wire.baseUrl(request.provider()) + "/openai/deployments/" + encode(deployment(request.body()))
                 + request.operation().path() + "?api-version=" + encode(request.provider().apiVersion());
     }
