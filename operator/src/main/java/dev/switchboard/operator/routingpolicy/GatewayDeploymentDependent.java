@@ -105,16 +105,11 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
 
     /**
      * Every Secret the table names, with the keys it names: provider key pools, client keys, the admin key and the
-     * Redis password. Only these keys are mounted, not the rest of the Secret.
+     * Redis password, the hooks' tokens. Only these keys are mounted, not the rest of the Secret.
      */
     static Map<String, Set<String>> mountedSecrets(RoutingTable table) {
         Map<String, Set<String>> secrets = new TreeMap<>();
-        List<SecretFile> files = new ArrayList<>();
-        table.providers().forEach(p -> files.addAll(p.credentials()));
-        if (table.access() != null) {
-            files.addAll(table.access().secretFiles());
-        }
-        files.forEach(file -> secrets.computeIfAbsent(file.secret(), s -> new TreeSet<>()).add(file.key()));
+        table.secretFiles().forEach(file -> secrets.computeIfAbsent(file.secret(), s -> new TreeSet<>()).add(file.key()));
         return secrets;
     }
 
