@@ -61,6 +61,10 @@ public final class RequestRecord {
     public Permit providerPermit;
     /** The request's cost in the pricing currency, once settled. */
     public Double cost;
+    /** What the response cache did: hit, miss or bypass; null when the request is not cached. */
+    public String cache;
+    /** The hooks the request went through and what each decided, as {@code name=outcome,...}. */
+    public final StringBuilder hooks = new StringBuilder();
     /** This request's trace; {@link RequestTrace#OFF} unless its table has tracing. */
     public RequestTrace trace = RequestTrace.OFF;
 
@@ -82,6 +86,14 @@ public final class RequestRecord {
      * (Anthropic's input tokens come first), the rest estimated from the request body and the content relayed.
      */
     void estimateMissingUsage() {
+        if (cacheHit()) {
+            // Served from the cache: no upstream generated anything for it, so it uses no tokens and costs nothing.
+            promptTokens = 0;
+            completionTokens = 0;
+            cachedPromptTokens = null;
+            usageReported = true;
+            return;
+        }
         if (!answered || usageReported) {
             return;
         }
@@ -90,6 +102,10 @@ public final class RequestRecord {
             promptTokens = TokenEstimate.prompt(requestBytes);
         }
         completionTokens = Math.max(completionTokens == null ? 0 : completionTokens, TokenEstimate.text(outputChars));
+    }
+
+    public boolean cacheHit() {
+        return "hit".equals(cache);
     }
 
     long durationNanos(long endNanos) {
@@ -127,6 +143,10 @@ public final class RequestRecord {
         number(line, "promptTokens", promptTokens);
         number(line, "cachedPromptTokens", cachedPromptTokens);
         number(line, "completionTokens", completionTokens);
+        if (!hooks.isEmpty()) {
+            field(line, "hooks", hooks.toString());
+        }
+        field(line, "cache", cache);
         if (usageEstimated) {
             number(line, "usageEstimated", true);
         }
