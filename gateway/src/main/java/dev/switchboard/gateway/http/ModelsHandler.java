@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.identity.Authenticator;
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.front.RequestIds;
 import dev.switchboard.gateway.routing.Deprecations;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;

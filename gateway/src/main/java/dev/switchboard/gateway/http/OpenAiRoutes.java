@@ -1,7 +1,11 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.dialect.ApiError;
-import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.dialect.anthropic.MessagesApi;
+import dev.switchboard.gateway.dialect.openai.OpenAiApis;
+import dev.switchboard.gateway.front.Front;
+import dev.switchboard.gateway.front.InboundApi;
+import dev.switchboard.gateway.front.RequestIds;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,25 +20,27 @@ import jakarta.inject.Inject;
 public class OpenAiRoutes {
 
     @Inject
-    InferenceHandler inference;
+    Front front;
+    @Inject
+    OpenAiApis openAi;
+    @Inject
+    MessagesApi messages;
     @Inject
     ModelsHandler models;
-    @Inject
-    MessagesHandler messages;
 
     void register(@Observes Router router) {
-        router.post("/v1/chat/completions").handler(ctx -> inference.handle(ctx, Operation.CHAT));
-        router.post("/v1/completions").handler(ctx -> inference.handle(ctx, Operation.COMPLETIONS));
-        router.post("/v1/embeddings").handler(ctx -> inference.handle(ctx, Operation.EMBEDDINGS));
-        router.post("/v1/messages").handler(messages::handle);
+        router.post("/v1/chat/completions").handler(ctx -> front.serve(ctx, openAi.chat()));
+        router.post("/v1/completions").handler(ctx -> front.serve(ctx, openAi.completions()));
+        router.post("/v1/embeddings").handler(ctx -> front.serve(ctx, openAi.embeddings()));
+        router.post("/v1/messages").handler(ctx -> front.serve(ctx, messages));
         router.get("/v1/models").handler(models::list);
         // Model ids may contain slashes (e.g. meta-llama/Llama-3.1-8B), so the id is the whole rest of the path.
         router.getWithRegex("/v1/models/(?<id>.+)").handler(models::retrieve);
 
-        router.route("/v1/chat/completions").handler(ctx -> methodNotAllowed(ctx, "POST"));
-        router.route("/v1/completions").handler(ctx -> methodNotAllowed(ctx, "POST"));
-        router.route("/v1/embeddings").handler(ctx -> methodNotAllowed(ctx, "POST"));
-        router.route("/v1/messages").handler(messages::methodNotAllowed);
+        router.route("/v1/chat/completions").handler(ctx -> methodNotAllowed(ctx, openAi.chat()));
+        router.route("/v1/completions").handler(ctx -> methodNotAllowed(ctx, openAi.completions()));
+        router.route("/v1/embeddings").handler(ctx -> methodNotAllowed(ctx, openAi.embeddings()));
+        router.route("/v1/messages").handler(ctx -> methodNotAllowed(ctx, messages));
         router.route("/v1/models").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.routeWithRegex("/v1/models/.+").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.route("/v1/*").handler(OpenAiRoutes::notFound);
@@ -45,8 +51,19 @@ public class OpenAiRoutes {
     private static void methodNotAllowed(RoutingContext ctx, String allowed) {
         RequestIds.assign(ctx);
         ctx.response().putHeader("allow", allowed);
-        new ApiError(405, "invalid_request_error", "method_not_allowed", null,
-                "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + "; use " + allowed + ".").send(ctx);
+        wrongMethod(ctx, allowed).send(ctx);
+    }
+
+    /** An inference endpoint's answer to any method but POST, in its API's envelope. */
+    private static void methodNotAllowed(RoutingContext ctx, InboundApi api) {
+        RequestIds.assign(ctx);
+        ctx.response().putHeader("allow", "POST");
+        api.send(ctx, wrongMethod(ctx, "POST"));
+    }
+
+    private static ApiError wrongMethod(RoutingContext ctx, String allowed) {
+        return new ApiError(405, "invalid_request_error", "method_not_allowed", null,
+                "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + "; use " + allowed + ".");
     }
 
     private static void notFound(RoutingContext ctx) {

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.front;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,99 @@
+package dev.switchboard.gateway.dialect.openai;
+
+import dev.switchboard.gateway.capability.RequestFeatures;
+import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.front.Inbound;
+import dev.switchboard.gateway.front.InboundApi;
+import dev.switchboard.gateway.front.PreparedRequest;
+import dev.switchboard.gateway.json.JsonFields;
+import dev.switchboard.gateway.resilience.AttemptRequest;
+import dev.switchboard.gateway.resilience.ClientReply;
+import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.upstream.Operation;
+import dev.switchboard.gateway.upstream.Upstreams;
+import dev.switchboard.routing.ModelRoute.Target;
+import dev.switchboard.routing.UpstreamProvider;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * OpenAI's /v1/chat/completions, /v1/completions and /v1/embeddings (see {@link OpenAiApis}). The hub dialect: every
+ * target gets the client's bytes with only {@code model} rewritten, and adapters of other types translate from them.
+ */
+final class OpenAiApi implements InboundApi {
+
+    private final Operation operation;
+    private final Upstreams upstreams;
+    private final Telemetry telemetry;
+    private final long usageDrainMs;
+
+    OpenAiApi(Operation operation, Upstreams upstreams, Telemetry telemetry, long usageDrainMs) {
+        this.operation = operation;
+        this.upstreams = upstreams;
+        this.telemetry = telemetry;
+        this.usageDrainMs = usageDrainMs;
+    }
+
+    @Override
+    public String endpoint() {
+        return operation.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public boolean canStream() {
+        return operation.canStream();
+    }
+
+    @Override
+    public ApiError missingModel() {
+        return ApiError.invalidRequest("You must provide a model parameter.", "model");
+    }
+
+    @Override
+    public ApiError streamNotBoolean() {
+        return ApiError.invalidRequest("stream must be a boolean.", "stream");
+    }
+
+    @Override
+    public ApiError unknownModel(String model) {
+        return ApiError.modelNotFound(model);
+    }
+
+    @Override
+    public ApiError unreadable(String detail) {
+        return ApiError.invalidRequest("We could not parse the JSON body of your request: " + detail, null);
+    }
+
+    @Override
+    public void send(RoutingContext ctx, ApiError error) {
+        error.send(ctx);
+    }
+
+    @Override
+    public PreparedRequest prepare(Inbound request) {
+        JsonFields body = request.body();
+        RequestFeatures features = RequestFeatures.of(operation, request.stream(), request.raw());
+        boolean clientWantsUsage = body.includeUsageRequested();
+        if (request.stream() && !clientWantsUsage) {
+            // Ask for usage anyway so tokens are accounted; the reply hides it from this client again.
+            body.requestUsage();
+        }
+        return new PreparedRequest() {
+            @Override
+            public RequestFeatures features() {
+                return features;
+            }
+
+            @Override
+            public AttemptRequest forAttempt(UpstreamProvider provider, Target target) {
+                return new AttemptRequest(operation,
+                        upstreams.speaksOpenAi(provider.type()) ? request.forwardingClientHeaders(provider) : provider,
+                        body.toBufferWithModel(target.model()));
+            }
+
+            @Override
+            public ClientReply reply() {
+                return new OpenAiReply(request.ctx(), request.record(), telemetry, request.model(), clientWantsUsage, usageDrainMs);
+            }
+        };
+    }
+}
