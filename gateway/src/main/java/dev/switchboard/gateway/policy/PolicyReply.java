@@ -79,6 +79,15 @@ public final class PolicyReply implements ClientReply {
         listener.onEnd();
     }
 
+    private static boolean isJsonObject(Buffer answer) {
+        try {
+            new JsonObject(answer);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** A replayed answer has no upstream call behind it: nothing to pause or cancel. */
     private static final UpstreamCall NOTHING_TO_CALL = new UpstreamCall() {
         @Override
@@ -107,6 +116,7 @@ public final class PolicyReply implements ClientReply {
         private AnswerCodec.Assembly assembly;
         private boolean terminated;
         private boolean ended;
+        private boolean stored;
 
         Watch(UpstreamListener writer, Served served) {
             this.writer = writer;
@@ -147,6 +157,7 @@ public final class PolicyReply implements ClientReply {
             }
             if (events != null) {
                 events.feed(chunk);
+                storeOnceWhole();
             }
             writer.onChunk(chunk);
         }
@@ -161,13 +172,27 @@ public final class PolicyReply implements ClientReply {
                 review(held.buffer());
                 return;
             }
-            writer.onEnd();
             if (events != null) {
                 events.finish();
-                JsonObject whole = assembly == null || !servedWhole() ? null : assembly.whole(terminated);
-                if (whole != null) {
-                    store(whole.toBuffer());
-                }
+                storeOnceWhole();
+            }
+            writer.onEnd();
+            if (stored && !servedWhole()) {
+                storing.store().remove(storing.key());
+            }
+        }
+
+        /**
+         * A stream is stored as soon as it is whole (its terminator decoded), before that last chunk reaches the client,
+         * so the client's next identical request finds it.
+         */
+        private void storeOnceWhole() {
+            if (stored || assembly == null || !servedWhole()) {
+                return;
+            }
+            JsonObject whole = assembly.whole(terminated);
+            if (whole != null) {
+                store(whole.toBuffer());
             }
         }
 
@@ -210,21 +235,29 @@ public final class PolicyReply implements ClientReply {
             });
         }
 
+        /**
+         * Hands the answer to the writer. A JSON object is stored first, so the client's next identical request finds it;
+         * should the writer not serve it as a success after all, it is dropped again.
+         */
         private void relay(Buffer answer) {
+            if (servedWhole() && isJsonObject(answer)) {
+                store(answer);
+            }
             writer.onHead(status, headers);
             writer.onChunk(answer);
             writer.onEnd();
-            if (servedWhole()) {
-                store(answer);
+            if (stored && !servedWhole()) {
+                storing.store().remove(storing.key());
             }
         }
 
-        /** Only a whole, successful answer the writer delivered as such is stored. */
+        /** Only a whole, successful answer is stored: a 2xx the writer has not turned into an error. */
         private boolean servedWhole() {
-            return storing != null && record.status / 100 == 2 && record.errorCode == null;
+            return storing != null && status / 100 == 2 && (record.status == 0 || record.status / 100 == 2) && record.errorCode == null;
         }
 
         private void store(Buffer answer) {
+            stored = true;
             storing.cache().stored(storing.store(), storing.key(), new CachedAnswer(served.operation(), served.provider(), answer), storing.ttlMs());
         }
     }

@@ -10,4 +10,7 @@ public interface AnswerStore {
 
     /** Keeps the answer for {@code ttlMs}. */
     void put(String key, CachedAnswer answer, long ttlMs);
+
+    /** Drops the answer stored under the key, if any. */
+    void remove(String key);
 }

@@ -52,7 +52,7 @@ public final class MemoryAnswers implements AnswerStore {
             return null;
         }
         if (clock.millis() >= entry.expiresAtMillis()) {
-            remove(key);
+            drop(key);
             return null;
         }
         return entry.answer();
@@ -63,10 +63,18 @@ public final class MemoryAnswers implements AnswerStore {
         if (answer.size() > maxBytes / 10) {
             return;
         }
-        remove(key);
+        drop(key);
         entries.put(key, new Entry(answer, clock.millis() + ttlMs));
         bytes += answer.size();
         evictBeyondBounds();
+    }
+
+    @Override
+    public synchronized void remove(String key) {
+        Entry old = entries.remove(key);
+        if (old != null) {
+            bytes -= old.answer().size();
+        }
     }
 
     public synchronized long bytes() {
@@ -77,11 +85,8 @@ public final class MemoryAnswers implements AnswerStore {
         return entries.size();
     }
 
-    private void remove(String key) {
-        Entry old = entries.remove(key);
-        if (old != null) {
-            bytes -= old.answer().size();
-        }
+    private void drop(String key) {
+        remove(key);
     }
 
     private void evictBeyondBounds() {

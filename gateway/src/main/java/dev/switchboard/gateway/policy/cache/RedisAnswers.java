@@ -30,6 +30,11 @@ final class RedisAnswers implements AnswerStore {
         redis.call(Request.cmd(Command.SET).arg(name(key)).arg(answer.encode()).arg("PX").arg(ttlMs));
     }
 
+    @Override
+    public void remove(String key) {
+        redis.call(Request.cmd(Command.DEL).arg(name(key)));
+    }
+
     private String name(String key) {
         return redis.prefix() + ":cache:" + key;
     }
