@@ -19,14 +19,29 @@ public final class HookServer extends SimulatorServer<HookServer.Received> {
     }
 
     public static HookServer start() throws Exception {
+        return start(0);
+    }
+
+    public static HookServer start(int port) throws Exception {
         HookServer server = new HookServer();
-        server.listen(0, router -> router.post("/:behaviour").handler(server::answer));
+        server.listen(port, router -> router.post("/:behaviour").handler(server::answer));
         return server;
     }
 
+    /** Serves on the given port in its own process (bench/policies.sh); it keeps no record there, which would grow without end. */
+    public static void main(String[] args) throws Exception {
+        HookServer server = start(Integer.parseInt(args[0]));
+        server.recording = false;
+        serveUntilKilled(server, "hook server listening on " + server.baseUrl());
+    }
+
+    private volatile boolean recording = true;
+
     private void answer(RoutingContext ctx) {
         JsonObject document = ctx.body().asJsonObject();
-        remember(new Received(ctx.normalizedPath(), ctx.request().getHeader("authorization"), document));
+        if (recording) {
+            remember(new Received(ctx.normalizedPath(), ctx.request().getHeader("authorization"), document));
+        }
         JsonObject answer = switch (ctx.pathParam("behaviour")) {
             case "allow" -> new JsonObject().put("action", "allow");
             case "deny" -> new JsonObject().put("action", "deny").put("message", DENIAL);
