@@ -20,10 +20,10 @@ cd "$root"
 RATE="${RATE:-500}"
 DURATION="${DURATION:-30s}"
 CONNECTIONS="${CONNECTIONS:-50}"
-SIM_PORT=18181
-GW_PORT=18186
-GW_MGMT=19186
-HOOK_PORT=18185
+SIM_PORT=18191
+GW_PORT=18196
+GW_MGMT=19196
+HOOK_PORT=18195
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -45,6 +45,12 @@ trap cleanup EXIT
 trap 'exit 143' INT TERM
 
 classpath="gateway/target/test-classes:$(cat "$out/test-classpath.txt")"
+for port in "$SIM_PORT" "$HOOK_PORT" "$GW_PORT" "$GW_MGMT"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "bench: port $port is already in use; stop what listens there first" >&2
+    exit 1
+  fi
+done
 java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" >"$out/policies-simulator.log" 2>&1 &
 pids+=($!)
 java -Xmx128m -cp "$classpath" dev.switchboard.gateway.testing.HookServer "$HOOK_PORT" >"$out/policies-hook.log" 2>&1 &
