@@ -158,6 +158,19 @@ class HooksTest {
         assertThat(rewritten.model()).isEqualTo("post-rewritten");
     }
 
+    @Test
+    void aClientsOwnHooksApplyToItsRequestsOnly() {
+        var url = URI.create(v1 + "/chat/completions");
+        String body = "{\"model\":\"cached\",\"messages\":[{\"role\":\"user\",\"content\":\"a client-level guardrail\"}]}";
+        var carol = Http.post(url, body, "authorization", "Bearer " + RequestPoliciesTestResource.CAROL);
+        var alice = Http.post(url, body, "authorization", "Bearer " + RequestPoliciesTestResource.ALICE);
+
+        assertThat(carol.statusCode()).isEqualTo(400);
+        assertThat(Http.error(carol).getString("code")).isEqualTo("request_denied");
+        assertThat(Http.error(carol).getString("message")).isEqualTo(HookServer.DENIAL);
+        assertThat(alice.statusCode()).isEqualTo(200);
+    }
+
     private PrometheusText metrics() {
         return PrometheusText.parse(Http.get(URI.create(management.toString()).resolve("/q/metrics")).body());
     }

@@ -236,6 +236,42 @@ class ResponseCacheTest {
         assertThat(metrics.sum("switchboard_cache_stored_bytes_total", java.util.Map.of())).isPositive();
     }
 
+    /** The access log tells a hit from a miss, and names the hooks with their outcomes; a hit has no tokens. */
+    @Test
+    void theAccessLogSaysHitOrMissAndTheHooks() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger access = java.util.logging.Logger.getLogger("switchboard.access");
+        access.addHandler(capture);
+        try {
+            alice.chat().completions().create(chat("post-rewritten", "logged twice"));
+            alice.chat().completions().create(chat("post-rewritten", "logged twice"));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (lines.stream().noneMatch(l -> l.contains("\"cache\":\"hit\"")) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            access.removeHandler(capture);
+        }
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"model\":\"post-rewritten\"", "\"hooks\":\"post-rewrite=modify\"",
+                "\"cache\":\"miss\""));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"model\":\"post-rewritten\"", "\"cache\":\"hit\"",
+                "\"promptTokens\":0", "\"completionTokens\":0", "\"attempts\":0"));
+    }
+
     private PrometheusText metrics() {
         return PrometheusText.parse(Http.get(URI.create(management.toString()).resolve("/q/metrics")).body());
     }

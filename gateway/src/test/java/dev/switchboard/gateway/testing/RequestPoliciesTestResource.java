@@ -28,6 +28,8 @@ public class RequestPoliciesTestResource implements QuarkusTestResourceLifecycle
 
     public static final String ALICE = "sk-client-alice-0101";
     public static final String BOB = "sk-client-bob-0102";
+    /** A client whose own hooks deny every request, whatever the model. */
+    public static final String CAROL = "sk-client-carol-0104";
     public static final String HOOK_TOKEN = "hook-token-secret-0103";
     public static final long TTL_MS = 60_000;
     public static final long HOOK_TIMEOUT_MS = 300;
@@ -68,7 +70,8 @@ public class RequestPoliciesTestResource implements QuarkusTestResourceLifecycle
         List<SecretFile> keys = TestTables.writeKeys(secrets.resolve("provider-keys"));
         List<ClientRule> clients = List.of(
                 new ClientRule("alice", "team-a", secret(secrets, "client-keys", "alice", ALICE), List.of(), null, null, Map.of()),
-                new ClientRule("bob", "team-b", secret(secrets, "client-keys", "bob", BOB), List.of(), null, null, Map.of()));
+                new ClientRule("bob", "team-b", secret(secrets, "client-keys", "bob", BOB), List.of(), null, null, Map.of()),
+                new ClientRule("carol", "team-c", secret(secrets, "client-keys", "carol", CAROL), List.of(), null, null, Map.of()));
         SecretFile token = secret(secrets, "hook-token", "token", HOOK_TOKEN);
         UpstreamProvider.Timeouts timeouts = new UpstreamProvider.Timeouts(2_000, 30_000, 30_000, 60_000);
         List<UpstreamProvider> providers = List.of(
@@ -108,7 +111,8 @@ public class RequestPoliciesTestResource implements QuarkusTestResourceLifecycle
                 Map.entry("broken-closed", new Selection(null, List.of("broken-closed"))),
                 Map.entry("post-denied", new Selection(null, List.of("post-deny"))),
                 Map.entry("post-rewritten", new Selection(perClient, List.of("post-rewrite"))));
-        RequestPolicies policies = new RequestPolicies(new RequestPolicies.CacheStore(1000, 16L * 1024 * 1024), declared, selections, Map.of());
+        RequestPolicies policies = new RequestPolicies(new RequestPolicies.CacheStore(1000, 16L * 1024 * 1024), declared, selections,
+                Map.of("carol", new Selection(null, List.of("deny"))));
         TestTables.write(new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source("test", "policies"), TestTables.settings(),
                 new AccessRules(AccessRules.API_KEYS, clients), providers, models, policies), root.resolve("routing"));
     }
