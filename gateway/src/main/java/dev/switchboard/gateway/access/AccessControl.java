@@ -18,10 +18,7 @@ import dev.switchboard.routing.AccessRules.Budget;
 import dev.switchboard.routing.AccessRules.ClientRule;
 import dev.switchboard.routing.AccessRules.Limits;
 import dev.switchboard.routing.ModelRoute;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -108,25 +105,9 @@ public class AccessControl {
                 return fallback.store().acquire(quota, tokens, lease).map(v -> new Counted(fallback.store(), v, lease));
             });
         }
-        return onCallersContext(counted);
+        return CallersContext.resume(counted);
     }
 
-    /** Redis answers on its connection's event loop; the request continues on its own. */
-    private static <T> Future<T> onCallersContext(Future<T> future) {
-        Context origin = Vertx.currentContext();
-        if (future.isComplete() || origin == null) {
-            return future;
-        }
-        Promise<T> promise = Promise.promise();
-        future.onComplete(result -> {
-            if (Vertx.currentContext() == origin) {
-                promise.handle(result);
-            } else {
-                origin.runOnContext(v -> promise.handle(result));
-            }
-        });
-        return promise.future();
-    }
 
     private String nextLease() {
         return replica + ":" + leases.incrementAndGet();
@@ -183,7 +164,7 @@ public class AccessControl {
         if (quota == null || choice.closed()) {
             return Future.succeededFuture(null);
         }
-        return onCallersContext(choice.store().usage(quota));
+        return CallersContext.resume(choice.store().usage(quota));
     }
 
     /** The counted limits of a client, with the budget periods of now; null when nothing is counted. */

@@ -2,15 +2,16 @@ package dev.switchboard.gateway.access;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.switchboard.gateway.record.Claim;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.AccessRules.ClientRule;
 
 /**
  * An admitted request's claim on its subject's counters: the concurrency slot it holds and the tokens it reserved.
- * {@link #settle} must run exactly once when the request ends (the gateway does it from Telemetry.finish); later
+ * {@link #settle} must run exactly once when the request ends (the gateway does it from Settlement.close); later
  * calls do nothing, so a double finish cannot release a slot twice.
  */
-public final class Permit {
+public final class Permit implements Claim {
 
     final AccessControl owner;
     final ActiveTable table;
@@ -46,6 +47,7 @@ public final class Permit {
     }
 
     /** As {@link #settle(Integer, Integer, String, String)}, with the cached part of the prompt priced as such. */
+    @Override
     public double settle(Integer promptTokens, Integer cachedPromptTokens, Integer completionTokens, String provider, String upstreamModel) {
         if (!settled.compareAndSet(false, true)) {
             return 0;

@@ -3,21 +3,23 @@ package dev.switchboard.gateway.console;
 import java.time.Clock;
 import java.time.Instant;
 
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestObserver;
+import dev.switchboard.gateway.record.RequestRecord;
 import jakarta.inject.Singleton;
 
 /**
- * What the console keeps of the traffic this replica served, told by Telemetry as each request closes: the recent
+ * What the console keeps of the traffic this replica served, told as each request is settled: the recent
  * requests and the per-interval series behind the Overview charts. Both are fixed-size rings.
  */
 @Singleton
-public class ConsoleFeed {
+public class ConsoleFeed implements RequestObserver {
 
     private final Clock clock = Clock.systemUTC();
     private final RecentRequests recent = new RecentRequests();
     private final TrafficSeries series = new TrafficSeries();
 
-    /** Called once per finished request, on its event loop: a copy of a few fields and two short critical sections. */
+    /** A copy of a few fields and two short critical sections. */
+    @Override
     public void requestFinished(RequestRecord record, long endNanos) {
         Instant now = clock.instant();
         RequestSummary summary = RequestSummary.of(record, now, endNanos);

@@ -2,7 +2,7 @@ package dev.switchboard.gateway.console;
 
 import java.time.Instant;
 
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -14,10 +14,10 @@ record RequestSummary(Instant at, String requestId, String client, String endpoi
         Integer promptTokens, Integer completionTokens, Double cost) {
 
     static RequestSummary of(RequestRecord record, Instant at, long endNanos) {
-        String client = record.clientName != null ? record.clientName : record.subject;
-        return new RequestSummary(at, record.requestId, client, record.endpoint, record.model, record.provider,
-                record.upstreamModelShown(), record.attempts, record.fallback, record.stream, record.status, record.errorCode,
-                (endNanos - record.startNanos) / 1e6, record.promptTokens, record.completionTokens, record.cost);
+        String client = record.clientName() != null ? record.clientName() : record.subject();
+        return new RequestSummary(at, record.requestId(), client, record.endpoint(), record.model(), record.provider(),
+                record.upstreamModelShown(), record.attempts(), record.fallback(), record.stream(), record.status(), record.errorCode(),
+                (endNanos - record.startNanos()) / 1e6, record.usage().promptTokens(), record.usage().completionTokens(), record.cost());
     }
 
     int tokens() {

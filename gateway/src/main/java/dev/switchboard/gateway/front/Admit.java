@@ -20,7 +20,7 @@ final class Admit implements FrontStep {
                 request.refuse(ApiError.of(admission.denial()));
                 return;
             }
-            request.record().clientPermit = admission.permit();
+            request.record().admitted(admission.permit());
             next.proceed();
         });
     }

@@ -21,8 +21,7 @@ final class Authenticate implements FrontStep {
                 return;
             }
             request.caller = authentication.caller();
-            request.record().clientName = authentication.caller().name();
-            request.record().subject = authentication.subject();
+            request.record().identified(authentication.caller().name(), authentication.subject());
             next.proceed();
         });
     }

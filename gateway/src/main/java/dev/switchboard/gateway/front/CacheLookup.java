@@ -1,10 +1,11 @@
 package dev.switchboard.gateway.front;
 
+import dev.switchboard.gateway.access.CallersContext;
 import dev.switchboard.gateway.policy.PolicyReply;
 import dev.switchboard.gateway.policy.cache.AnswerStore;
 import dev.switchboard.gateway.policy.cache.CacheKey;
 import dev.switchboard.gateway.policy.cache.ResponseCache;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.routing.RequestPolicies;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -29,9 +30,9 @@ final class CacheLookup implements FrontStep {
             return;
         }
         RequestRecord record = request.record();
-        String scope = rule.shared() ? "*" : record.clientName == null ? "anonymous" : record.clientName;
+        String scope = rule.shared() ? "*" : record.clientName() == null ? "anonymous" : record.clientName();
         String model = request.route().servesPattern() ? request.model() : request.route().name();
-        String key = CacheKey.of(record.endpoint, model, scope, request.policy.postCall().stream().map(RequestPolicies.Hook::name).toList(),
+        String key = CacheKey.of(record.endpoint(), model, scope, request.policy.postCall().stream().map(RequestPolicies.Hook::name).toList(),
                 request.raw());
         if (key == null) {
             next.proceed();
@@ -49,7 +50,8 @@ final class CacheLookup implements FrontStep {
             next.proceed();
             return;
         }
-        store.get(key).onComplete(found -> {
+        // Redis answers on its connection's event loop; the request goes on on its own.
+        CallersContext.resume(store.get(key)).onComplete(found -> {
             if (found.failed() || found.result() == null) {
                 result(request, "miss");
                 next.proceed();
@@ -64,7 +66,7 @@ final class CacheLookup implements FrontStep {
     }
 
     private void result(Inbound request, String result) {
-        request.record().cache = result;
+        request.record().cached(result);
         request.ctx().response().putHeader(ResponseCache.HEADER, result);
         cache.counted(request.route().name(), result);
     }

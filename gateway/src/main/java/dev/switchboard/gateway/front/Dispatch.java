@@ -3,7 +3,7 @@ package dev.switchboard.gateway.front;
 import dev.switchboard.gateway.resilience.AttemptPipeline;
 import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.resilience.RequestPlan;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.routing.PolicySettings;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
@@ -19,12 +19,12 @@ final class Dispatch implements FrontStep {
     @Override
     public void apply(Inbound request, Next next) {
         RequestRecord record = request.record();
-        record.fallbacksSkipped = request.chain().describeSkipped();
-        if (record.fallbacksSkipped != null) {
-            request.ctx().response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped);
+        record.skippedFallbacks(request.chain().describeSkipped());
+        if (record.fallbacksSkipped() != null) {
+            request.ctx().response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped());
         }
         PreparedRequest prepared = request.prepared;
-        RequestPlan plan = new RequestPlan(request.table(), request.route(), request.stream(), record.requestId,
+        RequestPlan plan = new RequestPlan(request.table(), request.route(), request.stream(), record.requestId(),
                 sessionKey(request.ctx(), request.table().table().settings().affinity()), prepared.features(), request.estimatedTokens,
                 prepared, request.chain().routes());
         pipeline.serve(plan, request.reply(), record);

@@ -2,11 +2,11 @@ package dev.switchboard.gateway.front;
 
 import java.util.List;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.table.RoutingState;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.tracing.Tracing;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
@@ -26,7 +26,7 @@ public class Front {
     @Inject
     Tracing tracing;
     @Inject
-    Telemetry telemetry;
+    Settlement settlement;
     @Inject
     Authenticate authenticate;
     @Inject
@@ -58,12 +58,12 @@ public class Front {
                 ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(), api.endpoint());
         // The table is captured once: a reload during this request does not change how it is served.
         ActiveTable table = state.current();
-        Inbound request = new Inbound(ctx, api, table, record, telemetry);
+        Inbound request = new Inbound(ctx, api, table, record, settlement);
         if (table == null) {
             request.refuse(ApiError.notReady());
             return;
         }
-        record.trace = tracing.start(table, ctx.request(), record.endpoint, requestId);
+        record.traced(tracing.start(table, ctx.request(), record.endpoint(), requestId));
         walk(request, 0);
     }
 

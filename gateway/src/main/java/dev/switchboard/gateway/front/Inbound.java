@@ -3,6 +3,7 @@ package dev.switchboard.gateway.front;
 import java.util.List;
 
 import dev.switchboard.gateway.access.ClientKeys.Caller;
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.policy.PolicyReply;
@@ -11,8 +12,7 @@ import dev.switchboard.gateway.policy.hooks.HookChain;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.table.ActiveTable;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +28,7 @@ public final class Inbound {
     private final InboundApi api;
     private final ActiveTable table;
     private final RequestRecord record;
-    private final Telemetry telemetry;
+    private final Settlement settlement;
     /** Set by {@link Authenticate}. */
     Caller caller;
     /** Set by {@link ReadBody}. */
@@ -48,22 +48,22 @@ public final class Inbound {
     /** Set by {@link CacheLookup} when the answer is to be stored. */
     PolicyReply.Storing storing;
 
-    Inbound(RoutingContext ctx, InboundApi api, ActiveTable table, RequestRecord record, Telemetry telemetry) {
+    Inbound(RoutingContext ctx, InboundApi api, ActiveTable table, RequestRecord record, Settlement settlement) {
         this.ctx = ctx;
         this.api = api;
         this.table = table;
         this.record = record;
-        this.telemetry = telemetry;
+        this.settlement = settlement;
     }
 
     /** Ends the request with {@code error} in its API's envelope and closes its books. */
     public void refuse(ApiError error) {
-        record.status = error.status();
-        if (record.errorCode == null) {
-            record.errorCode = error.code() != null ? error.code() : error.type();
+        record.ended(error.status());
+        if (record.errorCode() == null) {
+            record.failed(error.code() != null ? error.code() : error.type());
         }
         api.send(ctx, error);
-        telemetry.finish(record);
+        settlement.close(record);
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.policy.RequestPolicy;
 import dev.switchboard.gateway.policy.hooks.HookCalls;
 import dev.switchboard.gateway.policy.hooks.HookChain;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
@@ -27,13 +27,13 @@ final class PreCallHooks implements FrontStep {
     @Override
     public void apply(Inbound request, Next next) {
         RequestRecord record = request.record();
-        request.policy = RequestPolicy.of(request.table().table().requestPolicies(), request.route().name(), record.clientName, record.endpoint);
+        request.policy = RequestPolicy.of(request.table().table().requestPolicies(), request.route().name(), record.clientName(), record.endpoint());
         if (request.policy.preCall().isEmpty() && request.policy.postCall().isEmpty()) {
             next.proceed();
             return;
         }
-        long deadline = record.startNanos + request.table().table().settings().deadlineMs() * 1_000_000;
-        request.hooks = new HookChain(calls, request.table(), context(request), deadline, record.hooks);
+        long deadline = record.startNanos() + request.table().table().settings().deadlineMs() * 1_000_000;
+        request.hooks = new HookChain(calls, request.table(), context(request), deadline, record);
         if (request.policy.preCall().isEmpty()) {
             next.proceed();
             return;
@@ -65,11 +65,11 @@ final class PreCallHooks implements FrontStep {
     /** What every hook is told besides the request: its id, endpoint, the model as asked, and the client. */
     private static JsonObject context(Inbound request) {
         RequestRecord record = request.record();
-        JsonObject client = new JsonObject().put("name", record.clientName).put("subject", record.subject);
+        JsonObject client = new JsonObject().put("name", record.clientName()).put("subject", record.subject());
         if (request.caller() != null && request.caller().client() != null) {
             client.put("team", request.caller().client().team());
         }
-        return new JsonObject().put("requestId", record.requestId).put("endpoint", record.endpoint).put("model", request.model())
+        return new JsonObject().put("requestId", record.requestId()).put("endpoint", record.endpoint()).put("model", request.model())
                 .put("client", client);
     }
 
@@ -92,7 +92,7 @@ final class PreCallHooks implements FrontStep {
             return false;
         }
         request.raw = raw;
-        request.record().requestBytes = raw.length();
+        request.record().received(request.record().stream(), raw.length());
         return Prepare.prepare(request);
     }
 }

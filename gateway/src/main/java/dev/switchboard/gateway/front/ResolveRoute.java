@@ -44,7 +44,7 @@ final class ResolveRoute implements FrontStep {
             request.refuse(api.unknownModel(body.model));
             return;
         }
-        request.record().model = route.name();
+        request.record().routed(route.name());
         Denial sunset = deprecations.check(route, body.model, request.ctx().response()::putHeader);
         if (sunset != null) {
             request.refuse(ApiError.of(sunset));
@@ -56,9 +56,8 @@ final class ResolveRoute implements FrontStep {
         request.stream = api.canStream() && Boolean.TRUE.equals(body.stream);
         request.chain = FallbackChain.of(request.table(), route, request.caller()::mayUse, deprecations::sunset);
         request.estimatedTokens = TokenEstimate.of(request.raw().length(), body.maxTokens);
-        request.record().stream = request.stream;
-        request.record().requestBytes = request.raw().length();
-        request.record().trace.prompt(request.raw());
+        request.record().received(request.stream, request.raw().length());
+        request.record().trace().prompt(request.raw());
         next.proceed();
     }
 }

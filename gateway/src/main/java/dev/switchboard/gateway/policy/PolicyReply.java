@@ -12,7 +12,7 @@ import dev.switchboard.gateway.policy.hooks.HookChain;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -132,7 +132,7 @@ public final class PolicyReply implements ClientReply {
                 return;
             }
             AnswerCodec codec = storing == null ? null : storing.cache().codec(served.operation());
-            if (status == 200 && codec != null && record.stream) {
+            if (status == 200 && codec != null && record.stream()) {
                 assembly = codec.assemble();
                 events = FrameDecoder.sseData((name, data) -> {
                     if ("[DONE]".equals(data)) {
@@ -253,7 +253,7 @@ public final class PolicyReply implements ClientReply {
 
         /** Only a whole, successful answer is stored: a 2xx the writer has not turned into an error. */
         private boolean servedWhole() {
-            return storing != null && status / 100 == 2 && (record.status == 0 || record.status / 100 == 2) && record.errorCode == null;
+            return storing != null && status / 100 == 2 && (record.status() == 0 || record.status() / 100 == 2) && record.errorCode() == null;
         }
 
         private void store(Buffer answer) {

@@ -4,7 +4,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.gateway.access.Permit;
 import dev.switchboard.gateway.dialect.Wire;
-import dev.switchboard.gateway.telemetry.tracing.RequestTrace.AttemptTrace;
+import dev.switchboard.gateway.record.RequestTrace.AttemptTrace;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -225,7 +225,7 @@ final class Attempt implements UpstreamListener {
         cancelContentTimer();
         sampleLatency(System.nanoTime());
         trace.firstToken();
-        exchange.record.providerPermit = providerPermit;
+        exchange.record.heldByProvider(providerPermit);
         out = exchange.reply.deliver(served(), call);
         out.onHead(status, headers);
         Buffer held = buffered.buffer();
@@ -235,7 +235,7 @@ final class Attempt implements UpstreamListener {
 
     void deliverBuffered() {
         exchange.finish();
-        exchange.record.providerPermit = providerPermit;
+        exchange.record.heldByProvider(providerPermit);
         out = exchange.reply.deliver(served(), call);
         out.onHead(status, headers);
         if (buffered.length() > 0) {
@@ -308,7 +308,7 @@ final class Attempt implements UpstreamListener {
         cancelCall();
         if (out == null) {
             // Nothing reached the client: the reservation goes back whole. A delivered answer is settled with what
-            // it produced when the reply closes the books (Telemetry.finish).
+            // it produced when the reply closes the books (Settlement.close).
             providerPermit.settle(null, null, provider.name(), target.model());
         }
         if (!settled) {

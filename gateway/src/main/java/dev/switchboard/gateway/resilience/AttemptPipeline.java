@@ -15,7 +15,7 @@ import dev.switchboard.gateway.routing.TargetView;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;

@@ -2,9 +2,9 @@ package dev.switchboard.gateway.resilience;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.Wire;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -26,7 +26,7 @@ public abstract class ClientRelay implements UpstreamListener {
     protected final HttpServerResponse response;
     protected final RequestRecord record;
     private final Vertx vertx;
-    private final Telemetry telemetry;
+    private final Settlement settlement;
     protected boolean finished;
     /** The client left; whatever still arrives is only read for its usage (nothing more is written). */
     protected boolean clientGone;
@@ -37,11 +37,11 @@ public abstract class ClientRelay implements UpstreamListener {
     protected ChunkedBody buffered;
     private boolean streaming;
 
-    protected ClientRelay(Vertx vertx, HttpServerResponse response, RequestRecord record, Telemetry telemetry) {
+    protected ClientRelay(Vertx vertx, HttpServerResponse response, RequestRecord record, Settlement settlement) {
         this.vertx = vertx;
         this.response = response;
         this.record = record;
-        this.telemetry = telemetry;
+        this.settlement = settlement;
     }
 
     /**
@@ -54,7 +54,7 @@ public abstract class ClientRelay implements UpstreamListener {
             return;
         }
         clientGone = true;
-        record.status = RequestRecord.CLIENT_CLOSED;
+        record.ended(RequestRecord.CLIENT_CLOSED);
         if (drainMs > 0 && awaitingUsageOnly()) {
             drainTimer = vertx.setTimer(drainMs, id -> {
                 drainTimer = -1;
@@ -77,7 +77,7 @@ public abstract class ClientRelay implements UpstreamListener {
             if (drainTimer >= 0) {
                 vertx.cancelTimer(drainTimer);
             }
-            telemetry.finish(record);
+            settlement.close(record);
         }
     }
 
@@ -93,8 +93,8 @@ public abstract class ClientRelay implements UpstreamListener {
         retryAfter = headers.get("retry-after");
         if (wantsStream() && Wire.isEventStream(status, headers)) {
             streaming = true;
-            record.status = 200;
-            record.answered = true;
+            record.ended(200);
+            record.answered();
             Wire.startEventStream(response);
             streamStarted();
         } else {
@@ -136,7 +136,7 @@ public abstract class ClientRelay implements UpstreamListener {
         }
         // The pipeline counted the failure; details (addresses, socket errors) go to the debug log only: clients
         // learn what failed, not where.
-        LOG.debugf("request %s: provider %s failed: %s", record.requestId, record.provider, failure.message());
+        LOG.debugf("request %s: provider %s failed: %s", record.requestId(), record.provider(), failure.message());
         failed(failure);
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
 import dev.switchboard.gateway.routing.TargetView;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.Upstream;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamRequest;
@@ -148,20 +148,20 @@ final class Exchange {
         if (!grant.granted()) {
             // The provider's account is at one of its limits: skip it like an unavailable target.
             errors.providerLimited(provider, grant);
-            record.trace.refused(provider.name(), target.label(), "provider_limit");
+            record.trace().refused(provider.name(), target.label(), "provider_limit");
             return false;
         }
         CircuitBreaker.Permit permit = state.breaker().tryAcquire();
         if (permit == null) {
             release(grant, provider, target);
-            record.trace.refused(provider.name(), target.label(), "circuit_open");
+            record.trace().refused(provider.name(), target.label(), "circuit_open");
             return false;
         }
         KeyPool.Key key = pool.acquire(target.model());
         if (key == null) {
             permit.release();
             release(grant, provider, target);
-            record.trace.refused(provider.name(), target.label(), "no_usable_key");
+            record.trace().refused(provider.name(), target.label(), "no_usable_key");
             return false;
         }
         AttemptRequest outgoing = plan.body().forAttempt(provider, target);
@@ -176,19 +176,15 @@ final class Exchange {
         if (currentRoute != plan.route() && !fallbackCounted) {
             fallbackCounted = true;
             pipeline.metrics.fallback(plan.route().name(), currentRoute.name());
-            record.trace.fallback(plan.route().name(), currentRoute.name());
+            record.trace().fallback(plan.route().name(), currentRoute.name());
         }
-        record.provider = provider.name();
-        record.providerType = provider.type();
-        record.upstreamModel = target.model();
-        record.upstreamModelLabel = target.label();
-        record.attempts = attempts;
-        record.fallback = currentRoute != plan.route() ? currentRoute.name() : null;
+        record.attempting(provider.name(), provider.type(), target.model(), target.label(), attempts,
+                currentRoute != plan.route() ? currentRoute.name() : null);
         Attempt attempt = new Attempt(this, currentRoute, target, provider, outgoing.operation(), state, permit, pool, key, grant.permit());
         current = attempt;
         state.started();
         attempt.timeouts = budget.forAttempt(provider.timeouts(), othersWaiting());
-        attempt.trace = record.trace.attempt(provider.name(), provider.type(), target.label(), key.fingerprint(), outgoing.operation().name(),
+        attempt.trace = record.trace().attempt(provider.name(), provider.type(), target.label(), key.fingerprint(), outgoing.operation().name(),
                 attempts);
         UpstreamRequest request = new UpstreamRequest(outgoing.provider(), key.value(), outgoing.operation(), outgoing.body(),
                 plan.stream(), plan.requestId(), attempt.timeouts, plan.table().table().settings().responseLimit(), attempt.trace.headers());

@@ -4,7 +4,7 @@ import java.util.List;
 
 import dev.switchboard.gateway.access.ProviderLimits;
 import dev.switchboard.gateway.resilience.AttemptPipeline.Refusal;
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.ModelRoute.Target;
@@ -112,7 +112,7 @@ final class ExchangeErrors {
                     "No target of model " + plan.route().name() + " can serve this request.", null, null);
         } else if (unsupportedOnly) {
             UpstreamProvider provider = plan.table().table().provider(plan.route().targets().get(0).provider());
-            record.provider = provider.name();
+            record.refusedBy(provider.name());
             pipeline.gatewayMetrics.upstreamError(provider.name(), "unsupported");
             return ExchangeError.upstream(501, "provider_type_unsupported",
                     "Provider type " + provider.type() + " is not supported by this gateway build yet.", null);

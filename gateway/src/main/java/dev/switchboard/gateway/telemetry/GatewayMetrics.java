@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import dev.switchboard.gateway.record.RequestRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,33 +51,33 @@ public class GatewayMetrics {
     private final ConcurrentMap<RouteKey, Counter> estimated = new ConcurrentHashMap<>();
 
     void requestCompleted(RequestRecord record, long endNanos) {
-        String model = tag(record.model);
-        String provider = tag(record.provider);
-        cached(requests, new RequestKey(record.endpoint, model, provider, record.status), key -> Counter.builder("switchboard.requests")
+        String model = tag(record.model());
+        String provider = tag(record.provider());
+        cached(requests, new RequestKey(record.endpoint(), model, provider, record.status()), key -> Counter.builder("switchboard.requests")
                 .description("Requests by endpoint, public model, provider and HTTP status")
                 .tags("endpoint", key.endpoint(), "model", key.model(), "provider", key.provider(), "status", Integer.toString(key.status()))
                 .register(registry)).increment();
-        RouteKey route = new RouteKey(record.endpoint, model, provider);
+        RouteKey route = new RouteKey(record.endpoint(), model, provider);
         cached(durations, route, key -> Timer.builder("switchboard.request.duration")
                 .description("Time from request arrival to the last byte of the response")
                 .tags("endpoint", key.endpoint(), "model", key.model(), "provider", key.provider())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)).record(record.durationNanos(endNanos), TimeUnit.NANOSECONDS);
-        if (record.stream && record.firstByteNanos != 0) {
+                .register(registry)).record(endNanos - record.startNanos(), TimeUnit.NANOSECONDS);
+        if (record.stream() && record.firstByteNanos() != 0) {
             cached(firstTokens, route, key -> Timer.builder("switchboard.time.to.first.token")
                     .description("Time from request arrival to the first streamed event sent to the client")
                     .tags("model", key.model(), "provider", key.provider())
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofMinutes(2))
-                    .register(registry)).record(record.firstByteNanos - record.startNanos, TimeUnit.NANOSECONDS);
+                    .register(registry)).record(record.firstByteNanos() - record.startNanos(), TimeUnit.NANOSECONDS);
         }
-        tokens(model, provider, "input", record.promptTokens);
-        tokens(model, provider, "output", record.completionTokens);
-        if (record.usageEstimated) {
-            cached(estimated, new RouteKey(record.endpoint, model, provider), key -> Counter.builder("switchboard.usage.estimated")
+        tokens(model, provider, "input", record.usage().promptTokens());
+        tokens(model, provider, "output", record.usage().completionTokens());
+        if (record.usage().isEstimated()) {
+            cached(estimated, new RouteKey(record.endpoint(), model, provider), key -> Counter.builder("switchboard.usage.estimated")
                     .description("Answered requests that ended without the upstream's usage (cut-short streams): their tokens are estimated")
                     .tags("endpoint", key.endpoint(), "model", key.model(), "provider", key.provider())
                     .register(registry)).increment();

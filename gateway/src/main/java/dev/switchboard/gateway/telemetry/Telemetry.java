@@ -2,17 +2,15 @@ package dev.switchboard.gateway.telemetry;
 
 import org.jboss.logging.Logger;
 
-import dev.switchboard.gateway.console.ConsoleFeed;
+import dev.switchboard.gateway.record.RequestObserver;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
-/**
- * Closes the books on a request: its usage completed by an estimate when the upstream never reported it, its limits
- * and budget settled, one access-log line, its metrics and its entry in the console.
- */
+/** What a finished request leaves behind here: its metrics, GenAI metrics, the end of its trace and one access-log line. */
 @Singleton
-public class Telemetry {
+public class Telemetry implements RequestObserver {
 
     /** A dedicated category so operators can route access logs separately (see application.properties). */
     private static final Logger ACCESS = Logger.getLogger("switchboard.access");
@@ -21,27 +19,16 @@ public class Telemetry {
     GatewayMetrics metrics;
     @Inject
     GenAiMetrics genAi;
-    @Inject
-    ConsoleFeed console;
 
-    public void finish(RequestRecord record) {
-        long end = System.nanoTime();
-        record.estimateMissingUsage();
-        if (record.providerPermit != null) {
-            record.providerPermit.settle(record.promptTokens, record.cachedPromptTokens, record.completionTokens, record.provider,
-                    record.upstreamModel);
-        }
-        if (record.clientPermit != null) {
-            record.cost = record.clientPermit.settle(record.promptTokens, record.cachedPromptTokens, record.completionTokens,
-                    record.provider, record.upstreamModel);
-        }
+    @Override
+    public void requestFinished(RequestRecord record, long end) {
         metrics.requestCompleted(record, end);
-        genAi.requestCompleted(record.endpoint, record.providerType, record.model, record.upstreamModelShown(), record.stream, record.status,
-                record.promptTokens, record.completionTokens, record.startNanos, record.firstByteNanos, end);
-        record.trace.finish(record);
-        console.requestFinished(record, end);
+        genAi.requestCompleted(record.endpoint(), record.providerType(), record.model(), record.upstreamModelShown(), record.stream(),
+                record.status(), record.usage().promptTokens(), record.usage().completionTokens(), record.startNanos(),
+                record.firstByteNanos(), end);
+        record.trace().finish(record);
         if (ACCESS.isInfoEnabled()) {
-            ACCESS.info(record.toLogLine(end));
+            ACCESS.info(AccessLogLine.of(record, end));
         }
     }
 }

@@ -372,7 +372,7 @@ class FailoverTest {
         ModelRoute route = table.table().model("fo-500");
         RequestPlan plan = new RequestPlan(table, route, false, "req-unservable", null, null, 0,
                 (provider, target) -> null, AttemptPipeline.chain(table, route));
-        vertx.runOnContext(v -> pipeline.serve(plan, reply, new dev.switchboard.gateway.telemetry.RequestRecord("req-unservable", null, "chat")));
+        vertx.runOnContext(v -> pipeline.serve(plan, reply, new dev.switchboard.gateway.record.RequestRecord("req-unservable", null, "chat")));
 
         ExchangeError error = errors.get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(error.status()).isEqualTo(400);

@@ -4,17 +4,15 @@ import java.time.Clock;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.access.CallersContext;
 import dev.switchboard.gateway.access.ClientKeys;
 import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.Denial;
 import dev.switchboard.gateway.access.KeyDigest;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.AccessRules;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -63,7 +61,7 @@ public class Authenticator {
             return Future.succeededFuture(Authentication.denied(Denial.invalidApiKey()));
         }
         Future<TokenIdentities.Result> result = identitiesOf(table).identify(presented, digest);
-        return onCallersContext(result).map(this::authentication);
+        return CallersContext.resume(result).map(this::authentication);
     }
 
     private Authentication authentication(TokenIdentities.Result result) {
@@ -85,20 +83,4 @@ public class Authenticator {
         return next.identities();
     }
 
-    /** A fetch completes on the web client's event loop; the request goes on where it started. */
-    private static <T> Future<T> onCallersContext(Future<T> future) {
-        Context origin = Vertx.currentContext();
-        if (future.isComplete() || origin == null) {
-            return future;
-        }
-        Promise<T> promise = Promise.promise();
-        future.onComplete(result -> {
-            if (Vertx.currentContext() == origin) {
-                promise.handle(result);
-            } else {
-                origin.runOnContext(v -> promise.handle(result));
-            }
-        });
-        return promise.future();
-    }
 }

@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -24,9 +24,9 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
     private AnthropicUsage usage = AnthropicUsage.NONE;
     private boolean stopped;
 
-    public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
+    public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
             String publicModel, boolean stream) {
-        super(ctx, record, telemetry, metrics, publicModel, stream);
+        super(ctx, record, settlement, metrics, publicModel, stream);
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             complete();
             return;
         }
-        if (!stopped && record.errorCode == null) {
+        if (!stopped && record.errorCode() == null) {
             streamBroke("The upstream ended the stream before it was complete.");
         } else {
             end();
@@ -64,20 +64,19 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
                         message.put("model", publicModel);
                         usage = AnthropicUsage.fromAnthropic(message.getJsonObject("usage"), usage);
                         // Its output count is only a start value; message_delta brings the real one.
-                        record.promptTokens = usage.promptTokens();
-                        record.cachedPromptTokens = usage.cacheReadTokens();
+                        record.usage().counted(usage.promptTokens(), usage.cacheReadTokens());
                     }
                     data = event.encode();
                 } catch (DecodeException | ClassCastException e) {
                     // Relayed as it came.
                 }
             }
-            case "content_block_start", "content_block_delta" -> record.outputChars += generatedChars(data);
+            case "content_block_start", "content_block_delta" -> record.usage().generated(generatedChars(data));
             case "message_delta" -> {
                 try {
                     JsonObject delta = new JsonObject(data);
                     if (delta.getValue("delta") instanceof JsonObject change && change.getValue("stop_reason") instanceof String reason) {
-                        record.finishReason = reason;
+                        record.usage().finishedWith(reason);
                     }
                     JsonObject reported = delta.getJsonObject("usage");
                     if (reported != null) {
@@ -90,7 +89,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
             }
             case "message_stop" -> stopped = true;
             case "error" -> {
-                record.errorCode = "upstream_stream_error";
+                record.failed("upstream_stream_error");
             }
             default -> {
             }
@@ -107,21 +106,21 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         try {
             message = new JsonObject(buffered.buffer());
         } catch (DecodeException | ClassCastException e) {
-            metrics.upstreamError(record.provider, "invalid_response");
-            record.errorCode = "upstream_invalid_response";
-            fail(new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that is not a JSON object."));
+            metrics.upstreamError(record.provider(), "invalid_response");
+            record.failed("upstream_invalid_response");
+            fail(new AnthropicError(502, "api_error", "Provider " + record.provider() + " returned a response that is not a JSON object."));
             return;
         }
         message.put("model", publicModel);
-        record.answered = true;
+        record.answered();
         if (message.getValue("stop_reason") instanceof String reason) {
-            record.finishReason = reason;
+            record.usage().finishedWith(reason);
         }
         if (message.getValue("usage") instanceof JsonObject reported) {
             usage = AnthropicUsage.fromAnthropic(reported, usage);
             readUsage();
         } else {
-            record.outputChars = contentChars(message.getValue("content") instanceof JsonArray content ? content : null);
+            record.usage().generatedInAll(contentChars(message.getValue("content") instanceof JsonArray content ? content : null));
         }
         sendJson(upstreamStatus, message.toBuffer());
     }
@@ -138,7 +137,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
         try {
             JsonObject body = new JsonObject(buffered.buffer());
             if (body.getValue("error") instanceof JsonObject error && error.getValue("type") instanceof String type) {
-                record.errorCode = type;
+                record.failed(type);
                 sendJson(upstreamStatus, body.toBuffer());
                 return;
             }
@@ -151,10 +150,7 @@ public final class AnthropicPassthroughWriter extends MessagesRelay {
 
     /** The final usage (a message's, or message_delta's, whose counts are cumulative). */
     private void readUsage() {
-        record.usageReported = true;
-        record.promptTokens = usage.promptTokens();
-        record.cachedPromptTokens = usage.cacheReadTokens();
-        record.completionTokens = usage.outputTokens();
+        record.usage().reported(usage.promptTokens(), usage.cacheReadTokens(), usage.outputTokens());
     }
 
     /** The generated characters of a content block's start (a tool's name) or delta (text, thinking, tool input). */

@@ -1,11 +1,11 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
@@ -22,7 +22,7 @@ public final class AnthropicReply implements ClientReply {
 
     private final RoutingContext ctx;
     private final RequestRecord record;
-    private final Telemetry telemetry;
+    private final Settlement settlement;
     private final GatewayMetrics metrics;
     private final String publicModel;
     private final long usageDrainMs;
@@ -33,11 +33,11 @@ public final class AnthropicReply implements ClientReply {
     private boolean ended;
 
     /** {@code usageDrainMs}: how long a stream is read on for its usage when the client left after the last content. */
-    public AnthropicReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
+    public AnthropicReply(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             long usageDrainMs) {
         this.ctx = ctx;
         this.record = record;
-        this.telemetry = telemetry;
+        this.settlement = settlement;
         this.metrics = metrics;
         this.publicModel = publicModel;
         this.usageDrainMs = usageDrainMs;
@@ -47,8 +47,8 @@ public final class AnthropicReply implements ClientReply {
     public UpstreamListener deliver(Served served, UpstreamCall call) {
         served.headers(ctx.response()::putHeader);
         writer = served.operation() == Operation.MESSAGES
-                ? new AnthropicPassthroughWriter(ctx, record, telemetry, metrics, publicModel, record.stream)
-                : new AnthropicResponseWriter(ctx, record, telemetry, metrics, publicModel, record.stream);
+                ? new AnthropicPassthroughWriter(ctx, record, settlement, metrics, publicModel, record.stream())
+                : new AnthropicResponseWriter(ctx, record, settlement, metrics, publicModel, record.stream());
         writer.bind(call, stopExchange);
         return new TranslationGuard(writer, writer).stopping(stopExchange);
     }
@@ -66,10 +66,10 @@ public final class AnthropicReply implements ClientReply {
             ctx.response().putHeader("retry-after", Long.toString(error.retryAfter()));
         }
         AnthropicError anthropic = AnthropicError.fromUpstream(error.status(), error.message());
-        record.status = anthropic.status();
-        record.errorCode = error.code() != null ? error.code() : error.type();
+        record.ended(anthropic.status());
+        record.failed(error.code() != null ? error.code() : error.type());
         anthropic.send(ctx);
-        telemetry.finish(record);
+        settlement.close(record);
     }
 
     @Override
@@ -82,8 +82,8 @@ public final class AnthropicReply implements ClientReply {
                 // Still choosing a target: the pipeline stops the attempt in flight and retries no more.
                 action.run();
                 ended = true;
-                record.status = RequestRecord.CLIENT_CLOSED;
-                telemetry.finish(record);
+                record.ended(RequestRecord.CLIENT_CLOSED);
+                settlement.close(record);
             }
         });
     }

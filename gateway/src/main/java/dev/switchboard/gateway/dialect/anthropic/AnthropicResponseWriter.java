@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -22,10 +22,10 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
     private boolean abandoned;
 
-    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics,
+    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
             String publicModel, boolean stream) {
-        super(ctx, record, telemetry, metrics, publicModel, stream);
-        this.messageId = "msg_" + record.requestId.replaceAll("[^A-Za-z0-9]", "");
+        super(ctx, record, settlement, metrics, publicModel, stream);
+        this.messageId = "msg_" + record.requestId().replaceAll("[^A-Za-z0-9]", "");
     }
 
     @Override
@@ -56,7 +56,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             return;
         }
         if (!events.ended()) {
-            record.errorCode = "stream_interrupted";
+            record.failed("stream_interrupted");
             events.error(out, "api_error", "The upstream ended the stream before it was complete.");
         }
         flush();
@@ -84,19 +84,19 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             return;
         }
         if (chunk.getValue("error") instanceof JsonObject error) {
-            record.errorCode = "upstream_stream_error";
+            record.failed("upstream_stream_error");
             events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
                     error.getString("message", "The upstream stream failed."));
             return;
         }
-        if (record.finishReason == null) {
-            record.finishReason = finishReason(chunk);
+        if (record.usage().finishReason() == null) {
+            record.usage().finishedWith(finishReason(chunk));
         }
         String problem = events.chunk(chunk, out);
-        record.outputChars = events.generatedChars();
+        record.usage().generatedInAll(events.generatedChars());
         readUsage(events.usage());
         if (problem != null) {
-            record.errorCode = "untranslatable_stream";
+            record.failed("untranslatable_stream");
             events.error(out, "api_error", problem);
             abandoned = true;
         }
@@ -116,17 +116,17 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             completion = new JsonObject(buffered.buffer());
             message = ChatToMessage.translate(completion, messageId, publicModel);
         } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-            metrics.upstreamError(record.provider, "invalid_response");
-            record.errorCode = "upstream_invalid_response";
-            fail(new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be translated."));
+            metrics.upstreamError(record.provider(), "invalid_response");
+            record.failed("upstream_invalid_response");
+            fail(new AnthropicError(502, "api_error", "Provider " + record.provider() + " returned a response that could not be translated."));
             return;
         }
-        record.answered = true;
-        record.finishReason = finishReason(completion);
+        record.answered();
+        record.usage().finishedWith(finishReason(completion));
         if (completion.getValue("usage") instanceof JsonObject usage) {
             readUsage(AnthropicUsage.fromOpenAi(usage));
         } else {
-            record.outputChars = contentChars(message.getJsonArray("content"));
+            record.usage().generatedInAll(contentChars(message.getJsonArray("content")));
         }
         sendJson(200, message.toBuffer());
     }
@@ -141,7 +141,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
         try {
             if (new JsonObject(buffered.buffer()).getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
                 message = m;
-                record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type");
+                record.failed(error.getValue("code") instanceof String code ? code : error.getString("type"));
             }
         } catch (DecodeException | ClassCastException e) {
             // Described by its status.
@@ -163,10 +163,7 @@ public final class AnthropicResponseWriter extends MessagesRelay {
 
     private void readUsage(AnthropicUsage usage) {
         if (usage != null) {
-            record.usageReported = true;
-            record.promptTokens = usage.promptTokens();
-            record.cachedPromptTokens = usage.cacheReadTokens();
-            record.completionTokens = usage.outputTokens();
+            record.usage().reported(usage.promptTokens(), usage.cacheReadTokens(), usage.outputTokens());
         }
     }
 }

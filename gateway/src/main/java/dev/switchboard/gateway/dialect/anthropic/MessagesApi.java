@@ -4,6 +4,7 @@ import java.util.function.Predicate;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.Untranslatable;
@@ -15,7 +16,6 @@ import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
@@ -34,7 +34,7 @@ import jakarta.inject.Singleton;
 public class MessagesApi implements InboundApi {
 
     @Inject
-    Telemetry telemetry;
+    Settlement settlement;
     @Inject
     GatewayMetrics metrics;
 
@@ -118,7 +118,7 @@ public class MessagesApi implements InboundApi {
 
             @Override
             public ClientReply reply() {
-                return new AnthropicReply(request.ctx(), request.record(), telemetry, metrics, request.model(), usageDrainMs);
+                return new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), usageDrainMs);
             }
         };
     }

@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.buffer.Buffer;
@@ -33,9 +33,9 @@ public abstract class MessagesRelay extends ClientRelay {
     /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
     protected Runnable stopUpstream;
 
-    protected MessagesRelay(RoutingContext ctx, RequestRecord record, Telemetry telemetry, GatewayMetrics metrics, String publicModel,
+    protected MessagesRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             boolean stream) {
-        super(ctx.vertx(), ctx.response(), record, telemetry);
+        super(ctx.vertx(), ctx.response(), record, settlement);
         this.ctx = ctx;
         this.stream = stream;
         this.metrics = metrics;
@@ -81,8 +81,8 @@ public abstract class MessagesRelay extends ClientRelay {
         if (finished) {
             return;
         }
-        record.status = error.status();
-        record.errorCode = record.errorCode != null ? record.errorCode : error.type();
+        record.ended(error.status());
+        record.failedUnlessExplained(error.type());
         error.send(ctx);
         complete();
     }
@@ -94,24 +94,24 @@ public abstract class MessagesRelay extends ClientRelay {
             return;
         }
         if (streaming()) {
-            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider + " could not be read."
-                    : "The stream from provider " + record.provider + " broke before it was complete.");
+            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider() + " could not be read."
+                    : "The stream from provider " + record.provider() + " broke before it was complete.");
             return;
         }
-        record.errorCode = switch (failure.kind()) {
+        record.failed(switch (failure.kind()) {
             case TIMEOUT -> "upstream_timeout";
             case CONNECT -> "upstream_connect";
             case BROKEN -> "upstream_broken";
             case INVALID -> "upstream_invalid_response";
             case TOO_LARGE -> "upstream_response_too_large";
-        };
+        });
         fail(switch (failure.kind()) {
-            case TIMEOUT -> new AnthropicError(504, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
-            case CONNECT -> new AnthropicError(502, "api_error", "Provider " + record.provider + " could not be reached.");
+            case TIMEOUT -> new AnthropicError(504, "api_error", "Provider " + record.provider() + ": " + failure.message() + ".");
+            case CONNECT -> new AnthropicError(502, "api_error", "Provider " + record.provider() + " could not be reached.");
             case BROKEN -> new AnthropicError(502, "api_error",
-                    "The connection to provider " + record.provider + " broke before the response was complete.");
-            case INVALID -> new AnthropicError(502, "api_error", "Provider " + record.provider + " returned a response that could not be read.");
-            case TOO_LARGE -> new AnthropicError(502, "api_error", "Provider " + record.provider + ": " + failure.message() + ".");
+                    "The connection to provider " + record.provider() + " broke before the response was complete.");
+            case INVALID -> new AnthropicError(502, "api_error", "Provider " + record.provider() + " returned a response that could not be read.");
+            case TOO_LARGE -> new AnthropicError(502, "api_error", "Provider " + record.provider() + ": " + failure.message() + ".");
         });
     }
 
@@ -130,7 +130,7 @@ public abstract class MessagesRelay extends ClientRelay {
 
     /** Ends a started stream with an `error` event. */
     protected void streamBroke(String message) {
-        record.errorCode = "stream_interrupted";
+        record.failed("stream_interrupted");
         Buffer out = Buffer.buffer();
         ChunksToEvents.event(out, "error", new AnthropicError(500, "api_error", message).toJson());
         write(out);
@@ -158,7 +158,7 @@ public abstract class MessagesRelay extends ClientRelay {
     }
 
     protected void sendJson(int status, Buffer body) {
-        record.status = status;
+        record.ended(status);
         record.markFirstByte();
         response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
         complete();
@@ -166,8 +166,8 @@ public abstract class MessagesRelay extends ClientRelay {
 
     /** A provider that refuses the gateway's key must not look like the client's key was wrong. */
     protected void failUpstreamAuth(int status) {
-        record.errorCode = "upstream_auth_failed";
+        record.failed("upstream_auth_failed");
         fail(new AnthropicError(502, "api_error",
-                "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + status + ")."));
+                "Provider " + record.provider() + " rejected the gateway's credentials (HTTP " + status + ")."));
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.dialect.openai;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.front.Inbound;
@@ -8,7 +9,6 @@ import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.ClientReply;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute.Target;
@@ -23,13 +23,13 @@ final class OpenAiApi implements InboundApi {
 
     private final Operation operation;
     private final Upstreams upstreams;
-    private final Telemetry telemetry;
+    private final Settlement settlement;
     private final long usageDrainMs;
 
-    OpenAiApi(Operation operation, Upstreams upstreams, Telemetry telemetry, long usageDrainMs) {
+    OpenAiApi(Operation operation, Upstreams upstreams, Settlement settlement, long usageDrainMs) {
         this.operation = operation;
         this.upstreams = upstreams;
-        this.telemetry = telemetry;
+        this.settlement = settlement;
         this.usageDrainMs = usageDrainMs;
     }
 
@@ -92,7 +92,7 @@ final class OpenAiApi implements InboundApi {
 
             @Override
             public ClientReply reply() {
-                return new OpenAiReply(request.ctx(), request.record(), telemetry, request.model(), clientWantsUsage, usageDrainMs);
+                return new OpenAiReply(request.ctx(), request.record(), settlement, request.model(), clientWantsUsage, usageDrainMs);
             }
         };
     }

@@ -2,8 +2,8 @@ package dev.switchboard.gateway.dialect.openai;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.front.InboundApi;
-import dev.switchboard.gateway.telemetry.Telemetry;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import jakarta.annotation.PostConstruct;
@@ -17,7 +17,7 @@ public class OpenAiApis {
     @Inject
     Upstreams upstreams;
     @Inject
-    Telemetry telemetry;
+    Settlement settlement;
 
     /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
     @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
@@ -29,9 +29,9 @@ public class OpenAiApis {
 
     @PostConstruct
     void create() {
-        chat = new OpenAiApi(Operation.CHAT, upstreams, telemetry, usageDrainMs);
-        completions = new OpenAiApi(Operation.COMPLETIONS, upstreams, telemetry, usageDrainMs);
-        embeddings = new OpenAiApi(Operation.EMBEDDINGS, upstreams, telemetry, usageDrainMs);
+        chat = new OpenAiApi(Operation.CHAT, upstreams, settlement, usageDrainMs);
+        completions = new OpenAiApi(Operation.COMPLETIONS, upstreams, settlement, usageDrainMs);
+        embeddings = new OpenAiApi(Operation.EMBEDDINGS, upstreams, settlement, usageDrainMs);
     }
 
     public InboundApi chat() {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.dialect.openai;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.json.JsonFields;
@@ -9,8 +10,7 @@ import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
-import dev.switchboard.gateway.telemetry.RequestRecord;
-import dev.switchboard.gateway.telemetry.Telemetry;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -28,7 +28,7 @@ import io.vertx.ext.web.RoutingContext;
  * A client that leaves a stream after its finish reason, before the usage chunk that follows it, does not make the
  * request free: the generation is over, so the upstream is read on (without writing) for up to {@code usageDrainMs}
  * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
- * (see RequestRecord#estimateMissingUsage).
+ * (see Settlement).
  */
 public final class OpenAiReply extends ClientRelay implements ClientReply {
 
@@ -49,9 +49,9 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
     private boolean generationOver;
 
-    public OpenAiReply(RoutingContext ctx, RequestRecord record, Telemetry telemetry, String publicModel, boolean clientWantsUsage,
+    public OpenAiReply(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel, boolean clientWantsUsage,
             long usageDrainMs) {
-        super(ctx.vertx(), ctx.response(), record, telemetry);
+        super(ctx.vertx(), ctx.response(), record, settlement);
         this.ctx = ctx;
         this.publicModel = publicModel;
         this.clientWantsUsage = clientWantsUsage;
@@ -85,7 +85,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
 
     @Override
     protected boolean wantsStream() {
-        return record.stream;
+        return record.stream();
     }
 
     @Override
@@ -109,7 +109,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             complete();
             return;
         }
-        if (!doneSeen && record.errorCode == null) {
+        if (!doneSeen && record.errorCode() == null) {
             streamError("stream_interrupted", "The upstream ended the stream before it was complete.");
         }
         flush();
@@ -121,9 +121,9 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     protected void failed(UpstreamFailure failure) {
         if (!streaming()) {
             fail(failure.kind() == UpstreamFailure.Kind.INVALID
-                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider + " returned a response that could not be read.")
+                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be read.")
                     : ApiError.upstream(502, "upstream_broken",
-                            "The connection to provider " + record.provider + " broke before the response was complete."));
+                            "The connection to provider " + record.provider() + " broke before the response was complete."));
             return;
         }
         if (clientGone) {
@@ -131,9 +131,9 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             return;
         }
         String message = switch (failure.kind()) {
-            case TIMEOUT -> "The stream from provider " + record.provider + " stalled or ran out of time: " + failure.message() + ".";
-            case INVALID -> "The stream from provider " + record.provider + " could not be read.";
-            default -> "The stream from provider " + record.provider + " broke before it was complete.";
+            case TIMEOUT -> "The stream from provider " + record.provider() + " stalled or ran out of time: " + failure.message() + ".";
+            case INVALID -> "The stream from provider " + record.provider() + " could not be read.";
+            default -> "The stream from provider " + record.provider() + " broke before it was complete.";
         };
         streamError("stream_interrupted", message);
         flush();
@@ -142,8 +142,8 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     }
 
     void fail(ApiError error) {
-        record.status = error.status();
-        record.errorCode = error.code() != null ? error.code() : error.type();
+        record.ended(error.status());
+        record.failed(error.code() != null ? error.code() : error.type());
         error.send(ctx);
         complete();
     }
@@ -166,15 +166,15 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             return;
         }
         if (json.error) {
-            record.errorCode = "upstream_stream_error";
+            record.failed("upstream_stream_error");
             write(event.fields(), data);
             return;
         }
         json.replaceModel(publicModel);
-        record.outputChars += json.contentChars;
+        record.usage().generated(json.contentChars);
         generationOver |= json.finished;
-        if (record.finishReason == null) {
-            record.finishReason = json.finishReason;
+        if (record.usage().finishReason() == null) {
+            record.usage().finishedWith(json.finishReason);
         }
         if (json.usageSpan != null) {
             readUsage(json);
@@ -217,7 +217,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     }
 
     private void streamError(String code, String message) {
-        record.errorCode = code;
+        record.failed(code);
         write("", ApiError.upstream(502, code, message).toJson().toBuffer());
     }
 
@@ -231,14 +231,14 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             return;
         }
         json.replaceModel(publicModel);
-        record.answered = true;
-        record.outputChars = json.contentChars;
+        record.answered();
+        record.usage().generatedInAll(json.contentChars);
         readUsage(json);
-        record.finishReason = json.finishReason;
-        record.status = upstreamStatus;
+        record.usage().finishedWith(json.finishReason);
+        record.ended(upstreamStatus);
         record.markFirstByte();
         Buffer answer = json.toBuffer();
-        record.trace.completion(answer);
+        record.trace().completion(answer);
         response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(answer);
         complete();
     }
@@ -250,7 +250,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             // The provider refused the gateway's key, not the client's: passing its body on would blame the client
             // and can echo a fragment of the provider key.
             fail(ApiError.upstream(502, "upstream_auth_failed",
-                    "Provider " + record.provider + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
+                    "Provider " + record.provider() + " rejected the gateway's credentials (HTTP " + upstreamStatus + ")."));
             return;
         }
         if (retryAfter != null) {
@@ -263,8 +263,8 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             // Not JSON: wrapped below.
         }
         if (json != null && json.getValue("error") instanceof JsonObject error) {
-            record.status = upstreamStatus;
-            record.errorCode = error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error");
+            record.ended(upstreamStatus);
+            record.failed(error.getValue("code") instanceof String code ? code : error.getString("type", "upstream_error"));
             response.setStatusCode(upstreamStatus).putHeader("content-type", "application/json").end(json.toBuffer());
             complete();
             return;
@@ -275,22 +275,13 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     /** Nothing more is generated once a chunk carried a finish reason: only a stream's usage is still to come. */
     @Override
     protected boolean awaitingUsageOnly() {
-        return streaming() && generationOver && !record.usageReported;
+        return streaming() && generationOver && !record.usage().isReported();
     }
 
     private void readUsage(JsonFields json) {
         if (json.usageSpan == null) {
             return;
         }
-        record.usageReported = true;
-        if (json.promptTokens != null) {
-            record.promptTokens = json.promptTokens;
-        }
-        if (json.cachedTokens != null) {
-            record.cachedPromptTokens = json.cachedTokens;
-        }
-        if (json.completionTokens != null) {
-            record.completionTokens = json.completionTokens;
-        }
+        record.usage().reported(json.promptTokens, json.cachedTokens, json.completionTokens);
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.policy.hooks;
 import java.util.List;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.RequestPolicies;
@@ -13,8 +14,8 @@ import io.vertx.core.json.JsonObject;
  * Runs one phase's hooks for one request, one after the other in declared order, each seeing what the previous one
  * left: a denial ends the chain (400 {@code request_denied} with the hook's message), a failed hook is skipped
  * (FailOpen) or ends it (FailClosed: 503 {@code hook_unavailable}), a modification replaces the request or answer for
- * the hooks after it. Every hook runs within what is left of the request's deadline. {@code log} gathers
- * {@code name=outcome} for the access log.
+ * the hooks after it. Every hook runs within what is left of the request's deadline. Each outcome goes to the request's record, for the
+ * access log.
  */
 public final class HookChain {
 
@@ -26,23 +27,23 @@ public final class HookChain {
     private final ActiveTable table;
     private final JsonObject context;
     private final long deadlineNanos;
-    private final StringBuilder log;
+    private final RequestRecord record;
 
     /**
      * {@code context} is what every hook is told about the request (id, endpoint, model, client), {@code deadlineNanos}
      * the request's deadline on {@link System#nanoTime()}.
      */
-    public HookChain(HookCalls calls, ActiveTable table, JsonObject context, long deadlineNanos, StringBuilder log) {
+    public HookChain(HookCalls calls, ActiveTable table, JsonObject context, long deadlineNanos, RequestRecord record) {
         this.calls = calls;
         this.table = table;
         this.context = context;
         this.deadlineNanos = deadlineNanos;
-        this.log = log;
+        this.record = record;
     }
 
     /** The same chain, telling every hook one more thing about the request. */
     public HookChain withContext(String key, String value) {
-        return new HookChain(calls, table, context.copy().put(key, value), deadlineNanos, log);
+        return new HookChain(calls, table, context.copy().put(key, value), deadlineNanos, record);
     }
 
     /** Runs the hooks over {@code document}, shown to HTTP hooks under {@code field} ({@code request} or {@code response}). */
@@ -66,7 +67,7 @@ public final class HookChain {
             verdict = calls.call(table, hook, sent, field, Math.min(hook.timeoutMs(), left));
         }
         return verdict.compose(v -> {
-            log.append(log.isEmpty() ? "" : ",").append(hook.name()).append('=').append(v.outcome());
+            record.hookDecided(hook.name(), v.outcome());
             return switch (v.action()) {
                 case ALLOW -> next(hooks, index + 1, document, changed, field);
                 case MODIFY -> next(hooks, index + 1, v.replacement(), true, field);

@@ -4,7 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.switchboard.gateway.telemetry.RequestRecord;
+import dev.switchboard.gateway.record.RequestTrace;
+import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.genai.GenAi;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -144,9 +145,9 @@ final class SpanRequestTrace implements RequestTrace {
             return;
         }
         ended = true;
-        if (record.model != null) {
-            span.updateName(operation + " " + record.model);
-            span.setAttribute(REQUEST_MODEL, record.model);
+        if (record.model() != null) {
+            span.updateName(operation + " " + record.model());
+            span.setAttribute(REQUEST_MODEL, record.model());
         }
         if (providerType != null) {
             span.setAttribute(PROVIDER_NAME, GenAi.provider(providerType));
@@ -154,29 +155,29 @@ final class SpanRequestTrace implements RequestTrace {
         if (record.upstreamModelShown() != null) {
             span.setAttribute(RESPONSE_MODEL, record.upstreamModelShown());
         }
-        span.setAttribute(STREAM, record.stream);
-        setIfKnown(INPUT_TOKENS, record.promptTokens);
-        setIfKnown(OUTPUT_TOKENS, record.completionTokens);
-        setIfKnown(CACHED_TOKENS, record.cachedPromptTokens);
-        if (record.usageEstimated) {
+        span.setAttribute(STREAM, record.stream());
+        setIfKnown(INPUT_TOKENS, record.usage().promptTokens());
+        setIfKnown(OUTPUT_TOKENS, record.usage().completionTokens());
+        setIfKnown(CACHED_TOKENS, record.usage().cachedPromptTokens());
+        if (record.usage().isEstimated()) {
             span.setAttribute(USAGE_ESTIMATED, true);
         }
-        if (record.finishReason != null) {
-            span.setAttribute(FINISH_REASONS, List.of(record.finishReason));
+        if (record.usage().finishReason() != null) {
+            span.setAttribute(FINISH_REASONS, List.of(record.usage().finishReason()));
         }
-        if (record.clientName != null) {
-            span.setAttribute(CLIENT, record.clientName);
+        if (record.clientName() != null) {
+            span.setAttribute(CLIENT, record.clientName());
         }
-        span.setAttribute(ATTEMPTS, (long) record.attempts);
-        if (record.fallback != null) {
-            span.setAttribute(FALLBACK, record.fallback);
+        span.setAttribute(ATTEMPTS, (long) record.attempts());
+        if (record.fallback() != null) {
+            span.setAttribute(FALLBACK, record.fallback());
         }
-        span.setAttribute(HTTP_STATUS, (long) record.status);
-        if (record.errorCode != null) {
-            span.setAttribute(ERROR_TYPE, record.errorCode);
+        span.setAttribute(HTTP_STATUS, (long) record.status());
+        if (record.errorCode() != null) {
+            span.setAttribute(ERROR_TYPE, record.errorCode());
         }
-        if (record.status >= 500) {
-            span.setStatus(StatusCode.ERROR, record.errorCode);
+        if (record.status() >= 500) {
+            span.setStatus(StatusCode.ERROR, record.errorCode());
         }
         if (prompt != null) {
             span.setAttribute(INPUT_MESSAGES, ContentFields.input(prompt));

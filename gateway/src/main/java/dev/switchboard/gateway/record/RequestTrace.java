@@ -1,14 +1,13 @@
-package dev.switchboard.gateway.telemetry.tracing;
+package dev.switchboard.gateway.record;
 
 import java.util.Map;
 
-import dev.switchboard.gateway.telemetry.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * What the request path tells the trace of one request: the narrow seam between the gateway and OpenTelemetry.
- * Handlers open it ({@link Tracing#start}), the attempt pipeline reports attempts, refusals and fallbacks, and
- * {@code Telemetry.finish} closes it with what the request record learned. {@link #OFF}, the trace of a table
+ * The front opens it ({@code Tracing.start}), the attempt pipeline reports attempts, refusals and fallbacks, and
+ * {@code Telemetry} closes it, once the request is settled, with what the request record learned. {@link #OFF}, the trace of a table
  * without tracing, does nothing at all, so an untraced request pays for one field read per call.
  * <p>
  * Every method runs on the request's event loop.
