@@ -37,7 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * text is what the upstream simulator receives. Clients are the official SDKs; denials arrive in each API's envelope.
  */
 @QuarkusTest
-@QuarkusTestResource(RequestPoliciesTestResource.class)
+@QuarkusTestResource(value = RequestPoliciesTestResource.class, restrictToAnnotatedClass = true)
 class HooksTest {
 
     @TestHTTPResource("/v1")

@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Cache-Control directives, and hits that cost no upstream tokens.
  */
 @QuarkusTest
-@QuarkusTestResource(RequestPoliciesTestResource.class)
+@QuarkusTestResource(value = RequestPoliciesTestResource.class, restrictToAnnotatedClass = true)
 class ResponseCacheTest {
 
     @TestHTTPResource("/v1")
