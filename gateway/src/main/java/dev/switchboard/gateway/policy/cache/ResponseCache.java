@@ -48,8 +48,14 @@ public class ResponseCache {
         evictions = registry.counter("switchboard.cache.evictions");
         storedBytes = registry.counter("switchboard.cache.stored.bytes");
         memory = new MemoryAnswers(clock, 10_000, 64L * 1024 * 1024, evictions::increment);
-        Gauge.builder("switchboard.cache.bytes", memory, MemoryAnswers::bytes).register(registry);
-        Gauge.builder("switchboard.cache.entries", memory, MemoryAnswers::size).register(registry);
+        // A registry that outlives this bean (the application restarted in one JVM, as tests do) would otherwise keep
+        // answering with the gauges of the store before.
+        registry.find("switchboard.cache.bytes").gauges().forEach(registry::remove);
+        registry.find("switchboard.cache.entries").gauges().forEach(registry::remove);
+        Gauge.builder("switchboard.cache.bytes", memory, MemoryAnswers::bytes).description("Bytes of answers in this replica's response cache")
+                .strongReference(true).register(registry);
+        Gauge.builder("switchboard.cache.entries", memory, MemoryAnswers::size).description("Answers in this replica's response cache")
+                .strongReference(true).register(registry);
         codecs.forEach(codec -> codec.formats().forEach(format -> byFormat.put(format, codec)));
     }
 
