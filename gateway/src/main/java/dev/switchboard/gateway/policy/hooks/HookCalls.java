@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.policy.hooks;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
@@ -9,8 +10,11 @@ import dev.switchboard.routing.RequestPolicies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import jakarta.annotation.PreDestroy;
@@ -50,7 +54,19 @@ public class HookCalls {
                 request.putHeader("authorization", "Bearer " + token);
             }
         }
-        return request.sendBuffer(document.toBuffer()).map(response -> {
+        // The web client's timeout is an idle one; the timer bounds the whole exchange, so a hook that trickles its
+        // answer still ends within the budget.
+        Promise<HttpResponse<Buffer>> exchange = Promise.promise();
+        long timer = vertx.setTimer(budgetMs, id -> exchange.tryFail(new TimeoutException("hook " + hook.name())));
+        request.sendBuffer(document.toBuffer()).onComplete(result -> {
+            vertx.cancelTimer(timer);
+            if (result.succeeded()) {
+                exchange.tryComplete(result.result());
+            } else {
+                exchange.tryFail(result.cause());
+            }
+        });
+        return exchange.future().map(response -> {
             if (response.statusCode() / 100 != 2) {
                 LOG.debugf("hook %s answered HTTP %d", hook.name(), response.statusCode());
                 return Verdict.failed("error");
@@ -58,12 +74,11 @@ public class HookCalls {
             return read(response.bodyAsBuffer(), field);
         }).otherwise(e -> {
             LOG.debugf("hook %s failed: %s", hook.name(), e.getMessage());
-            // The web client reports its timeout as a TimeoutException.
-            return Verdict.failed(e instanceof java.util.concurrent.TimeoutException ? "timeout" : "error");
+            return Verdict.failed(e instanceof TimeoutException ? "timeout" : "error");
         }).map(verdict -> count(hook, verdict, start));
     }
 
-    static Verdict read(io.vertx.core.buffer.Buffer body, String field) {
+    static Verdict read(Buffer body, String field) {
         JsonObject answer;
         try {
             answer = body == null ? null : new JsonObject(body);
