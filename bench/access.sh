@@ -30,23 +30,10 @@ mkdir -p "$out"
 ensure_wrk
 .ci/redis.sh
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-# The simulator runs from the test classes.
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
-fi
+build_gateway
+classpath=$(test_classpath "$out/test-classpath.txt")
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-java -cp "gateway/target/test-classes:$(cat "$out/test-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
-  >"$out/simulator.log" 2>&1 &
-pids+=($!)
+background "$out/simulator.log" java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$out/redis.log" 2>&1 &
 pids+=($!)
 
@@ -87,21 +74,12 @@ policy "" >"$cases/keys-local/bench.yaml"
 policy "
     redis: {endpoint: 127.0.0.1:$REDIS_PORT}" >"$cases/keys-redis/bench.yaml"
 
-wait_for() {
-  for _ in $(seq 1 120); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.5
-  done
-  echo "bench: $1 did not come up" >&2
-  exit 1
-}
-
 plain='{"model":"bench","messages":[{"role":"user","content":"hello benchmark"}]}'
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (after ${WARMUP}s warm-up)"
 for name in open keys-local keys-redis; do
   java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/$name" -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/gateway-$name.log" 2>&1 &
   gateway_pid=$!
-  wait_for "http://127.0.0.1:$MGMT_PORT/q/health/ready"
+  wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
   auth=""
   [ "$name" = open ] || auth="Bearer $CLIENT_KEY"
   warm "$name" "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$plain" "$auth" "${WARMUP}s"

@@ -38,16 +38,7 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  # package, not install: the reactor builds api first, and nothing is written to the local repository.
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
+build_gateway
 
 # Both nginx instances run in the foreground from their own prefix, so nothing of the system's nginx is used.
 # start_nginx NAME SERVER-BLOCK
@@ -91,17 +82,11 @@ start_nginx proxy "upstream fixed { server 127.0.0.1:$UPSTREAM_PORT; keepalive 2
 
 sed "s/UPSTREAM_PORT/$UPSTREAM_PORT/g" bench/compare/compare.yaml >"$out/compare.yaml"
 mkdir -p "$out/gateway-config" && mv "$out/compare.yaml" "$out/gateway-config/"
-java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$out/gateway-config" -p "$GW_PORT" \
-  --management-port "$MGMT_PORT" >"$out/gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=($gateway_pid)
-
-for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready" \
-      && curl -fs -o /dev/null -X POST "http://127.0.0.1:$PROXY_PORT/v1/chat/completions"; then break; fi
-  sleep 0.5
-done
-curl -fs -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready" || { echo "bench: the gateway did not come up" >&2; exit 1; }
+background "$out/gateway.log" java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$out/gateway-config" \
+  -p "$GW_PORT" --management-port "$MGMT_PORT"
+gateway_pid=$started
+wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
+wait_listening "http://127.0.0.1:$PROXY_PORT/"
 
 plain='{"model":"bench","messages":[{"role":"user","content":"hello benchmark"}]}'
 stream='{"model":"bench-stream","stream":true,"messages":[{"role":"user","content":"hello benchmark"}]}'

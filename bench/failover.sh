@@ -25,38 +25,14 @@ mkdir -p "$out"
 . "$root/bench/lib.sh"
 ensure_wrk
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  # package, not install: the reactor builds api first, and nothing is written to the local repository.
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-# The simulator runs from the test classes, so its classpath is needed even when the build is skipped.
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/failover-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$out/failover-classpath.txt"
-fi
+build_gateway
+classpath=$(test_classpath "$out/failover-classpath.txt")
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-java -cp "gateway/target/test-classes:$(cat "$out/failover-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
-  >"$out/failover-simulator.log" 2>&1 &
-pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/failover -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/failover-gateway.log" 2>&1 &
-pids+=($!)
-
-for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready"; then break; fi
-  sleep 0.5
-done
-curl -fs -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready" || { echo "bench: the gateway did not come up" >&2; exit 1; }
-for _ in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
-  if [ "$code" = "404" ]; then break; fi
-  sleep 0.5
-done
+background "$out/failover-simulator.log" java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
+background "$out/failover-gateway.log" java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/failover \
+  -p "$GW_PORT" --management-port "$MGMT_PORT"
+wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
+wait_listening "http://127.0.0.1:$SIM_PORT/"
 
 body() { echo "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"hello benchmark\"}]}"; }
 url="http://127.0.0.1:$GW_PORT/v1/chat/completions"

@@ -22,6 +22,8 @@ WARMUP="${WARMUP:-60}"
 CONNECTIONS="${CONNECTIONS:-50}"
 SIM_PORT=18181
 GW_PORT=18180
+# Health is on the gateway's management port.
+MGMT_PORT=19180
 ISSUER_PORT=18182
 CLIENT_KEY="sk-bench-client"
 out="$root/bench/results/identity"
@@ -31,26 +33,12 @@ mkdir -p "$out"
 . "$root/bench/lib.sh"
 ensure_wrk
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-# The simulator and the issuer run from the test classes.
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
-fi
+build_gateway
+classpath=$(test_classpath "$out/test-classpath.txt")
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-classpath="gateway/target/test-classes:$(cat "$out/test-classpath.txt")"
-java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" >"$out/simulator.log" 2>&1 &
-pids+=($!)
+background "$out/simulator.log" java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
 rm -f "$out/token"
-java -cp "$classpath" dev.switchboard.gateway.testing.BenchIssuer "$ISSUER_PORT" "$out/token" >"$out/issuer.log" 2>&1 &
-pids+=($!)
+background "$out/issuer.log" java -cp "$classpath" dev.switchboard.gateway.testing.BenchIssuer "$ISSUER_PORT" "$out/token"
 for _ in $(seq 1 120); do [ -s "$out/token" ] && break; sleep 0.5; done
 [ -s "$out/token" ] || { echo "bench: the issuer did not start" >&2; exit 1; }
 token="$(cat "$out/token")"
@@ -90,15 +78,6 @@ spec:
 YAML
 } >"$cases/identity/bench.yaml"
 
-wait_for() {
-  for _ in $(seq 1 120); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.5
-  done
-  echo "bench: $1 did not come up" >&2
-  exit 1
-}
-
 plain='{"model":"bench","messages":[{"role":"user","content":"hello benchmark"}]}'
 echo "rate $RATE req/s, $CONNECTIONS connections, $DURATION per case (after ${WARMUP}s warm-up); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "${ROUNDS:-1}"); do
@@ -107,9 +86,9 @@ for round in $(seq 1 "${ROUNDS:-1}"); do
     cache=10000
     [ "$name" = token-verified ] && cache=0
     java -Xmx256m -Dswitchboard.identity.token-cache-size="$cache" -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$cases/identity" \
-      -p "$GW_PORT" >"$out/gateway-$name.log" 2>&1 &
+      -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/gateway-$name.log" 2>&1 &
     gateway_pid=$!
-    wait_for "http://127.0.0.1:$GW_PORT/q/health/ready"
+    wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
     auth="Bearer $token"
     [ "$name" = key ] && auth="Bearer $CLIENT_KEY"
     status=$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: $auth" -H 'content-type: application/json' -d "$plain" \

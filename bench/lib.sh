@@ -69,3 +69,58 @@ summarise() {
     END {printf "%-22s %8.1f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  errors %d of %d  steal %4.1f%%\n", name, rps, p50, p90, p99, errors, total, steal}
   ' "$2"
 }
+
+# build_gateway: the gateway's jar, unless SKIP_BUILD=1 reuses the last one (package, not install: the reactor builds
+# api first, and nothing is written to the local repository).
+build_gateway() {
+  if [ -z "${SKIP_BUILD:-}" ]; then
+    echo "bench: building" >&2
+    ./mvnw -B -q -pl gateway -am package -DskipTests
+  fi
+}
+
+# test_classpath FILE: prints the classpath of the test classes, which the simulators and load generators run from;
+# FILE keeps it for runs that skip the build.
+test_classpath() {
+  if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$1" ]; then
+    ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$1" >&2
+  fi
+  echo "gateway/target/test-classes:$(cat "$1")"
+}
+
+# Every process started with `background` is stopped when the script exits.
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 143' INT TERM
+
+# background LOG COMMAND...: runs COMMAND with its output in LOG; its pid is left in $started.
+background() {
+  local log="$1"
+  shift
+  "$@" >"$log" 2>&1 &
+  started=$!
+  pids+=("$started")
+}
+
+# wait_ready URL: waits until URL answers with a success (a gateway's readiness) for a minute at most, else fails.
+wait_ready() {
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    sleep 0.5
+  done
+  echo "bench: $1 did not come up" >&2
+  exit 1
+}
+
+# wait_listening URL: waits until anything answers HTTP at URL (the simulators answer a GET with 404), at most a minute.
+wait_listening() {
+  local code
+  for _ in $(seq 1 120); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)
+    if [ "$code" != "000" ]; then return 0; fi
+    sleep 0.5
+  done
+  echo "bench: nothing listens at $1" >&2
+  exit 1
+}

@@ -25,45 +25,15 @@ mkdir -p "$out"
 . "$root/bench/lib.sh"
 ensure_wrk
 
-echo "bench: building" >&2
-[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q package -DskipTests
-# The simulator runs from the test classes, so its classpath is needed even when the build is skipped.
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
-fi
+build_gateway
+classpath=$(test_classpath "$out/test-classpath.txt")
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-java -cp "gateway/target/test-classes:$(cat "$out/test-classpath.txt")" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" \
-  >"$out/simulator.log" 2>&1 &
-pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/resources -p "$GW_PORT" --management-port "$MGMT_PORT" >"$out/gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=($gateway_pid)
-
-wait_for() {
-  for _ in $(seq 1 120); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.5
-  done
-  echo "bench: $1 did not come up" >&2
-  exit 1
-}
-wait_for "http://127.0.0.1:$MGMT_PORT/q/health/ready"
-# The simulator answers POSTs only; a 404 on GET proves it listens.
-simulator_up=""
-for _ in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
-  if [ "$code" = "404" ]; then simulator_up=1; break; fi
-  sleep 0.5
-done
-if [ -z "$simulator_up" ]; then
-  echo "bench: the simulator did not come up; see $out/simulator.log" >&2
-  exit 1
-fi
+background "$out/simulator.log" java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
+background "$out/gateway.log" java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/resources -p "$GW_PORT" \
+  --management-port "$MGMT_PORT"
+gateway_pid=$started
+wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
+wait_listening "http://127.0.0.1:$SIM_PORT/"
 
 plain='{"model":"bench-upstream","messages":[{"role":"user","content":"hello benchmark"}]}'
 stream='{"model":"bench-upstream","stream":true,"messages":[{"role":"user","content":"hello benchmark"}]}'

@@ -22,6 +22,8 @@ COUNTS="${COUNTS:-2000 5000}"
 RAMP_RATE="${RAMP_RATE:-250}"
 SIM_PORT=18201
 GW_PORT=18200
+# Health is on the gateway's management port.
+MGMT_PORT=19200
 out="$root/bench/results"
 mkdir -p "$out"
 
@@ -34,47 +36,22 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
   exit 1
 fi
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  # package, not install: the reactor builds api first, and nothing is written to the local repository.
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-# The simulator and the load generator run from the test classes, so their classpath is needed even when the
-# build is skipped.
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/streams-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$out/streams-classpath.txt"
-fi
-test_cp="gateway/target/test-classes:$(cat "$out/streams-classpath.txt")"
+build_gateway
+classpath=$(test_classpath "$out/streams-classpath.txt")
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-java -Xmx512m -cp "$test_cp" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" >"$out/streams-simulator.log" 2>&1 &
-pids+=($!)
-java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/streams -p "$GW_PORT" >"$out/streams-gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=($gateway_pid)
-
-for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready"; then break; fi
-  sleep 0.5
-done
-curl -fs -o /dev/null "http://127.0.0.1:$GW_PORT/q/health/ready" || { echo "bench: the gateway did not come up" >&2; exit 1; }
-for _ in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
-  if [ "$code" = "404" ]; then break; fi
-  sleep 0.5
-done
+background "$out/streams-simulator.log" java -Xmx512m -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
+background "$out/streams-gateway.log" java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/streams \
+  -p "$GW_PORT" --management-port "$MGMT_PORT"
+gateway_pid=$started
+wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
+wait_listening "http://127.0.0.1:$SIM_PORT/"
 
 direct="http://127.0.0.1:$SIM_PORT/v1/chat/completions"
 gateway="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 
 # One StreamLoad process runs every case in turn (cases in on its standard input, results out), so its JIT is
 # warm after the warm-up cases.
-coproc LOAD { exec java -Xmx512m -cp "$test_cp" dev.switchboard.gateway.testing.StreamLoad 2>"$out/streams-load.err"; }
+coproc LOAD { exec java -Xmx512m -cp "$classpath" dev.switchboard.gateway.testing.StreamLoad 2>"$out/streams-load.err"; }
 pids+=($LOAD_PID)
 
 # streams NAME URL MODEL COUNT [PID]: one case; StreamLoad's output in $out/streams-NAME.txt, its summary line

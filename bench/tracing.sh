@@ -33,58 +33,28 @@ mkdir -p "$out"
 . "$root/bench/lib.sh"
 ensure_wrk
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  # package, not install: the reactor builds api first, and nothing is written to the local repository.
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-# The simulator and the receiver run from the test classes, so their classpath is needed even when the build is skipped.
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
-fi
+build_gateway
+classpath=$(test_classpath "$out/test-classpath.txt")
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-classpath="gateway/target/test-classes:$(cat "$out/test-classpath.txt")"
-java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" >"$out/tracing-simulator.log" 2>&1 &
-pids+=($!)
-java -Xmx128m -cp "$classpath" dev.switchboard.gateway.testing.OtlpReceiver "$OTLP_PORT" >"$out/tracing-receiver.log" 2>&1 &
-pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/resources -p "$OFF_PORT" --management-port "$OFF_MGMT" \
-  >"$out/tracing-off-gateway.log" 2>&1 &
-off_pid=$!
-pids+=($off_pid)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/tracing -p "$ON_PORT" --management-port "$ON_MGMT" \
-  >"$out/tracing-on-gateway.log" 2>&1 &
-on_pid=$!
-pids+=($on_pid)
+background "$out/tracing-simulator.log" java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
+background "$out/tracing-receiver.log" java -Xmx128m -cp "$classpath" dev.switchboard.gateway.testing.OtlpReceiver "$OTLP_PORT"
+background "$out/tracing-off-gateway.log" java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/resources \
+  -p "$OFF_PORT" --management-port "$OFF_MGMT"
+off_pid=$started
+background "$out/tracing-on-gateway.log" java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/tracing \
+  -p "$ON_PORT" --management-port "$ON_MGMT"
+on_pid=$started
 
 if [ -n "${BASELINE:-}" ]; then
-  java -Xmx256m -jar "$BASELINE" run -f bench/resources -p "$BASE_PORT" --management-port "$BASE_MGMT" >"$out/tracing-baseline-gateway.log" 2>&1 &
-  base_pid=$!
-  pids+=($base_pid)
+  background "$out/tracing-baseline-gateway.log" java -Xmx256m -jar "$BASELINE" run -f bench/resources -p "$BASE_PORT" \
+    --management-port "$BASE_MGMT"
+  base_pid=$started
 fi
 
-wait_for() {
-  for _ in $(seq 1 120); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.5
-  done
-  echo "bench: $1 did not come up" >&2
-  exit 1
-}
-wait_for "http://127.0.0.1:$OFF_MGMT/q/health/ready"
-wait_for "http://127.0.0.1:$ON_MGMT/q/health/ready"
-[ -z "${BASELINE:-}" ] || wait_for "http://127.0.0.1:$BASE_MGMT/q/health/ready"
-# The simulator answers POSTs only; a 404 on GET proves it listens.
-for _ in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SIM_PORT/" || true)
-  if [ "$code" = "404" ]; then break; fi
-  sleep 0.5
-done
+wait_ready "http://127.0.0.1:$OFF_MGMT/q/health/ready"
+wait_ready "http://127.0.0.1:$ON_MGMT/q/health/ready"
+[ -z "${BASELINE:-}" ] || wait_ready "http://127.0.0.1:$BASE_MGMT/q/health/ready"
+wait_listening "http://127.0.0.1:$SIM_PORT/"
 
 plain='{"model":"bench-upstream","messages":[{"role":"user","content":"hello benchmark"}]}'
 stream='{"model":"bench-upstream","stream":true,"messages":[{"role":"user","content":"hello benchmark"}]}'

@@ -25,7 +25,8 @@ final class CacheLookup implements FrontStep {
     @Override
     public void apply(Inbound request, Next next) {
         RequestPolicies.Cache rule = request.policy.cache();
-        if (rule == null) {
+        // An answer the gateway gives itself (no provider behind it) is not the cache's to keep or replace.
+        if (rule == null || request.prepared.local() != null) {
             next.proceed();
             return;
         }

@@ -24,6 +24,10 @@ final class Dispatch implements FrontStep {
             request.ctx().response().putHeader(FallbackChain.SKIPPED_HEADER, record.fallbacksSkipped());
         }
         PreparedRequest prepared = request.prepared;
+        if (prepared.local() != null) {
+            prepared.local().run();
+            return;
+        }
         RequestPlan plan = new RequestPlan(request.table(), request.route(), request.stream(), record.requestId(),
                 sessionKey(request.ctx(), request.table().table().settings().affinity()), prepared.features(), request.estimatedTokens,
                 prepared, request.chain().routes());

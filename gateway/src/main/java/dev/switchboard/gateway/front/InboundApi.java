@@ -16,6 +16,14 @@ public interface InboundApi {
     /** Whether the API streams when the request says {@code "stream": true}. */
     boolean canStream();
 
+    /**
+     * Whether a request spends tokens. One that does not (counting them) reserves none against the caller's and the
+     * providers' token limits and budgets; its request limits still apply.
+     */
+    default boolean spendsTokens() {
+        return true;
+    }
+
     /** The request names no model. */
     ApiError missingModel();
 

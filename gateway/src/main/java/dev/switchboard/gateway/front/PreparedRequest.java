@@ -16,4 +16,12 @@ public interface PreparedRequest extends UpstreamBody {
 
     /** The writer of the answer, in the client's API. Called once, when the request is dispatched. */
     ClientReply reply();
+
+    /**
+     * The answer the gateway gives itself, without calling a provider (an estimate of a token count where no target can
+     * count), run at dispatch instead of the attempt pipeline; null when the pipeline serves the request.
+     */
+    default Runnable local() {
+        return null;
+    }
 }

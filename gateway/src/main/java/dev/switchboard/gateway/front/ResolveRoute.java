@@ -55,7 +55,7 @@ final class ResolveRoute implements FrontStep {
         request.route = route;
         request.stream = api.canStream() && Boolean.TRUE.equals(body.stream);
         request.chain = FallbackChain.of(request.table(), route, request.caller()::mayUse, deprecations::sunset);
-        request.estimatedTokens = TokenEstimate.of(request.raw().length(), body.maxTokens);
+        request.estimatedTokens = api.spendsTokens() ? TokenEstimate.of(request.raw().length(), body.maxTokens) : 0;
         request.record().received(request.stream, request.raw().length());
         request.record().trace().prompt(request.raw());
         next.proceed();

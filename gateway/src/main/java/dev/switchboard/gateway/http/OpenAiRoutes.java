@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.anthropic.CountTokensApi;
 import dev.switchboard.gateway.dialect.anthropic.MessagesApi;
 import dev.switchboard.gateway.dialect.openai.OpenAiApis;
 import dev.switchboard.gateway.front.Front;
@@ -26,6 +27,8 @@ public class OpenAiRoutes {
     @Inject
     MessagesApi messages;
     @Inject
+    CountTokensApi countTokens;
+    @Inject
     ModelsHandler models;
 
     void register(@Observes Router router) {
@@ -33,6 +36,7 @@ public class OpenAiRoutes {
         router.post("/v1/completions").handler(ctx -> front.serve(ctx, openAi.completions()));
         router.post("/v1/embeddings").handler(ctx -> front.serve(ctx, openAi.embeddings()));
         router.post("/v1/messages").handler(ctx -> front.serve(ctx, messages));
+        router.post("/v1/messages/count_tokens").handler(ctx -> front.serve(ctx, countTokens));
         router.get("/v1/models").handler(models::list);
         // Model ids may contain slashes (e.g. meta-llama/Llama-3.1-8B), so the id is the whole rest of the path.
         router.getWithRegex("/v1/models/(?<id>.+)").handler(models::retrieve);
@@ -41,6 +45,7 @@ public class OpenAiRoutes {
         router.route("/v1/completions").handler(ctx -> methodNotAllowed(ctx, openAi.completions()));
         router.route("/v1/embeddings").handler(ctx -> methodNotAllowed(ctx, openAi.embeddings()));
         router.route("/v1/messages").handler(ctx -> methodNotAllowed(ctx, messages));
+        router.route("/v1/messages/count_tokens").handler(ctx -> methodNotAllowed(ctx, countTokens));
         router.route("/v1/models").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.routeWithRegex("/v1/models/.+").handler(ctx -> methodNotAllowed(ctx, "GET"));
         router.route("/v1/*").handler(OpenAiRoutes::notFound);

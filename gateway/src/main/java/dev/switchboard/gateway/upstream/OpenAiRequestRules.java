@@ -60,7 +60,7 @@ public final class OpenAiRequestRules {
                 case COMPLETIONS -> completion(body);
                 case EMBEDDINGS -> embeddings(body);
                 // Anthropic's API, never sent to an OpenAI-format upstream.
-                case MESSAGES -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/messages).");
+                case MESSAGES, COUNT_TOKENS -> throw new Refused(null, null, "Unrecognized request URL (POST /v1/messages).");
             }
             return null;
         } catch (Refused refused) {

@@ -6,7 +6,9 @@ public enum Operation {
     COMPLETIONS("/completions"),
     EMBEDDINGS("/embeddings"),
     /** Anthropic's Messages API, relayed untranslated from /v1/messages to Anthropic providers. */
-    MESSAGES("/messages");
+    MESSAGES("/messages"),
+    /** Anthropic's token counting (`/v1/messages/count_tokens`), relayed untranslated to Anthropic providers. */
+    COUNT_TOKENS("/messages/count_tokens");
 
     private final String path;
 
@@ -19,6 +21,6 @@ public enum Operation {
     }
 
     public boolean canStream() {
-        return this != EMBEDDINGS;
+        return this != EMBEDDINGS && this != COUNT_TOKENS;
     }
 }

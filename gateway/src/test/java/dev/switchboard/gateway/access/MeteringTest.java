@@ -371,6 +371,72 @@ class MeteringTest {
         assertThat(messageLine.getDouble("cost")).isEqualTo(cost(prompt, cacheRead, answer.usage().outputTokens()), offset(1e-12));
     }
 
+    /**
+     * Cached input read from every provider dialect in every client dialect: the record's cachedPromptTokens and the
+     * cost follow the provider's report, whether its answer was translated or relayed, streamed or not.
+     */
+    @ParameterizedTest(name = "{0}, stream={1}")
+    @org.junit.jupiter.params.provider.CsvSource({ "m-claude-cached,false", "m-claude-cached,true", "m-gemini-cached,false",
+            "m-gemini-cached,true" })
+    void cachedInputOfTranslatedChatAnswersIsPricedAtTheCachedPrice(String model, boolean stream) throws Exception {
+        String id = requestId("cached-translated-chat");
+        ChatCompletionCreateParams params = chat(model, id, "a long cached prompt for the cache").toBuilder()
+                .streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        com.openai.models.completions.CompletionUsage usage;
+        if (stream) {
+            try (com.openai.core.http.StreamResponse<ChatCompletionChunk> chunks = openAi("metered").chat().completions().createStreaming(params)) {
+                usage = chunks.stream().filter(c -> c.usage().isPresent()).findFirst().orElseThrow().usage().orElseThrow();
+            }
+        } else {
+            usage = openAi("metered").chat().completions().create(params).usage().orElseThrow();
+        }
+        long cached = usage.promptTokensDetails().orElseThrow().cachedTokens().orElseThrow();
+        assertThat(cached).isPositive();
+
+        JsonObject line = accessLine(id);
+        assertThat(line.getInteger("cachedPromptTokens")).isEqualTo((int) cached);
+        assertThat(line.getDouble("cost")).isEqualTo(cost(usage.promptTokens(), cached, usage.completionTokens()), offset(1e-12));
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void cachedInputOfATranslatedMessagesAnswerIsPricedAtTheCachedPrice(boolean stream) throws Exception {
+        String id = requestId("cached-translated-message");
+        MessageCreateParams params = message("m-cached", id, "cached prompt");
+        Message answer;
+        if (stream) {
+            com.anthropic.helpers.MessageAccumulator accumulator = com.anthropic.helpers.MessageAccumulator.create();
+            try (StreamResponse<RawMessageStreamEvent> events = anthropic("metered").messages().createStreaming(params)) {
+                events.stream().forEach(accumulator::accumulate);
+            }
+            answer = accumulator.message();
+        } else {
+            answer = anthropic("metered").messages().create(params);
+        }
+        assertThat(answer.usage().cacheReadInputTokens()).hasValue(4L);
+
+        JsonObject line = accessLine(id);
+        assertThat(line.getInteger("cachedPromptTokens")).isEqualTo(4);
+        assertThat(line.getDouble("cost")).isEqualTo(cost(5, 4, 7), offset(1e-12));
+    }
+
+    /** Counting tokens spends none: counted by Anthropic or estimated by the gateway, the request is charged nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = { "m-claude-cached", "m-backup" })
+    void countingTokensIsChargedNothing(String model) throws Exception {
+        String id = requestId("count");
+        long counted = anthropic("metered").messages().countTokens(com.anthropic.models.messages.MessageCountTokensParams.builder()
+                .model(model).addUserMessage("how many tokens is this").putAdditionalHeader("x-request-id", id).build()).inputTokens();
+        assertThat(counted).isPositive();
+
+        JsonObject line = accessLine(id);
+        assertThat(line.getString("endpoint")).isEqualTo("count_tokens");
+        assertThat(line.getInteger("status")).isEqualTo(200);
+        assertThat(line.containsKey("promptTokens")).as(line.encode()).isFalse();
+        assertThat(line.containsKey("usageEstimated")).as(line.encode()).isFalse();
+        assertThat(line.getDouble("cost", 0.0)).isZero();
+    }
+
     // Fallbacks and allow-lists
 
     @Test

@@ -169,7 +169,7 @@ class ProviderErrorMappingTest {
                 Arguments.of("logprobs", true, "logprobs"),
                 Arguments.of("top_logprobs", 3, "top_logprobs"),
                 Arguments.of("logit_bias", new JsonObject().put("50256", -100), "logit_bias"),
-                Arguments.of("reasoning_effort", "high", "reasoning_effort"),
+                Arguments.of("web_search_options", new JsonObject(), "web_search_options"),
                 Arguments.of("audio", new JsonObject().put("voice", "alloy"), "audio"),
                 Arguments.of("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", imageUrl)),
                         "messages[0].content[0].image_url.url"),

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.switchboard.gateway.testing.Http;
 import dev.switchboard.gateway.testing.OllamaAzureTestResource;
+import dev.switchboard.gateway.testing.OpenAiStream;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -132,6 +133,20 @@ class ProviderTranslationTest {
         assertThat(calls.keySet()).as("tool call indexes run from 0").containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, calls.size()).boxed().toList());
         return new Answer(content.isEmpty() && !toolCalls.isEmpty() ? null : content.toString(), toolCalls, finishReason, usage);
+    }
+
+    @ParameterizedTest(name = "stream={0}")
+    @ValueSource(booleans = { false, true })
+    void ollamaThinksWhenAskedForAReasoningEffortAndItsThinkingComesBackAsReasoningContent(boolean stream) {
+        JsonObject body = request("llama", stream, user("why")).put("reasoning_effort", "medium");
+        HttpResponse<String> response = Http.post(URI.create(chat.toString()), body.encode());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject message = stream ? OpenAiStream.parse(response.body()).assemble().getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+                : new JsonObject(response.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        assertThat(message.getString("reasoning_content")).isEqualTo("Thinking about it.");
+        assertThat(message.getString("content")).isEqualTo("echo: why");
+        assertThat(OllamaAzureTestResource.ollama().last().body().getValue("think")).isEqualTo(true);
     }
 
     @ParameterizedTest(name = "{0} stream={1}")

@@ -3,8 +3,6 @@ package dev.switchboard.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.gateway.testing.GatewayProcess;
 import dev.switchboard.gateway.testing.OpenAiSimulator;
 import dev.switchboard.gateway.testing.TempDirs;
 import io.vertx.core.json.JsonObject;
@@ -38,10 +37,7 @@ class SmallHeapIT {
 
     private static OpenAiSimulator simulator;
     private static Path sources;
-    private static Path log;
-    private static Process gateway;
-    private static URI base;
-    private static URI management;
+    private static GatewayProcess gateway;
 
     @BeforeAll
     static void start() throws Exception {
@@ -108,23 +104,13 @@ class SmallHeapIT {
                   access:
                     mode: Open
                 """.formatted(simulator.baseUrl(), ANSWER_BYTES));
-        int port = freePort();
-        int managementPort = freePort();
-        log = sources.resolve("gateway.log");
-        gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+ExitOnOutOfMemoryError",
-                "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(),
-                "run", "-f", sources.toString(), "-p", Integer.toString(port), "--management-port", Integer.toString(managementPort))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        base = URI.create("http://127.0.0.1:" + port);
-        management = URI.create("http://127.0.0.1:" + managementPort);
-        awaitReady(Duration.ofSeconds(60));
+        gateway = GatewayProcess.start(sources, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (gateway != null) {
+            gateway.close();
         }
         if (simulator != null) {
             simulator.close();
@@ -194,57 +180,30 @@ class SmallHeapIT {
             try {
                 responses.add(response.get(60, TimeUnit.SECONDS));
             } catch (ExecutionException e) {
-                throw new AssertionError("no answer to " + path + " (gateway alive: " + gateway.isAlive() + "); gateway log:\n" + logTail(), e);
+                throw new AssertionError("no answer to " + path + " (gateway alive: " + gateway.process().isAlive() + "); gateway log:\n" + gateway.logTail(), e);
             }
         }
         return responses;
     }
 
     private static HttpRequest request(String path, String body) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+        return HttpRequest.newBuilder(gateway.base().resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static void assertStillServing() throws Exception {
         HttpResponse<String> echo = post("/v1/chat/completions", "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"still there\"}]}");
-        assertThat(echo.statusCode()).as("a normal request after it; gateway log:\n%s", logTail()).isEqualTo(200);
+        assertThat(echo.statusCode()).as("a normal request after it; gateway log:\n%s", gateway.logTail()).isEqualTo(200);
         assertThat(echo.body()).contains("echo: still there");
-        assertThat(gateway.isAlive()).isTrue();
-        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        assertThat(gateway.process().isAlive()).isTrue();
+        assertThat(gateway.output()).doesNotContain("OutOfMemoryError");
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
         try {
             return HTTP.send(request(path, body), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new AssertionError("no answer to " + path + " (gateway alive: " + gateway.isAlive() + "); gateway log:\n" + logTail(), e);
-        }
-    }
-
-    private static void awaitReady(Duration patience) throws Exception {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(management.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the gateway did not get ready; log:\n" + logTail());
-    }
-
-    private static String logTail() throws IOException {
-        String text = Files.readString(log);
-        return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+            throw new AssertionError("no answer to " + path + " (gateway alive: " + gateway.process().isAlive() + "); gateway log:\n" + gateway.logTail(), e);
         }
     }
 }

@@ -17,6 +17,8 @@ final class AnthropicRequestRules {
 
     private static final Set<String> FIELDS = Set.of("model", "messages", "max_tokens", "system", "stop_sequences",
             "temperature", "top_p", "top_k", "stream", "tools", "tool_choice", "metadata", "thinking", "service_tier");
+    private static final Set<String> COUNT_FIELDS = Set.of("model", "messages", "system", "tools", "tool_choice", "thinking",
+            "mcp_servers");
     private static final Set<String> MEDIA_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
     private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
     private static final Pattern TOOL_ID = Pattern.compile("^[a-zA-Z0-9_-]+$");
@@ -32,15 +34,28 @@ final class AnthropicRequestRules {
     private AnthropicRequestRules() {
     }
 
-    static void validate(JsonObject body) throws Invalid {
+    /** count_tokens takes the request without what only generation needs. */
+    static void validateCount(JsonObject body) throws Invalid {
+        fields(body, COUNT_FIELDS);
+        system(body.getValue("system"));
+        Set<String> toolNames = tools(body.getValue("tools"));
+        toolChoice(body.getValue("tool_choice"), toolNames);
+        messages(body.getValue("messages"));
+    }
+
+    private static void fields(JsonObject body, Set<String> allowed) throws Invalid {
         for (String field : body.fieldNames()) {
-            if (!FIELDS.contains(field)) {
+            if (!allowed.contains(field)) {
                 throw new Invalid(field + ": Extra inputs are not permitted");
             }
         }
         if (!(body.getValue("model") instanceof String)) {
             throw new Invalid("model: Field required");
         }
+    }
+
+    static void validate(JsonObject body) throws Invalid {
+        fields(body, FIELDS);
         if (body.getValue("max_tokens") == null) {
             throw new Invalid("max_tokens: Field required");
         }
@@ -61,6 +76,63 @@ final class AnthropicRequestRules {
         Set<String> toolNames = tools(body.getValue("tools"));
         toolChoice(body.getValue("tool_choice"), toolNames);
         messages(body.getValue("messages"));
+        thinking(body);
+    }
+
+    /** Extended thinking's own rules: a budget of at least 1024 below max_tokens, default sampling, no forced tool. */
+    private static void thinking(JsonObject body) throws Invalid {
+        Object value = body.getValue("thinking");
+        if (value == null) {
+            return;
+        }
+        JsonObject thinking = object(value, "thinking");
+        String type = thinking.getString("type", "");
+        if ("disabled".equals(type)) {
+            return;
+        }
+        if (!"enabled".equals(type)) {
+            throw new Invalid("thinking.type: Input tag '" + type + "' found using 'type' does not match any of the expected tags: 'enabled', 'disabled'");
+        }
+        if (!(thinking.getValue("budget_tokens") instanceof Integer budget)) {
+            throw new Invalid("thinking.enabled.budget_tokens: Field required");
+        }
+        if (budget < 1024) {
+            throw new Invalid("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+        }
+        if (budget >= body.getInteger("max_tokens")) {
+            throw new Invalid("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size");
+        }
+        if (body.getValue("temperature") instanceof Number t && t.doubleValue() != 1) {
+            throw new Invalid("`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking");
+        }
+        if (body.getValue("top_p") instanceof Number p && p.doubleValue() < 0.95) {
+            throw new Invalid("`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.");
+        }
+        if (body.getValue("top_k") != null) {
+            throw new Invalid("`top_k` must be unset when thinking is enabled.");
+        }
+        if (body.getValue("tool_choice") instanceof JsonObject choice && !List.of("auto", "none").contains(choice.getString("type"))) {
+            throw new Invalid("Thinking may not be enabled when tool_choice forces tool use.");
+        }
+        toolLoopStartsWithThinking(body.getJsonArray("messages"));
+    }
+
+    /**
+     * A tool loop under way (the last turn answers the previous assistant turn's tool use) continues that assistant
+     * turn: with thinking on, Anthropic needs it to start with its (signed) thinking.
+     */
+    private static void toolLoopStartsWithThinking(JsonArray messages) throws Invalid {
+        int last = messages.size() - 1;
+        if (last < 1 || !(messages.getJsonObject(last).getValue("content") instanceof JsonArray answer)
+                || answer.stream().noneMatch(b -> b instanceof JsonObject o && "tool_result".equals(o.getString("type")))
+                || !(messages.getJsonObject(last - 1).getValue("content") instanceof JsonArray turn) || turn.isEmpty()) {
+            return;
+        }
+        String first = turn.getJsonObject(0).getString("type");
+        if (!"thinking".equals(first) && !"redacted_thinking".equals(first)) {
+            throw new Invalid("messages." + (last - 1) + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + first
+                    + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks).");
+        }
     }
 
     private static void range(JsonObject body, String field, double min, double max) throws Invalid {
@@ -282,9 +354,39 @@ final class AnthropicRequestRules {
                         throw new Invalid(blockAt + ".is_error: Input should be a valid boolean");
                     }
                 }
+                case "thinking" -> {
+                    if (!"assistant".equals(role)) {
+                        throw new Invalid(blockAt + ": thinking blocks are only allowed in assistant messages");
+                    }
+                    if (!(block.getValue("thinking") instanceof String thought) || !(block.getValue("signature") instanceof String signature)) {
+                        throw new Invalid(blockAt + ".signature: Field required");
+                    }
+                    if (!AnthropicSimulator.signature(thought).equals(signature)) {
+                        throw new Invalid(blockAt + ": Invalid `signature` in `thinking` block");
+                    }
+                }
+                case "redacted_thinking" -> {
+                    if (!"assistant".equals(role) || !(block.getValue("data") instanceof String)) {
+                        throw new Invalid(blockAt + ".data: Field required");
+                    }
+                }
                 default -> throw new Invalid(blockAt + ".type: Input tag '" + type
                         + "' found using 'type' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result', 'document'");
             }
+            cacheControl(block.getValue("cache_control"), blockAt);
+        }
+    }
+
+    private static void cacheControl(Object value, String at) throws Invalid {
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof JsonObject control) || !"ephemeral".equals(control.getValue("type"))) {
+            throw new Invalid(at + ".cache_control.type: Input should be 'ephemeral'");
+        }
+        Object ttl = control.getValue("ttl");
+        if (ttl != null && !"5m".equals(ttl) && !"1h".equals(ttl)) {
+            throw new Invalid(at + ".cache_control.ttl: Input should be '5m' or '1h'");
         }
     }
 

@@ -55,7 +55,10 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
 
     public static AnthropicSimulator start(int port) throws Exception {
         AnthropicSimulator simulator = new AnthropicSimulator();
-        simulator.listen(port, router -> router.post("/v1/messages").handler(simulator::messages));
+        simulator.listen(port, router -> {
+            router.post("/v1/messages").handler(simulator::messages);
+            router.post("/v1/messages/count_tokens").handler(simulator::countTokens);
+        });
         return simulator;
     }
 
@@ -111,6 +114,45 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
             return;
         }
         reply(ctx, body, model);
+    }
+
+    /**
+     * Token counting: the same headers and request rules as messages, minus what only generation takes
+     * (max_tokens, stream, sampling); the count is the words of the request's texts, as the answers' usage counts
+     * them. The model name injects errors as for messages ({@code rate-limited}, {@code overloaded}, ...).
+     */
+    private void countTokens(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        response.putHeader("request-id", "req_sim_" + ids.incrementAndGet());
+        if (ctx.request().getHeader("x-api-key") == null || ctx.request().getHeader("anthropic-version") == null) {
+            error(response, 401, "authentication_error", "x-api-key and anthropic-version headers are required");
+            return;
+        }
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            body = null;
+        }
+        if (body == null) {
+            error(response, 400, "invalid_request_error", "There was an error parsing the body of your request.");
+            return;
+        }
+        remember(new Received(ctx.request().path(), ctx.request().getHeader("x-api-key"), ctx.request().getHeader("anthropic-version"),
+                ctx.request().getHeader("anthropic-beta"), body));
+        try {
+            AnthropicRequestRules.validateCount(body);
+        } catch (AnthropicRequestRules.Invalid e) {
+            error(response, 400, "invalid_request_error", e.getMessage());
+            return;
+        }
+        switch (scheduled(ctx, body.getString("model"))) {
+            case "rate-limited" -> error(response.putHeader("retry-after", "7"), 429, "rate_limit_error", "Number of requests has exceeded your rate limit.");
+            case "overloaded" -> error(response, 529, "overloaded_error", "Overloaded");
+            case "unauthorized" -> error(response, 401, "authentication_error", "invalid x-api-key");
+            default -> response.putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("input_tokens", inputTokens(body)).encode());
+        }
     }
 
     private void reply(RoutingContext ctx, JsonObject body, String model) {
@@ -204,7 +246,34 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
     private record Answer(JsonArray content, String stopReason, String stopSequence, int outputTokens) {
     }
 
+    /**
+     * The answer, after the thinking Claude does first when the request enables it: a thinking block signed by
+     * {@link #signature} (and a redacted_thinking block before it when the user text says "redacted"); the
+     * thinking's words count as output tokens, as Anthropic bills them.
+     */
     private static Answer answer(JsonObject body) {
+        Answer answer = visibleAnswer(body);
+        if (!(body.getValue("thinking") instanceof JsonObject thinking) || !"enabled".equals(thinking.getString("type"))) {
+            return answer;
+        }
+        JsonArray messages = body.getJsonArray("messages");
+        String userText = texts(messages.getJsonObject(messages.size() - 1).getValue("content"), new ArrayList<>(), new ArrayList<>());
+        String thought = "Thinking about " + (userText.isBlank() ? "the tool results" : userText) + " within " + thinking.getInteger("budget_tokens");
+        JsonArray content = new JsonArray();
+        if (userText.contains("redacted")) {
+            content.add(new JsonObject().put("type", "redacted_thinking").put("data", "RW5jcnlwdGVkIHRoaW5raW5n"));
+        }
+        content.add(new JsonObject().put("type", "thinking").put("thinking", thought).put("signature", signature(thought)));
+        answer.content().forEach(content::add);
+        return new Answer(content, answer.stopReason(), answer.stopSequence(), answer.outputTokens() + thought.split(" ").length);
+    }
+
+    /** The simulator's signature of a thinking text; {@link AnthropicRequestRules} checks it when the block comes back. */
+    static String signature(String thinking) {
+        return "sig" + Integer.toHexString(thinking.hashCode()) + "==";
+    }
+
+    private static Answer visibleAnswer(JsonObject body) {
         JsonArray messages = body.getJsonArray("messages");
         JsonObject lastUser = messages.getJsonObject(messages.size() - 1);
         List<String> toolResults = new ArrayList<>();
@@ -380,6 +449,17 @@ public final class AnthropicSimulator extends SimulatorServer<AnthropicSimulator
                         return;
                     }
                 }
+            } else if ("thinking".equals(block.getString("type"))) {
+                event(out, "content_block_start", blockStart(i, new JsonObject().put("type", "thinking").put("thinking", "").put("signature", "")));
+                String[] words = block.getString("thinking").split(" ", -1);
+                for (int w = 0; w < words.length; w++) {
+                    event(out, "content_block_delta", blockDelta(i, new JsonObject().put("type", "thinking_delta")
+                            .put("thinking", w == 0 ? words[w] : " " + words[w])));
+                }
+                event(out, "content_block_delta", blockDelta(i, new JsonObject().put("type", "signature_delta")
+                        .put("signature", block.getString("signature"))));
+            } else if ("redacted_thinking".equals(block.getString("type"))) {
+                event(out, "content_block_start", blockStart(i, block.copy()));
             } else {
                 event(out, "content_block_start", blockStart(i, block.copy().put("input", new JsonObject())));
                 String json = block.getJsonObject("input").encode();

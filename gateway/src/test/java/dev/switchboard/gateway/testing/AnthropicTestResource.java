@@ -103,6 +103,7 @@ public class AnthropicTestResource implements QuarkusTestResourceLifecycleManage
         models.add(TestTables.route("claude-pinned", "Weighted", TestTables.target("anthropic-pinned", "claude-sim")));
         models.add(TestTables.route("claude-no-tools", "Weighted", TestTables.target("anthropic-no-tools", "claude-sim")));
         models.add(TestTables.route("gpt", "Weighted", TestTables.target("openai-main", "upstream-gpt")));
+        models.add(TestTables.route("gpt-cached", "Weighted", TestTables.target("openai-main", "cached-gpt")));
         for (String failure : List.of("rate-limited", "fail-500", "break-stream", "endless-stream")) {
             models.add(TestTables.route("gpt-" + failure, "Weighted", TestTables.target("openai-main", failure)));
         }

@@ -292,6 +292,17 @@ public final class GeminiSimulator extends SimulatorServer<GeminiSimulator.Recei
         if (!Set.of("text/plain", "application/json", "text/x.enum").contains(mime)) {
             throw new Rejected("* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are `text/plain`, `application/json`, and `text/x.enum`.");
         }
+        if (config.getValue("thinkingConfig") instanceof JsonObject thinking) {
+            if (thinking.containsKey("thinkingBudget") && thinking.containsKey("thinkingLevel")) {
+                throw new Rejected("You can only set only one of thinking budget and thinking level.");
+            }
+            if (thinking.getValue("thinkingBudget") instanceof Number budget && (budget.intValue() < -1 || budget.intValue() > 32768)) {
+                throw new Rejected("* GenerateContentRequest.generation_config.thinking_config.thinking_budget: must be -1 or in [0, 32768]");
+            }
+            if (thinking.getValue("thinkingLevel") != null && !Set.of("low", "medium", "high", "minimal").contains(thinking.getValue("thinkingLevel"))) {
+                throw new Rejected("Invalid value at 'generation_config.thinking_config.thinking_level'");
+            }
+        }
         if (config.containsKey("responseSchema")) {
             if (!"application/json".equals(mime) && !"text/x.enum".equals(mime)) {
                 throw new Rejected("* GenerateContentRequest.generation_config.response_schema: response_mime_type must be application/json or text/x.enum when response_schema is set");
@@ -438,7 +449,7 @@ public final class GeminiSimulator extends SimulatorServer<GeminiSimulator.Recei
             if (part.getValue("text") instanceof String text) {
                 String[] words = text.split("(?<= )");
                 for (String word : words) {
-                    pieces.add(new JsonObject().put("text", word));
+                    pieces.add(part.copy().put("text", word));
                 }
             } else {
                 pieces.add(part);
@@ -494,6 +505,11 @@ public final class GeminiSimulator extends SimulatorServer<GeminiSimulator.Recei
         }
         if ("cached".equals(model)) {
             usage.put("cachedContentTokenCount", answer.promptTokens() / 2);
+        }
+        int thoughts = answer.parts().stream().filter(p -> Boolean.TRUE.equals(p.getValue("thought")))
+                .mapToInt(p -> p.getString("text").split(" ").length).sum();
+        if (complete && thoughts > 0) {
+            usage.put("thoughtsTokenCount", thoughts).put("totalTokenCount", usage.getInteger("totalTokenCount") + thoughts);
         }
         return usage;
     }
@@ -561,7 +577,14 @@ public final class GeminiSimulator extends SimulatorServer<GeminiSimulator.Recei
             text = String.join("", List.of(words).subList(0, max));
             finish = "MAX_TOKENS";
         }
-        return new Answer(List.of(new JsonObject().put("text", text)), finish, promptTokens, Math.min(words.length, max));
+        List<JsonObject> parts = new ArrayList<>();
+        // A thinking model asked for its thought summaries returns them first, marked thought: true.
+        if (config.getValue("thinkingConfig") instanceof JsonObject thinking && Boolean.TRUE.equals(thinking.getValue("includeThoughts"))) {
+            Object level = thinking.containsKey("thinkingLevel") ? thinking.getValue("thinkingLevel") : thinking.getValue("thinkingBudget");
+            parts.add(new JsonObject().put("text", "Thinking at " + level + " about it. ").put("thought", true));
+        }
+        parts.add(new JsonObject().put("text", text));
+        return new Answer(parts, finish, promptTokens, Math.min(words.length, max));
     }
 
     /** A deterministic object for a schema: every property gets a value of its type. */

@@ -19,6 +19,7 @@ public class GeminiTestResource implements QuarkusTestResourceLifecycleManager {
     /** Public model name → upstream model of the provider {@code gemini}. */
     public static final Map<String, String> MODELS = Map.ofEntries(
             Map.entry("gemini-chat", "gemini-2.5-flash"),
+            Map.entry("gemini-3", "gemini-3-pro-preview"),
             Map.entry("gemini-rate-limited", "rate-limited"),
             Map.entry("gemini-overloaded", "overloaded"),
             Map.entry("gemini-fail", "fail-500"),

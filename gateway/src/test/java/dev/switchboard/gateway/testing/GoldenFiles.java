@@ -61,6 +61,11 @@ public final class GoldenFiles {
         assertThat(actual).as("%s/out-%s.json", direction, name).isEqualTo(read(expected));
     }
 
+    /** An error case's upstream body ({@code body}: a JSON object, or text when the upstream sent no JSON). */
+    public static Buffer errorBody(JsonObject errorCase) {
+        return errorCase.getValue("body") instanceof JsonObject json ? json.toBuffer() : Buffer.buffer(errorCase.getString("body"));
+    }
+
     /** A JSON document as the golden files hold it. */
     public static String render(JsonObject json) {
         return json.encodePrettily() + "\n";

@@ -22,7 +22,8 @@ import dev.switchboard.routing.UpstreamProvider.Timeouts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A gateway in ApiKeys mode in front of an {@link OpenAiSimulator} and an {@link AnthropicSimulator}, with priced
+ * A gateway in ApiKeys mode in front of an {@link OpenAiSimulator}, an {@link AnthropicSimulator} and a
+ * {@link GeminiSimulator}, with priced
  * models (input, cached input and output at different prices), streams that are cut short in every way, fallbacks
  * that some clients may not use, a deprecated model with a sunset date, client labels, and a persistent
  * redis-server (FailOpen) holding the counters, so Redis can restart with its data as a production one does.
@@ -46,6 +47,7 @@ public class MeteringTestResource implements QuarkusTestResourceLifecycleManager
 
     private static volatile OpenAiSimulator openAi;
     private static volatile AnthropicSimulator anthropic;
+    private static volatile GeminiSimulator gemini;
     private static volatile RedisServer redis;
     private Path root;
 
@@ -66,6 +68,7 @@ public class MeteringTestResource implements QuarkusTestResourceLifecycleManager
         try {
             openAi = OpenAiSimulator.start(0);
             anthropic = AnthropicSimulator.start(0);
+            gemini = GeminiSimulator.start(0, TestTables.KEY_A);
             redis = RedisServer.startPersistent(null);
             root = Files.createTempDirectory("switchboard-metering-test");
             TestTables.write(table(root.resolve("secrets")), root.resolve("routing"));
@@ -106,7 +109,10 @@ public class MeteringTestResource implements QuarkusTestResourceLifecycleManager
                 new UpstreamProvider("openai-short", "OpenAI", openAi.baseUrl(), null, null, new Timeouts(2_000, 30_000, 30_000, 500),
                         null, openAiPrices, providerKeys, null),
                 new UpstreamProvider("anthropic", "Anthropic", anthropic.baseUrl(), null, Map.of(), timeouts, null, anthropicPrices,
-                        providerKeys, null));
+                        providerKeys, null),
+                // The Gemini simulator takes one key.
+                new UpstreamProvider("gemini", "Gemini", gemini.endpoint(), null, Map.of(), timeouts, null,
+                        List.of(new Price("cached", INPUT_PRICE, OUTPUT_PRICE, CACHED_PRICE)), providerKeys.subList(0, 1), null));
 
         List<ModelRoute> models = new ArrayList<>();
         models.add(TestTables.route("m-late-usage", "Weighted", TestTables.target("openai", "late-usage-1500")));
@@ -117,6 +123,7 @@ public class MeteringTestResource implements QuarkusTestResourceLifecycleManager
         models.add(TestTables.route("m-drip", "Weighted", TestTables.target("openai", "drip-3000")));
         models.add(TestTables.route("m-claude-endless", "Weighted", TestTables.target("anthropic", "endless-stream")));
         models.add(TestTables.route("m-claude-cached", "Weighted", TestTables.target("anthropic", "cached-claude")));
+        models.add(TestTables.route("m-gemini-cached", "Weighted", TestTables.target("gemini", "cached")));
         // Each failing model has its own target (and breaker): `~` suffixes are ignored by the simulator.
         models.add(new ModelRoute("m-failover", List.of(), "Weighted", List.of(TestTables.target("openai", "fail-500~chat")),
                 List.of("m-anthropic", "m-backup"), null));
@@ -150,6 +157,7 @@ public class MeteringTestResource implements QuarkusTestResourceLifecycleManager
         try {
             openAi.close();
             anthropic.close();
+            gemini.close();
             redis.close();
             TempDirs.delete(root);
         } catch (Exception e) {

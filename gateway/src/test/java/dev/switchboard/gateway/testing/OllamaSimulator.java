@@ -112,11 +112,24 @@ public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Recei
                     // Holds the request until the caller gives up and closes the connection.
                 }
                 default -> {
+                    String thinking = chat ? thinking(body.getValue("think")) : null;
                     if (stream) {
+                        if (thinking != null) {
+                            // A thinking model streams its thinking first, in lines with empty content.
+                            response.setChunked(true).putHeader("content-type", "application/x-ndjson");
+                            for (String word : thinking.split("(?<= )")) {
+                                JsonObject line = line(model, true, "");
+                                line.getJsonObject("message").put("thinking", word);
+                                response.write(line.encode() + "\n");
+                            }
+                        }
                         stream(response, model, reply, chat);
                     } else {
-                        response.putHeader("content-type", "application/json; charset=utf-8")
-                                .end(last(model, reply, chat, true).encode());
+                        JsonObject last = last(model, reply, chat, true);
+                        if (thinking != null) {
+                            last.getJsonObject("message").put("thinking", thinking);
+                        }
+                        response.putHeader("content-type", "application/json; charset=utf-8").end(last.encode());
                     }
                 }
             }
@@ -175,6 +188,17 @@ public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Recei
             }
         }
         return options;
+    }
+
+    /** The thinking a request's `think` asks for (true or a level, as gpt-oss takes), null for none; other values are refused. */
+    private static String thinking(Object think) {
+        if (think == null || Boolean.FALSE.equals(think)) {
+            return null;
+        }
+        if (!Boolean.TRUE.equals(think) && !List.of("low", "medium", "high").contains(think)) {
+            throw new BadRequest("invalid think value: \"" + think + "\" (must be \"high\", \"medium\", \"low\", true, or false)");
+        }
+        return "Thinking " + (Boolean.TRUE.equals(think) ? "" : think + " ") + "about it.";
     }
 
     /** What to answer: text, or tool calls. */
@@ -375,7 +399,9 @@ public final class OllamaSimulator extends SimulatorServer<OllamaSimulator.Recei
     }
 
     private static void stream(HttpServerResponse response, String model, Reply reply, boolean chat) {
-        response.setChunked(true).putHeader("content-type", "application/x-ndjson");
+        if (!response.headWritten()) {
+            response.setChunked(true).putHeader("content-type", "application/x-ndjson");
+        }
         if (reply.answer() != null) {
             for (String token : reply.answer().tokens()) {
                 response.write(line(model, chat, token).encode() + "\n");

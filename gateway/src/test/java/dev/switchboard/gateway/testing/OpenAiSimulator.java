@@ -66,6 +66,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
     public static final long RETRY_AFTER_SECONDS = 30;
     /** Every answer reports 5 prompt and 7 completion tokens; of the prompt, a {@code cached*} model reports this many cached. */
     public static final int CACHED_TOKENS = 4;
+    /** Of the 7 completion tokens, an answer with reasoning reports this many as reasoning tokens. */
+    public static final int REASONING_TOKENS = 3;
 
     /** What the simulator received; {@code headers} are all request headers, as sent. */
     public record Received(String path, String authorization, String team, JsonObject body, MultiMap headers) {
@@ -259,7 +261,22 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         if (behaviour(body).startsWith("cached")) {
             usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", CACHED_TOKENS));
         }
+        if (reasoning(body) != null) {
+            usage.put("completion_tokens_details", new JsonObject().put("reasoning_tokens", REASONING_TOKENS));
+        }
         return usage;
+    }
+
+    /**
+     * The reasoning a chat request with a reasoning_effort (other than none) gets, in `reasoning_content` as
+     * OpenAI-compatible reasoning servers (DeepSeek, vLLM, Ollama's OpenAI layer) return it; null otherwise.
+     */
+    static String reasoning(JsonObject body) {
+        Object effort = body.getValue("reasoning_effort");
+        if (effort == null || "none".equals(effort) || !body.containsKey("messages")) {
+            return null;
+        }
+        return "Reasoning " + effort + " before answering";
     }
 
     private static JsonObject completion(JsonObject body, boolean chat) {
@@ -274,6 +291,9 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
                 choice.put("finish_reason", "tool_calls");
             } else {
                 message.put("content", answerText(body, true));
+            }
+            if (reasoning(body) != null) {
+                message.put("reasoning_content", reasoning(body));
             }
             choice.put("message", message);
         } else {
@@ -323,10 +343,21 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
             response.setChunked(true).putHeader("content-type", "text/event-stream");
         }
         String tool = chat ? toolToCall(body) : null;
+        String reasoning = chat ? reasoning(body) : null;
+        if (reasoning != null) {
+            // Reasoning streams first, word by word, with the role on its first chunk and no content yet.
+            String[] words = reasoning.split(" ");
+            for (int i = 0; i < words.length; i++) {
+                JsonObject thought = chunk(body, true, null, i == 0);
+                thought.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").putNull("content")
+                        .put("reasoning_content", i == 0 ? words[i] : " " + words[i]);
+                response.write(sse(thought));
+            }
+        }
         if (tool != null) {
             JsonObject call = new JsonObject().put("index", 0).put("id", "call_1").put("type", "function")
                     .put("function", new JsonObject().put("name", tool).put("arguments", ""));
-            JsonObject first = chunk(body, true, null, true);
+            JsonObject first = chunk(body, true, null, reasoning == null);
             first.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").putNull("content").put("tool_calls", new JsonArray().add(call));
             response.write(sse(first));
             for (String fragment : new String[] { "{", "}" }) {
@@ -339,7 +370,7 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         } else {
             String[] words = answerText(body, chat).split(" ");
             for (int i = 0; i < words.length; i++) {
-                response.write(sse(chunk(body, chat, i == 0 ? words[i] : " " + words[i], i == 0)));
+                response.write(sse(chunk(body, chat, i == 0 ? words[i] : " " + words[i], i == 0 && reasoning == null)));
             }
         }
         JsonObject last = chunk(body, chat, "", false);

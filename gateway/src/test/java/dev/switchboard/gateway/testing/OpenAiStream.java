@@ -50,6 +50,7 @@ public final class OpenAiStream {
      */
     public JsonObject assemble() {
         StringBuilder content = null;
+        StringBuilder reasoning = new StringBuilder();
         TreeMap<Integer, JsonObject> toolCalls = new TreeMap<>();
         String finish = null;
         JsonObject usage = null;
@@ -76,6 +77,12 @@ public final class OpenAiStream {
             if (delta.getValue("content") instanceof String text) {
                 content = content == null ? new StringBuilder(text) : content.append(text);
             }
+            if (delta.getValue("reasoning_content") instanceof String thought) {
+                if (content != null && !content.isEmpty()) {
+                    throw new AssertionError("reasoning after the answer's content: " + chunk);
+                }
+                reasoning.append(thought);
+            }
             if (delta.getValue("tool_calls") instanceof JsonArray calls) {
                 for (Object c : calls) {
                     JsonObject call = (JsonObject) c;
@@ -99,6 +106,9 @@ public final class OpenAiStream {
         JsonObject message = new JsonObject().put("role", "assistant").put("content", content == null ? null : content.toString());
         if (!toolCalls.isEmpty()) {
             message.put("tool_calls", new JsonArray(new ArrayList<>(toolCalls.values())));
+        }
+        if (!reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning.toString());
         }
         JsonObject out = new JsonObject().put("object", "chat.completion")
                 .put("model", chunks.isEmpty() ? null : chunks.get(0).getString("model"))

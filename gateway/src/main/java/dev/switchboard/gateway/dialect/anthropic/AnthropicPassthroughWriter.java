@@ -18,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
  * `message_delta` (which also carries the stop reason, so a client has no way to finish a stream without them). A
  * stream cut short in between keeps its real input tokens; its output is estimated from the deltas relayed.
  */
-public final class AnthropicPassthroughWriter extends MessagesRelay {
+public class AnthropicPassthroughWriter extends MessagesRelay {
 
     private Buffer out;
     private AnthropicUsage usage = AnthropicUsage.NONE;

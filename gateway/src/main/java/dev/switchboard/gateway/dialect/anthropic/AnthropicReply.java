@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The Anthropic Messages {@link ClientReply} of /v1/messages. The response the pipeline chose is written by the
  * writer for its format: an Anthropic provider's own answer (the attempt called {@link Operation#MESSAGES}) is
- * relayed by {@link AnthropicPassthroughWriter}, any other provider's OpenAI-format answer is translated by
+ * relayed by {@link AnthropicPassthroughWriter} (a token count by {@link CountTokensWriter}), any other provider's OpenAI-format answer is translated by
  * {@link AnthropicResponseWriter}. Gateway errors take Anthropic's envelope and statuses.
  */
 public final class AnthropicReply implements ClientReply {
@@ -46,9 +46,11 @@ public final class AnthropicReply implements ClientReply {
     @Override
     public UpstreamListener deliver(Served served, UpstreamCall call) {
         served.headers(ctx.response()::putHeader);
-        writer = served.operation() == Operation.MESSAGES
-                ? new AnthropicPassthroughWriter(ctx, record, settlement, metrics, publicModel, record.stream())
-                : new AnthropicResponseWriter(ctx, record, settlement, metrics, publicModel, record.stream());
+        writer = switch (served.operation()) {
+            case MESSAGES -> new AnthropicPassthroughWriter(ctx, record, settlement, metrics, publicModel, record.stream());
+            case COUNT_TOKENS -> new CountTokensWriter(ctx, record, settlement, metrics, publicModel);
+            default -> new AnthropicResponseWriter(ctx, record, settlement, metrics, publicModel, record.stream());
+        };
         writer.bind(call, stopExchange);
         return new TranslationGuard(writer, writer).stopping(stopExchange);
     }

@@ -25,7 +25,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * The `Anthropic` provider type: `POST {endpoint}/v1/messages` with `x-api-key` and `anthropic-version`. Chat
  * requests are translated from OpenAI's format and the answers (JSON or SSE) back into it, so the gateway sees
- * an OpenAI upstream; {@link Operation#MESSAGES} requests (from /v1/messages) are relayed untranslated.
+ * an OpenAI upstream; {@link Operation#MESSAGES} and {@link Operation#COUNT_TOKENS} requests (from /v1/messages and
+ * /v1/messages/count_tokens) are relayed untranslated.
  */
 public final class AnthropicUpstream implements Upstream {
 
@@ -40,15 +41,15 @@ public final class AnthropicUpstream implements Upstream {
     }
 
     /** The endpoint is the API root (https://api.anthropic.com); one already ending in /v1 is taken as is. */
-    static String messagesUrl(UpstreamProvider provider) {
+    static String url(UpstreamProvider provider, Operation operation) {
         String endpoint = Wire.baseUrl(provider);
-        return (endpoint.endsWith("/v1") ? endpoint : endpoint + "/v1") + Operation.MESSAGES.path();
+        return (endpoint.endsWith("/v1") ? endpoint : endpoint + "/v1") + operation.path();
     }
 
     @Override
     public UpstreamCall send(UpstreamRequest request, UpstreamListener listener) {
-        if (request.operation() == Operation.MESSAGES) {
-            return call(request, request.body(), listener);
+        if (request.operation() == Operation.MESSAGES || request.operation() == Operation.COUNT_TOKENS) {
+            return call(request, request.operation(), request.body(), listener);
         }
         if (request.operation() != Operation.CHAT) {
             return refuse(listener, Untranslatable.unsupported(null,
@@ -66,12 +67,12 @@ public final class AnthropicUpstream implements Upstream {
         }
         TranslationGuard translating = new TranslationGuard(
                 new TranslatingListener(listener, new Answers(translation, System.currentTimeMillis() / 1000)), listener);
-        return translating.bind(call(request, translation.body().toBuffer(), translating));
+        return translating.bind(call(request, Operation.MESSAGES, translation.body().toBuffer(), translating));
     }
 
-    /** `POST /v1/messages` with `x-api-key` and `anthropic-version`, under the provider's own timeouts. */
-    private UpstreamCall call(UpstreamRequest request, Buffer body, UpstreamListener listener) {
-        RequestOptions options = UpstreamHttpCall.jsonPost(messagesUrl(request.provider()), request)
+    /** `POST /v1/messages` (or its count_tokens) with `x-api-key` and `anthropic-version`, under the provider's own timeouts. */
+    private UpstreamCall call(UpstreamRequest request, Operation operation, Buffer body, UpstreamListener listener) {
+        RequestOptions options = UpstreamHttpCall.jsonPost(url(request.provider(), operation), request)
                 .putHeader("anthropic-version", API_VERSION);
         // Provider headers may add anthropic-beta flags or override the version.
         request.provider().headers().forEach(options::putHeader);

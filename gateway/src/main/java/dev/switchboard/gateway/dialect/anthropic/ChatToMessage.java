@@ -19,6 +19,9 @@ public final class ChatToMessage {
         JsonObject choice = choices.getJsonObject(0);
         JsonObject message = choice.getJsonObject("message", new JsonObject());
         JsonArray content = new JsonArray();
+        if (message.getValue("reasoning_content") instanceof String reasoning && !reasoning.isEmpty()) {
+            content.add(thinking(reasoning));
+        }
         if (message.getValue("content") instanceof String text && !text.isEmpty()) {
             content.add(new JsonObject().put("type", "text").put("text", text));
         }
@@ -40,6 +43,14 @@ public final class ChatToMessage {
                 .put("stop_reason", StopReasons.toStopReason(choice.getString("finish_reason", "stop")))
                 .put("stop_sequence", null)
                 .put("usage", usage.toAnthropic());
+    }
+
+    /**
+     * A thinking block for reasoning another provider did: its signature is empty, since only Anthropic can sign
+     * thinking. Sent back in history it is dropped for other targets and refused by Anthropic's own.
+     */
+    static JsonObject thinking(String text) {
+        return new JsonObject().put("type", "thinking").put("thinking", text).put("signature", "");
     }
 
     static JsonObject arguments(String arguments) {

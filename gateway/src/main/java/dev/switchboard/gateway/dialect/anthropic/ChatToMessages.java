@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.switchboard.gateway.dialect.ReasoningEffort;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -23,7 +24,7 @@ public final class ChatToMessages {
 
     private static final Set<String> TRANSLATED = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "stop", "stream", "stream_options", "tools", "tool_choice", "parallel_tool_calls",
-            "response_format", "user", "safety_identifier");
+            "response_format", "user", "safety_identifier", "reasoning_effort");
     /** Fields that only concern OpenAI's own bookkeeping (stored completions, tiers, its prompt cache), never the generated text. */
     private static final Set<String> IGNORED = Set.of("metadata", "store", "service_tier", "prompt_cache_key");
     private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
@@ -38,7 +39,10 @@ public final class ChatToMessages {
     public static Translation translate(JsonObject chat) throws Untranslatable {
         refuseUntranslatable(chat);
         JsonObject out = new JsonObject().put("model", chat.getValue("model"));
-        out.put("max_tokens", maxTokens(chat));
+        ReasoningEffort effort = ReasoningEffort.of(chat.getValue("reasoning_effort"));
+        // With thinking, Anthropic's max_tokens covers the thinking too and must exceed its budget: the client's
+        // limit bounds the visible answer and the budget is added on top.
+        out.put("max_tokens", maxTokens(chat) + (effort == null ? 0 : effort.budget()));
         Messages messages = messages(chat.getValue("messages"));
         if (!messages.system.isEmpty()) {
             out.put("system", messages.system);
@@ -59,9 +63,32 @@ public final class ChatToMessages {
             out.put("metadata", new JsonObject().put("user_id", id));
         }
         String jsonTool = tools(chat, out);
+        if (effort != null) {
+            thinking(chat, effort, out);
+        }
         boolean includeUsage = chat.getValue("stream_options") instanceof JsonObject options
                 && Boolean.TRUE.equals(options.getValue("include_usage"));
         return new Translation(out, includeUsage, jsonTool);
+    }
+
+    /**
+     * reasoning_effort → extended thinking with the effort's budget. Anthropic takes thinking only with the default
+     * sampling (temperature 1, top_p from 0.95) and with tool_choice auto or none; anything else is refused rather
+     * than changed, as OpenAI's reasoning models refuse sampling parameters.
+     */
+    private static void thinking(JsonObject chat, ReasoningEffort effort, JsonObject out) throws Untranslatable {
+        if (chat.getValue("temperature") instanceof Number t && t.doubleValue() != 1) {
+            throw refused("temperature", "a temperature other than 1 with reasoning_effort (extended thinking)");
+        }
+        if (chat.getValue("top_p") instanceof Number p && p.doubleValue() < 0.95) {
+            throw refused("top_p", "a top_p below 0.95 with reasoning_effort (extended thinking)");
+        }
+        if (out.getValue("tool_choice") instanceof JsonObject choice && !"auto".equals(choice.getString("type"))
+                && !"none".equals(choice.getString("type"))) {
+            throw refused(chat.getValue("response_format") != null ? "response_format" : "tool_choice",
+                    "forcing a tool call (tool_choice required or named, or JSON mode) with reasoning_effort (extended thinking)");
+        }
+        out.put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", effort.budget()));
     }
 
     private static void refuseUntranslatable(JsonObject chat) throws Untranslatable {
@@ -228,7 +255,7 @@ public final class ChatToMessages {
             }
             String text = part.getString("text", "");
             if (!text.isEmpty()) {
-                into.add(text(text));
+                into.add(cached(part, text(text), at + "[" + i + "]"));
             }
         }
     }
@@ -238,6 +265,22 @@ public final class ChatToMessages {
             throw Untranslatable.unsupported(at + "[" + i + "]", at + "[" + i + "] must be an object.");
         }
         return part;
+    }
+
+    /**
+     * Anthropic's prompt caching, asked for by a chat client: a content part or tool carrying Anthropic's own
+     * `cache_control` (`{"type": "ephemeral"}`, optionally with a `ttl`) marks the end of a cached prefix, as on
+     * an Anthropic block. OpenAI itself caches without being asked, so the field is Anthropic's alone.
+     */
+    private static JsonObject cached(JsonObject from, JsonObject block, String at) throws Untranslatable {
+        Object control = from.getValue("cache_control");
+        if (control == null) {
+            return block;
+        }
+        if (!(control instanceof JsonObject c) || !"ephemeral".equals(c.getValue("type"))) {
+            throw Untranslatable.invalid(at + ".cache_control", at + ".cache_control must be {\"type\": \"ephemeral\"} (with an optional ttl).");
+        }
+        return block.put("cache_control", c.copy());
     }
 
     private static JsonObject text(String text) {
@@ -261,10 +304,10 @@ public final class ChatToMessages {
             if ("text".equals(type)) {
                 String text = part.getString("text", "");
                 if (!text.isEmpty()) {
-                    blocks.add(text(text));
+                    blocks.add(cached(part, text(text), at + "[" + i + "]"));
                 }
             } else if ("image_url".equals(type)) {
-                blocks.add(image(part.getValue("image_url"), at + "[" + i + "].image_url"));
+                blocks.add(cached(part, image(part.getValue("image_url"), at + "[" + i + "].image_url"), at + "[" + i + "]"));
             } else {
                 throw refused(at + "[" + i + "]", type + " content parts");
             }
@@ -309,12 +352,39 @@ public final class ChatToMessages {
         if (content != null) {
             textBlocks(content, at + ".content", texts);
         }
-        List<JsonObject> blocks = new ArrayList<>();
+        List<JsonObject> blocks = thinkingBlocks(message.getValue("thinking_blocks"), at + ".thinking_blocks");
         texts.forEach(b -> blocks.add((JsonObject) b));
         if (message.getValue("tool_calls") instanceof JsonArray calls) {
             for (int i = 0; i < calls.size(); i++) {
                 blocks.add(toolUse(part(calls, i, at + ".tool_calls"), at + ".tool_calls[" + i + "]"));
             }
+        }
+        return blocks;
+    }
+
+    /**
+     * The signed thinking of an earlier answer, as {@link MessageToChat} gave it to the client (`thinking_blocks`):
+     * Anthropic needs it back, first in the assistant turn, when a tool use continues that turn. `reasoning_content`
+     * alone is not sent back: Anthropic takes no thinking without its signature, and ignores earlier turns' thinking.
+     */
+    private static List<JsonObject> thinkingBlocks(Object value, String at) throws Untranslatable {
+        List<JsonObject> blocks = new ArrayList<>();
+        if (value == null) {
+            return blocks;
+        }
+        if (!(value instanceof JsonArray given)) {
+            throw Untranslatable.invalid(at, at + " must be an array of thinking blocks.");
+        }
+        for (int i = 0; i < given.size(); i++) {
+            JsonObject block = part(given, i, at);
+            String type = block.getString("type", "");
+            boolean signed = "thinking".equals(type) && block.getValue("thinking") instanceof String
+                    && block.getValue("signature") instanceof String signature && !signature.isEmpty();
+            if (!signed && !("redacted_thinking".equals(type) && block.getValue("data") instanceof String)) {
+                throw Untranslatable.invalid(at + "[" + i + "]",
+                        at + "[" + i + "] must be a thinking block with its signature or a redacted_thinking block with its data.");
+            }
+            blocks.add(block.copy());
         }
         return blocks;
     }
@@ -408,7 +478,7 @@ public final class ChatToMessages {
         if (function.getValue("description") instanceof String description) {
             out.put("description", description);
         }
-        return out;
+        return cached(tool, out, at);
     }
 
     private static JsonObject toolChoice(Object choice) throws Untranslatable {

@@ -9,14 +9,14 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Translates OpenAI `chat.completion.chunk` events into Anthropic's stream: `message_start` and a `ping`, then for
- * each text or tool call a `content_block_start`, its deltas (`text_delta`, `input_json_delta`) and a
- * `content_block_stop`, and at the end `message_delta` (stop reason and usage) and `message_stop`. Anthropic
+ * each run of reasoning, text or tool call a `content_block_start`, its deltas (`thinking_delta` closed by an empty
+ * `signature_delta`, `text_delta`, `input_json_delta`) and a `content_block_stop`, and at the end `message_delta` (stop reason and usage) and `message_stop`. Anthropic
  * blocks cannot interleave, so the arguments of a tool call must arrive before the next call starts, which is how
  * OpenAI streams them. One instance per stream; not thread-safe.
  */
 public final class ChunksToEvents {
 
-    private enum Open { NONE, TEXT, TOOL }
+    private enum Open { NONE, THINKING, TEXT, TOOL }
 
     private final String id;
     private final String model;
@@ -85,14 +85,14 @@ public final class ChunksToEvents {
         }
         JsonObject choice = choices.getJsonObject(0);
         JsonObject delta = choice.getJsonObject("delta", new JsonObject());
+        if (delta.getValue("reasoning_content") instanceof String reasoning && !reasoning.isEmpty()) {
+            generatedChars += reasoning.length();
+            open(out, Open.THINKING, new JsonObject().put("type", "thinking").put("thinking", "").put("signature", ""));
+            blockDelta(out, new JsonObject().put("type", "thinking_delta").put("thinking", reasoning));
+        }
         if (delta.getValue("content") instanceof String text && !text.isEmpty()) {
             generatedChars += text.length();
-            if (open != Open.TEXT) {
-                closeBlock(out);
-                open = Open.TEXT;
-                event(out, "content_block_start", new JsonObject().put("type", "content_block_start").put("index", nextBlock)
-                        .put("content_block", new JsonObject().put("type", "text").put("text", "")));
-            }
+            open(out, Open.TEXT, new JsonObject().put("type", "text").put("text", ""));
             blockDelta(out, new JsonObject().put("type", "text_delta").put("text", text));
         }
         if (delta.getValue("tool_calls") instanceof JsonArray calls) {
@@ -157,7 +157,21 @@ public final class ChunksToEvents {
         event(out, "error", new AnthropicError(500, type, message).toJson());
     }
 
+    /** Starts a block of this kind unless one is open. */
+    private void open(Buffer out, Open kind, JsonObject block) {
+        if (open != kind) {
+            closeBlock(out);
+            open = kind;
+            event(out, "content_block_start", new JsonObject().put("type", "content_block_start").put("index", nextBlock)
+                    .put("content_block", block));
+        }
+    }
+
     private void closeBlock(Buffer out) {
+        if (open == Open.THINKING) {
+            // Anthropic closes every thinking block with its signature; reasoning from elsewhere has none to give.
+            blockDelta(out, new JsonObject().put("type", "signature_delta").put("signature", ""));
+        }
         if (open != Open.NONE) {
             event(out, "content_block_stop", new JsonObject().put("type", "content_block_stop").put("index", nextBlock));
             nextBlock++;

@@ -10,11 +10,14 @@ import io.vertx.core.json.JsonObject;
 /**
  * Translates Anthropic's streaming events into OpenAI `chat.completion.chunk` events, in OpenAI's order: the
  * role first, then content deltas and tool-call deltas (index, id and name first, then argument fragments),
- * the finish reason, the usage chunk when asked for, and `[DONE]`. One instance per stream; not thread-safe.
+ * the finish reason, the usage chunk when asked for, and `[DONE]`. Thinking streams as `reasoning_content` deltas;
+ * when a thinking block's signature arrives, one `thinking_blocks` delta carries the whole signed block (and a
+ * redacted block its data), which is what a client sends back to continue a tool use. One instance per stream;
+ * not thread-safe.
  */
 public final class MessageStreamToChunks {
 
-    private enum Block { TEXT, TOOL, JSON_ANSWER, OTHER }
+    private enum Block { TEXT, THINKING, TOOL, JSON_ANSWER, OTHER }
 
     private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
@@ -26,6 +29,7 @@ public final class MessageStreamToChunks {
     private String id = "msg";
     private String model;
     private int nextToolIndex;
+    private final StringBuilder thinking = new StringBuilder();
     private boolean jsonAnswer;
     private String finishReason;
     private AnthropicUsage usage = AnthropicUsage.NONE;
@@ -108,7 +112,23 @@ public final class MessageStreamToChunks {
                         .put("function", new JsonObject().put("name", block.getString("name")).put("arguments", ""));
                 emit(out, new JsonObject().put("tool_calls", new JsonArray().add(call)), null);
             }
+            case "thinking" -> {
+                blocks.put(index, Block.THINKING);
+                thinking.setLength(0);
+                reasoning(block.getString("thinking", ""), out);
+            }
+            case "redacted_thinking" -> {
+                blocks.put(index, Block.OTHER);
+                emit(out, new JsonObject().put("thinking_blocks", new JsonArray().add(block.copy())), null);
+            }
             default -> blocks.put(index, Block.OTHER);
+        }
+    }
+
+    private void reasoning(String text, Buffer out) {
+        if (!text.isEmpty()) {
+            thinking.append(text);
+            emit(out, new JsonObject().put("reasoning_content", text), null);
         }
     }
 
@@ -117,6 +137,12 @@ public final class MessageStreamToChunks {
         String type = delta.getString("type", "");
         if (block == Block.TEXT && type.equals("text_delta")) {
             emit(out, new JsonObject().put("content", delta.getString("text", "")), null);
+        } else if (block == Block.THINKING && type.equals("thinking_delta")) {
+            reasoning(delta.getString("thinking", ""), out);
+        } else if (block == Block.THINKING && type.equals("signature_delta")) {
+            JsonObject signed = new JsonObject().put("type", "thinking").put("thinking", thinking.toString())
+                    .put("signature", delta.getString("signature", ""));
+            emit(out, new JsonObject().put("thinking_blocks", new JsonArray().add(signed)), null);
         } else if (type.equals("input_json_delta")) {
             String partial = delta.getString("partial_json", "");
             if (partial.isEmpty()) {

@@ -15,6 +15,8 @@ public final class MessageToChat {
      */
     public static JsonObject translate(JsonObject message, String jsonTool, long created) {
         StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        JsonArray thinking = new JsonArray();
         JsonArray toolCalls = new JsonArray();
         boolean jsonAnswer = false;
         JsonArray content = message.getJsonArray("content", new JsonArray());
@@ -32,7 +34,12 @@ public final class MessageToChat {
                                 .put("function", new JsonObject().put("name", block.getString("name")).put("arguments", input.encode())));
                     }
                 }
-                // Thinking and server-tool blocks only come back for features the translation never requests.
+                case "thinking" -> {
+                    reasoning.append(block.getString("thinking", ""));
+                    thinking.add(block.copy());
+                }
+                case "redacted_thinking" -> thinking.add(block.copy());
+                // Server-tool blocks only come back for features the translation never requests.
                 default -> {
                 }
             }
@@ -42,6 +49,10 @@ public final class MessageToChat {
                 .put("refusal", null);
         if (!toolCalls.isEmpty()) {
             reply.put("tool_calls", toolCalls);
+        }
+        if (!thinking.isEmpty()) {
+            // reasoning_content is what chat clients read; thinking_blocks keep the signatures Anthropic needs back.
+            reply.put("reasoning_content", reasoning.toString()).put("thinking_blocks", thinking);
         }
         String finish = jsonAnswer ? "stop" : StopReasons.toFinishReason(message.getString("stop_reason"));
         JsonObject choice = new JsonObject().put("index", 0).put("message", reply).put("logprobs", null).put("finish_reason", finish);

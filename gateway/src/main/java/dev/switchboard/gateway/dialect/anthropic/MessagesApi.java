@@ -123,12 +123,12 @@ public class MessagesApi implements InboundApi {
         };
     }
 
-    private static boolean isAnthropic(UpstreamProvider provider) {
+    static boolean isAnthropic(UpstreamProvider provider) {
         return "Anthropic".equals(provider.type());
     }
 
     /** Whether the model or one of the fallbacks the request may reach has a target whose provider matches. */
-    private static boolean hasTarget(Inbound request, Predicate<UpstreamProvider> kind) {
+    static boolean hasTarget(Inbound request, Predicate<UpstreamProvider> kind) {
         return request.chain().routes().stream().flatMap(candidate -> candidate.targets().stream())
                 .map(target -> request.table().table().provider(target.provider()))
                 .anyMatch(provider -> provider != null && kind.test(provider));

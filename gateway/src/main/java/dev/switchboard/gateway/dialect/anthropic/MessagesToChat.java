@@ -2,6 +2,7 @@ package dev.switchboard.gateway.dialect.anthropic;
 
 import java.util.Set;
 
+import dev.switchboard.gateway.dialect.ReasoningEffort;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +42,14 @@ public final class MessagesToChat {
             throw Untranslatable.unsupported("max_tokens", request.getValue("max_tokens") == null
                     ? "max_tokens: Field required" : "max_tokens: must be a positive integer");
         }
-        chat.put("max_tokens", max.intValue());
+        ReasoningEffort effort = thinking(request.getValue("thinking"), max.intValue());
+        if (effort == null) {
+            chat.put("max_tokens", max.intValue());
+        } else {
+            // Anthropic's max_tokens includes the thinking, as OpenAI's max_completion_tokens includes the reasoning
+            // (and OpenAI's reasoning models take no max_tokens).
+            chat.put("max_completion_tokens", max.intValue()).put("reasoning_effort", effort.wire());
+        }
         number(request, "temperature", chat);
         number(request, "top_p", chat);
         if (request.getValue("stop_sequences") instanceof JsonArray stop && !stop.isEmpty()) {
@@ -66,9 +74,6 @@ public final class MessagesToChat {
         if (request.getValue("top_k") != null) {
             throw refused("top_k", "top_k");
         }
-        if (request.getValue("thinking") instanceof JsonObject thinking && !"disabled".equals(thinking.getString("type"))) {
-            throw refused("thinking", "extended thinking");
-        }
         Object tier = request.getValue("service_tier");
         if (tier != null && !"auto".equals(tier)) {
             throw refused("service_tier", "service_tier " + tier);
@@ -77,6 +82,38 @@ public final class MessagesToChat {
             if (request.getValue(field) != null) {
                 throw refused(field, field);
             }
+        }
+    }
+
+    /**
+     * Extended thinking → reasoning_effort, by the budget (see {@link ReasoningEffort}); null when thinking is off.
+     * The checks are Anthropic's own, so a request refused here would be refused by Anthropic too.
+     */
+    private static ReasoningEffort thinking(Object value, int maxTokens) throws Untranslatable {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonObject thinking)) {
+            throw Untranslatable.invalid("thinking", "thinking: Input should be a valid dictionary");
+        }
+        switch (thinking.getString("type", "")) {
+            case "disabled" -> {
+                return null;
+            }
+            case "enabled" -> {
+                if (!(thinking.getValue("budget_tokens") instanceof Number budget) || budget.doubleValue() != budget.intValue()) {
+                    throw Untranslatable.invalid("thinking.enabled.budget_tokens", "thinking.enabled.budget_tokens: Field required");
+                }
+                if (budget.intValue() < 1024) {
+                    throw Untranslatable.invalid("thinking.enabled.budget_tokens",
+                            "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+                }
+                if (budget.intValue() >= maxTokens) {
+                    throw Untranslatable.invalid("max_tokens", "`max_tokens` must be greater than `thinking.budget_tokens`.");
+                }
+                return ReasoningEffort.ofBudget(budget.intValue());
+            }
+            default -> throw refused("thinking.type", "thinking of type " + thinking.getValue("type"));
         }
     }
 
@@ -172,6 +209,13 @@ public final class MessagesToChat {
                     }
                     // OpenAI answers a tool call with a tool message right after the assistant's call.
                     out.add(toolResult(block, blockAt));
+                }
+                // Earlier thinking is signed for Anthropic alone and no other API takes it as input; Anthropic
+                // itself leaves earlier turns' thinking out of the context, so the answer does not depend on it.
+                case "thinking", "redacted_thinking" -> {
+                    if (!"assistant".equals(role)) {
+                        throw Untranslatable.unsupported(blockAt, blockAt + ": " + type + " blocks are only allowed in assistant messages");
+                    }
                 }
                 default -> throw refused(blockAt + ".type", "content blocks of type " + type);
             }

@@ -80,7 +80,7 @@ final class GeminiAnswers implements TranslatingListener.Translation {
             case CHAT -> GeminiResponses.chatCompletion(gemini, model, requestId, created);
             case COMPLETIONS -> GeminiResponses.textCompletion(gemini, model, requestId, created);
             case EMBEDDINGS -> GeminiEmbeddings.response(gemini, model, base64);
-            case MESSAGES -> throw new IllegalStateException("GeminiUpstream refuses the Messages API before any call");
+            case MESSAGES, COUNT_TOKENS -> throw new IllegalStateException("GeminiUpstream refuses the Messages API before any call");
         };
         respond(downstream, 200, MultiMap.caseInsensitiveMultiMap().add("content-type", JSON), answer);
     }

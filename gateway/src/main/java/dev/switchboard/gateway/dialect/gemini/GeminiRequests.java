@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.switchboard.gateway.dialect.ReasoningEffort;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -56,6 +57,7 @@ final class GeminiRequests {
         }
         JsonObject config = generationConfig(request, null);
         responseFormat(request.getValue("response_format"), config);
+        thinking(request, config);
         if (!config.isEmpty()) {
             body.put("generationConfig", config);
         }
@@ -94,7 +96,7 @@ final class GeminiRequests {
         if (Boolean.TRUE.equals(request.getValue("logprobs")) || present(request.getValue("top_logprobs"))) {
             throw unsupported("logprobs", "`logprobs`/`top_logprobs`");
         }
-        for (String field : List.of("logit_bias", "audio", "prediction", "web_search_options", "reasoning_effort", "verbosity")) {
+        for (String field : List.of("logit_bias", "audio", "prediction", "web_search_options", "verbosity")) {
             if (present(request.getValue(field))) {
                 throw unsupported(field, "`" + field + "`");
             }
@@ -144,6 +146,31 @@ final class GeminiRequests {
             config.put("candidateCount", n.intValue());
         }
         return config;
+    }
+
+    /**
+     * reasoning_effort → thinkingConfig, chosen by the upstream model's name: Gemini 3 models take a thinkingLevel
+     * (`low` for minimal and low, `high` for medium and high: the levels every Gemini 3 model knows), earlier ones a
+     * thinkingBudget in tokens (see {@link ReasoningEffort}; `none` is budget 0, which only models that can turn
+     * thinking off accept). Thought summaries are asked for, so the reasoning reaches the client as reasoning_content.
+     */
+    private static void thinking(JsonObject request, JsonObject config) throws Untranslatable {
+        Object value = request.getValue("reasoning_effort");
+        if (value == null) {
+            return;
+        }
+        ReasoningEffort effort = ReasoningEffort.of(value);
+        String model = request.getValue("model") instanceof String m ? m.toLowerCase(Locale.ROOT) : "";
+        JsonObject thinking = new JsonObject();
+        if (model.contains("gemini-3")) {
+            if (effort == null) {
+                throw unsupported("reasoning_effort", "`reasoning_effort: none` for a Gemini 3 model (its thinking cannot be turned off)");
+            }
+            thinking.put("thinkingLevel", effort.compareTo(ReasoningEffort.LOW) <= 0 ? "low" : "high");
+        } else {
+            thinking.put("thinkingBudget", effort == null ? 0 : effort.budget());
+        }
+        config.put("thinkingConfig", thinking.put("includeThoughts", effort != null));
     }
 
     private static void copyNumber(JsonObject from, String field, JsonObject to, String as) {

@@ -35,21 +35,26 @@ final class GeminiResponses {
                 .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", thoughts));
     }
 
-    /** The text and function calls of one candidate (thought summaries are not part of the answer). */
-    record Content(String text, JsonArray toolCalls) {
+    /** The text, thought summaries (reasoning, null when none) and function calls of one candidate. */
+    record Content(String text, String reasoning, JsonArray toolCalls) {
     }
 
     static Content content(JsonObject candidate, String responseId, int firstToolIndex) {
         StringBuilder text = null;
+        StringBuilder reasoning = null;
         JsonArray toolCalls = new JsonArray();
         JsonObject content = candidate.getJsonObject("content");
         JsonArray parts = content == null ? null : content.getJsonArray("parts");
         if (parts != null) {
             for (Object p : parts) {
-                if (!(p instanceof JsonObject part) || Boolean.TRUE.equals(part.getValue("thought"))) {
+                if (!(p instanceof JsonObject part)) {
                     continue;
                 }
-                if (part.getValue("text") instanceof String t) {
+                if (Boolean.TRUE.equals(part.getValue("thought"))) {
+                    if (part.getValue("text") instanceof String t) {
+                        reasoning = reasoning == null ? new StringBuilder(t) : reasoning.append(t);
+                    }
+                } else if (part.getValue("text") instanceof String t) {
                     text = text == null ? new StringBuilder(t) : text.append(t);
                 } else if (part.getValue("functionCall") instanceof JsonObject call) {
                     int index = firstToolIndex + toolCalls.size();
@@ -62,7 +67,7 @@ final class GeminiResponses {
                 }
             }
         }
-        return new Content(text == null ? null : text.toString(), toolCalls);
+        return new Content(text == null ? null : text.toString(), reasoning == null ? null : reasoning.toString(), toolCalls);
     }
 
     static JsonObject chatCompletion(JsonObject gemini, String model, String requestId, long created) {
@@ -72,6 +77,9 @@ final class GeminiResponses {
                 .putNull("logprobs").put("finish_reason", "content_filter");
         return completion(gemini, model, requestId, created, "chatcmpl-", "chat.completion", blocked, (candidate, index, content) -> {
             JsonObject message = new JsonObject().put("role", "assistant").put("content", content.text()).putNull("refusal");
+            if (content.reasoning() != null) {
+                message.put("reasoning_content", content.reasoning());
+            }
             if (!content.toolCalls().isEmpty()) {
                 content.toolCalls().forEach(c -> ((JsonObject) c).remove("index"));
                 message.put("tool_calls", content.toolCalls());

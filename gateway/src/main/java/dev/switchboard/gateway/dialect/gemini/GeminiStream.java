@@ -100,8 +100,15 @@ final class GeminiStream {
         String text = content.text();
         if (chat && !started) {
             started = true;
-            append(batch, chunk(roleDelta(text == null ? "" : text), null));
-        } else if (text != null && !text.isEmpty()) {
+            // The role chunk carries the first text, unless reasoning comes before it.
+            String first = content.reasoning() == null && text != null ? text : "";
+            append(batch, chunk(roleDelta(first), null));
+            text = first.isEmpty() ? text : null;
+        }
+        if (chat && content.reasoning() != null) {
+            append(batch, chunk(new JsonObject().put("reasoning_content", content.reasoning()), null));
+        }
+        if (text != null && !text.isEmpty()) {
             append(batch, chunk(chat ? new JsonObject().put("content", text) : null, null, text));
         }
         for (Object call : content.toolCalls()) {

@@ -48,7 +48,7 @@ public final class GeminiUpstream implements Upstream {
             case CHAT, COMPLETIONS -> stream ? "streamGenerateContent?alt=sse" : "generateContent";
             case EMBEDDINGS -> "batchEmbedContents";
             // Never sent: the gateway relays Anthropic's Messages API to Anthropic providers only.
-            case MESSAGES -> throw new IllegalArgumentException("Gemini has no Messages API");
+            case MESSAGES, COUNT_TOKENS -> throw new IllegalArgumentException("Gemini has no Messages API");
         };
         return base + "/" + encodePath(resource) + ":" + method;
     }
@@ -69,7 +69,7 @@ public final class GeminiUpstream implements Upstream {
                 case CHAT -> GeminiRequests.chat(openAi, request.stream()).toBuffer();
                 case COMPLETIONS -> GeminiRequests.completion(openAi, request.stream()).toBuffer();
                 case EMBEDDINGS -> GeminiEmbeddings.request(openAi, model).toBuffer();
-                case MESSAGES -> throw GeminiRequests.unsupported(null, "Anthropic's Messages API");
+                case MESSAGES, COUNT_TOKENS -> throw GeminiRequests.unsupported(null, "Anthropic's Messages API");
             };
         } catch (Untranslatable e) {
             return UpstreamCall.answered(vertx, listener, e.error());

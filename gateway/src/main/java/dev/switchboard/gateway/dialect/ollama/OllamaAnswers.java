@@ -81,7 +81,7 @@ final class OllamaAnswers implements TranslatingListener.Translation {
             case CHAT -> OllamaResponses.chatCompletion(answer, id, ids);
             case COMPLETIONS -> OllamaResponses.textCompletion(answer, id);
             case EMBEDDINGS -> OllamaResponses.embeddings(answer, base64Embeddings);
-            case MESSAGES -> throw new IllegalStateException("OllamaUpstream refuses the Messages API before any call");
+            case MESSAGES, COUNT_TOKENS -> throw new IllegalStateException("OllamaUpstream refuses the Messages API before any call");
         };
         downstream.onHead(200, MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
         downstream.onChunk(translated.toBuffer());

@@ -1,9 +1,11 @@
 package dev.switchboard.gateway.dialect.ollama;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.switchboard.gateway.dialect.ReasoningEffort;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -22,7 +24,7 @@ final class OllamaRequests {
 
     private static final Set<String> CHAT_FIELDS = Set.of("messages", "temperature", "top_p", "stop", "max_tokens",
             "max_completion_tokens", "seed", "presence_penalty", "frequency_penalty", "tools", "tool_choice",
-            "parallel_tool_calls", "response_format", "n", "logprobs", "top_logprobs", "logit_bias", "modalities");
+            "parallel_tool_calls", "response_format", "n", "logprobs", "top_logprobs", "logit_bias", "modalities", "reasoning_effort");
 
     private static final Set<String> COMPLETION_FIELDS = Set.of("prompt", "suffix", "temperature", "top_p", "stop",
             "max_tokens", "seed", "presence_penalty", "frequency_penalty", "n", "best_of", "echo", "logprobs", "logit_bias");
@@ -49,6 +51,7 @@ final class OllamaRequests {
         if (format != null) {
             ollama.put("format", format);
         }
+        think(openAi, ollama);
         JsonObject options = options(openAi);
         Object maxTokens = present(openAi, "max_completion_tokens") ? openAi.getValue("max_completion_tokens")
                 : openAi.getValue("max_tokens");
@@ -57,6 +60,25 @@ final class OllamaRequests {
             ollama.put("options", options);
         }
         return ollama;
+    }
+
+    /**
+     * reasoning_effort → `think`: `none` turns thinking off; otherwise gpt-oss models take the level (they know
+     * low, medium and high; minimal becomes low) and other thinking models `true`, as they have no levels.
+     */
+    private static void think(JsonObject openAi, JsonObject ollama) throws Untranslatable {
+        if (!present(openAi, "reasoning_effort")) {
+            return;
+        }
+        ReasoningEffort effort = ReasoningEffort.of(openAi.getValue("reasoning_effort"));
+        String model = openAi.getValue("model") instanceof String m ? m.toLowerCase(Locale.ROOT) : "";
+        if (effort == null) {
+            ollama.put("think", false);
+        } else if (model.startsWith("gpt-oss")) {
+            ollama.put("think", effort == ReasoningEffort.MINIMAL ? "low" : effort.wire());
+        } else {
+            ollama.put("think", true);
+        }
     }
 
     /**
@@ -278,6 +300,10 @@ final class OllamaRequests {
                     // An earlier refusal is what the assistant said when its content is empty.
                     Object said = message.getValue("content") == null ? message.getValue("refusal") : message.getValue("content");
                     out.put("role", "assistant").put("content", text(said, at, null));
+                    if (message.getValue("reasoning_content") instanceof String thinking && !thinking.isEmpty()) {
+                        // Ollama's messages carry a model's earlier thinking, as its answers do.
+                        out.put("thinking", thinking);
+                    }
                     JsonArray calls = toolCalls(message.getValue("tool_calls"), at, toolNames);
                     if (calls != null) {
                         out.put("tool_calls", calls);

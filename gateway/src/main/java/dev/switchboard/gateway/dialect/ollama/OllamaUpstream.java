@@ -58,7 +58,7 @@ public final class OllamaUpstream implements Upstream {
             case COMPLETIONS -> "/api/generate";
             case EMBEDDINGS -> "/api/embed";
             // Never sent: the gateway relays Anthropic's Messages API to Anthropic providers only.
-            case MESSAGES -> throw new IllegalArgumentException("Ollama has no Messages API");
+            case MESSAGES, COUNT_TOKENS -> throw new IllegalArgumentException("Ollama has no Messages API");
         };
     }
 
@@ -72,7 +72,7 @@ public final class OllamaUpstream implements Upstream {
                 case CHAT -> OllamaRequests.chat(openAi, request.stream());
                 case COMPLETIONS -> OllamaRequests.generate(openAi, request.stream());
                 case EMBEDDINGS -> OllamaRequests.embed(openAi);
-                case MESSAGES -> throw Untranslatable.unsupportedBy("Ollama", null, "Anthropic's Messages API");
+                case MESSAGES, COUNT_TOKENS -> throw Untranslatable.unsupportedBy("Ollama", null, "Anthropic's Messages API");
             };
         } catch (Untranslatable refused) {
             return UpstreamCall.answered(vertx, listener, refused.error());

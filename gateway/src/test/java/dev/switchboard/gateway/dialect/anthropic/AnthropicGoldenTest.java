@@ -45,6 +45,10 @@ class AnthropicGoldenTest {
         return GoldenFiles.cases("anthropic/chunks-to-events");
     }
 
+    static Stream<String> errors() {
+        return GoldenFiles.cases("anthropic/errors");
+    }
+
     /** An OpenAI chat request for an Anthropic provider (the adapter's request side). */
     @ParameterizedTest
     @MethodSource
@@ -111,5 +115,15 @@ class AnthropicGoldenTest {
             }
         }
         assertMatches(direction, name, renderEvents(out));
+    }
+
+    /** Anthropic's error envelope with its status → the status and OpenAI envelope the gateway answers with (529 is 503). */
+    @ParameterizedTest
+    @MethodSource
+    void errors(String name) {
+        String direction = "anthropic/errors";
+        JsonObject errorCase = new JsonObject(input(direction, name));
+        AnthropicErrors.Mapped mapped = AnthropicErrors.map(errorCase.getInteger("status"), GoldenFiles.errorBody(errorCase));
+        assertMatches(direction, name, render(new JsonObject().put("status", mapped.status()).put("envelope", mapped.envelope())));
     }
 }

@@ -138,6 +138,15 @@ class ChatToMessagesTest {
                 Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/tiff;base64,AA==\"}}]}]", "", "messages[0].content[0].image_url"),
                 Arguments.of("[{\"role\":\"assistant\",\"content\":\"hello\"},{\"role\":\"user\",\"content\":\"hi\"}]", "", "messages"),
                 Arguments.of("[{\"role\":\"system\",\"content\":\"only rules\"}]", "", "messages"),
+                // Extended thinking takes default sampling and no forced tool; effort values are OpenAI's.
+                Arguments.of(user, "\"reasoning_effort\":\"high\",\"temperature\":0.2", "temperature"),
+                Arguments.of(user, "\"reasoning_effort\":\"high\",\"top_p\":0.5", "top_p"),
+                Arguments.of(user, "\"reasoning_effort\":\"low\",\"tool_choice\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"w\"}}]", "tool_choice"),
+                Arguments.of(user, "\"reasoning_effort\":\"low\",\"response_format\":{\"type\":\"json_object\"}", "response_format"),
+                Arguments.of(user, "\"reasoning_effort\":\"extreme\"", "reasoning_effort"),
+                Arguments.of("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\",\"cache_control\":{\"type\":\"forever\"}}]}]", "", "messages[0].content[0].cache_control"),
+                // Thinking without its signature cannot go back to Anthropic.
+                Arguments.of("[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"a\",\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"\"}]}]", "", "messages[1].thinking_blocks[0]"),
                 Arguments.of("[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"[1]\"}}]}]", "", "messages[1].tool_calls[0].function.arguments"));
     }
 

@@ -45,8 +45,13 @@ class MessagesTranslationTest {
         String base = "\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
         return Stream.of(
                 Arguments.of("{" + base + ",\"top_k\":3}", "top_k"),
-                Arguments.of("{" + base + ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}", "thinking"),
+                Arguments.of("{" + base + ",\"thinking\":{\"type\":\"adaptive\"}}", "thinking.type"),
                 Arguments.of("{" + base + ",\"mcp_servers\":[]}", "mcp_servers"),
+                // Anthropic's own thinking rules: a budget of at least 1024, below max_tokens.
+                Arguments.of("{\"model\":\"m\",\"max_tokens\":5000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":500},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "thinking.enabled.budget_tokens"),
+                Arguments.of("{\"model\":\"m\",\"max_tokens\":2000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"),
                 Arguments.of("{" + base + ",\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}]}", "tools.0.type"),
                 Arguments.of("{" + base + ",\"unknown\":1}", "unknown"),
                 Arguments.of("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"),

@@ -179,6 +179,20 @@ class GeminiGatewayTest {
                             assertThat(usage.getInteger("total_tokens")).isEqualTo(9);
                             assertThat(usage.getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isEqualTo(2);
                         }),
+                new Case("reasoning_effort on Gemini 2.5", "gemini-chat", chatRequest(user("why")).put("reasoning_effort", "high"), (out, got) -> {
+                    assertThat(got.getJsonObject("generationConfig").getJsonObject("thinkingConfig"))
+                            .isEqualTo(new JsonObject().put("thinkingBudget", 24576).put("includeThoughts", true));
+                    assertThat(message(out).getString("reasoning_content")).isEqualTo("Thinking at 24576 about it. ");
+                    assertThat(content(out)).isEqualTo("echo: why");
+                }),
+                new Case("reasoning_effort on Gemini 3", "gemini-3", chatRequest(user("why")).put("reasoning_effort", "low")
+                        .put("stream_options", new JsonObject().put("include_usage", true)), (out, got) -> {
+                            assertThat(got.getJsonObject("generationConfig").getJsonObject("thinkingConfig"))
+                                    .isEqualTo(new JsonObject().put("thinkingLevel", "low").put("includeThoughts", true));
+                            assertThat(message(out).getString("reasoning_content")).isEqualTo("Thinking at low about it. ");
+                            assertThat(out.getJsonObject("usage").getJsonObject("completion_tokens_details").getInteger("reasoning_tokens"))
+                                    .isEqualTo(5);
+                        }),
                 new Case("blocked prompt", "gemini-blocked", chatRequest(user("forbidden words")),
                         (out, got) -> assertThat(finish(out)).isEqualTo("content_filter")),
                 new Case("unsafe answer", "gemini-unsafe", chatRequest(user("risky")),

@@ -16,7 +16,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Every direction of the Gemini dialect: OpenAI chat requests out, answers and streams back, as golden files. */
+/**
+ * Every direction of the Gemini dialect as golden files: OpenAI chat and embeddings requests out; answers, streams,
+ * embeddings and errors back. A response case named {@code base64-*} is asked for in base64.
+ */
 class GeminiGoldenTest {
 
     private static final String MODEL = "gemini-2.0-flash";
@@ -32,6 +35,18 @@ class GeminiGoldenTest {
 
     static Stream<String> chatStream() {
         return GoldenFiles.cases("gemini/chat-stream");
+    }
+
+    static Stream<String> embeddingsRequest() {
+        return GoldenFiles.cases("gemini/embeddings-request");
+    }
+
+    static Stream<String> embeddingsResponse() {
+        return GoldenFiles.cases("gemini/embeddings-response");
+    }
+
+    static Stream<String> errors() {
+        return GoldenFiles.cases("gemini/errors");
     }
 
     @ParameterizedTest
@@ -58,5 +73,32 @@ class GeminiGoldenTest {
         stream.feed(GoldenFiles.sse(new JsonArray(input(direction, name))));
         stream.end();
         assertMatches(direction, name, renderEvents(out));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void embeddingsRequest(String name) throws Untranslatable {
+        String direction = "gemini/embeddings-request";
+        assertMatches(direction, name, render(GeminiEmbeddings.request(new JsonObject(input(direction, name)), "text-embedding-004")));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void embeddingsResponse(String name) {
+        String direction = "gemini/embeddings-response";
+        assertMatches(direction, name,
+                render(GeminiEmbeddings.response(new JsonObject(input(direction, name)), "text-embedding-004", name.startsWith("base64-"))));
+    }
+
+    /** Google's error envelope (status, body, the response's own Retry-After) → the status, OpenAI envelope and wait the gateway uses. */
+    @ParameterizedTest
+    @MethodSource
+    void errors(String name) {
+        String direction = "gemini/errors";
+        JsonObject errorCase = new JsonObject(input(direction, name));
+        GeminiErrors.Mapped mapped = GeminiErrors.map(errorCase.getInteger("status"), GoldenFiles.errorBody(errorCase),
+                errorCase.getString("retryAfter"));
+        assertMatches(direction, name, render(new JsonObject().put("status", mapped.status()).put("envelope", mapped.envelope())
+                .put("retryAfter", mapped.retryAfter())));
     }
 }

@@ -169,7 +169,7 @@ class GeminiTranslationTest {
         "{'audio': {'voice': 'alloy'}}|audio",
         "{'modalities': ['text', 'audio']}|modalities",
         "{'functions': [{'name': 'f'}]}|functions",
-        "{'reasoning_effort': 'low'}|reasoning_effort",
+        "{'reasoning_effort': 'extreme'}|reasoning_effort",
         "{'response_format': {'type': 'grammar'}}|response_format"})
     void untranslatableFieldsAreRefused(String extra, String param) {
         JsonObject request = json(extra).put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "x")));

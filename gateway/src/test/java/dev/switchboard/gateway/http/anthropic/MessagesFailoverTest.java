@@ -301,4 +301,69 @@ class MessagesFailoverTest {
             client.close();
         }
     }
+
+    // Token counting: /v1/messages/count_tokens
+
+    private static final String COUNT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"count these four words\"}]}";
+
+    private HttpResponse<String> count(String model) throws Exception {
+        return Http.post(root.toURI().resolve("/v1/messages/count_tokens"), COUNT.formatted(model));
+    }
+
+    @Test
+    void aCountFailsOverAcrossAnthropicTargetsAndIsRelayedAsCounted() throws Exception {
+        HttpResponse<String> response = count("overloaded-then-claude");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        servedBy(response, "anthropic-backup", 2);
+        assertThat(new JsonObject(response.body())).isEqualTo(new JsonObject().put("input_tokens", 4));
+        assertThat(response.headers().firstValue("x-switchboard-token-count")).isEmpty();
+        var counted = MessagesFailoverTestResource.anthropic().last();
+        assertThat(counted.path()).isEqualTo("/v1/messages/count_tokens");
+        assertThat(counted.body()).isEqualTo(new JsonObject(COUNT.formatted("claude-sim")));
+    }
+
+    @Test
+    void aCountInAMixedGroupGoesToItsAnthropicTargetOnly() throws Exception {
+        int openAiCalls = MessagesFailoverTestResource.openAi().received().size();
+
+        HttpResponse<String> response = count("failing-gpt-then-claude");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        servedBy(response, "anthropic-backup", 1);
+        assertThat(new JsonObject(response.body()).getInteger("input_tokens")).isEqualTo(4);
+        assertThat(MessagesFailoverTestResource.openAi().received()).hasSize(openAiCalls);
+    }
+
+    @Test
+    void aCountForAModelWithoutAnthropicTargetsIsTheGatewaysEstimateAndSaysSo() throws Exception {
+        int openAiCalls = MessagesFailoverTestResource.openAi().received().size();
+
+        HttpResponse<String> response = count("gpt");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-switchboard-token-count")).hasValue("estimate");
+        // A quarter of the request's bytes, as the gateway reckons a prompt.
+        assertThat(new JsonObject(response.body())).isEqualTo(new JsonObject().put("input_tokens", COUNT.formatted("gpt").length() / 4));
+        assertThat(MessagesFailoverTestResource.openAi().received()).hasSize(openAiCalls);
+    }
+
+    @Test
+    void countErrorsComeInAnthropicsEnvelope() throws Exception {
+        HttpResponse<String> down = count("all-down");
+        assertThat(down.statusCode()).as(down.body()).isEqualTo(502);
+        assertThat(new JsonObject(down.body()).getJsonObject("error").getString("type")).isEqualTo("api_error");
+
+        HttpResponse<String> unknown = count("no-such-model");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(new JsonObject(unknown.body()).getJsonObject("error").getString("type")).isEqualTo("not_found_error");
+
+        HttpResponse<String> noMessages = Http.post(root.toURI().resolve("/v1/messages/count_tokens"), "{\"model\":\"gpt\"}");
+        assertThat(noMessages.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(noMessages.body()).getJsonObject("error").getString("message")).isEqualTo("messages: Field required");
+
+        HttpResponse<String> get = Http.send("GET", root.toURI().resolve("/v1/messages/count_tokens"), null);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(new JsonObject(get.body()).getString("type")).isEqualTo("error");
+    }
 }

@@ -1,0 +1,22 @@
+package dev.switchboard.gateway.dialect.anthropic;
+
+import dev.switchboard.gateway.access.Settlement;
+import dev.switchboard.gateway.record.RequestRecord;
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Relays an Anthropic provider's answer to /v1/messages/count_tokens as it came (`{"input_tokens": N}`), errors as the
+ * passthrough of messages relays them. A count names no model and costs no tokens, so nothing is read into the books.
+ */
+final class CountTokensWriter extends AnthropicPassthroughWriter {
+
+    CountTokensWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel) {
+        super(ctx, record, settlement, metrics, publicModel, false);
+    }
+
+    @Override
+    protected void relayJson() {
+        sendJson(upstreamStatus, buffered.buffer());
+    }
+}
