@@ -30,48 +30,23 @@ mkdir -p "$out"
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 ensure_wrk
+build_gateway
+classpath="$(test_classpath "$out/test-classpath.txt")"
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  echo "bench: building" >&2
-  ./mvnw -B -q -pl gateway -am package -DskipTests
-fi
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$out/test-classpath.txt" ]; then
-  ./mvnw -B -q -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/test-classpath.txt"
-fi
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-classpath="gateway/target/test-classes:$(cat "$out/test-classpath.txt")"
 for port in "$SIM_PORT" "$HOOK_PORT" "$GW_PORT" "$GW_MGMT"; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
     echo "bench: port $port is already in use; stop what listens there first" >&2
     exit 1
   fi
 done
-java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT" >"$out/policies-simulator.log" 2>&1 &
-pids+=($!)
-java -Xmx128m -cp "$classpath" dev.switchboard.gateway.testing.HookServer "$HOOK_PORT" >"$out/policies-hook.log" 2>&1 &
-pids+=($!)
-java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/policies -p "$GW_PORT" --management-port "$GW_MGMT" \
-  >"$out/policies-gateway.log" 2>&1 &
-gw_pid=$!
-pids+=($gw_pid)
-
-for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$GW_MGMT/q/health/ready"; then break; fi
-  sleep 0.5
-done
-# The simulator and the hook service answer POSTs only; a 404 on GET proves they listen.
-for port in "$SIM_PORT" "$HOOK_PORT"; do
-  for _ in $(seq 1 120); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true)
-    if [ "$code" = "404" ]; then break; fi
-    sleep 0.5
-  done
-done
+background "$out/policies-simulator.log" java -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
+background "$out/policies-hook.log" java -Xmx128m -cp "$classpath" dev.switchboard.gateway.testing.HookServer "$HOOK_PORT"
+background "$out/policies-gateway.log" java -Xmx256m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/policies \
+  -p "$GW_PORT" --management-port "$GW_MGMT"
+gw_pid=$started
+wait_ready "http://127.0.0.1:$GW_MGMT/q/health/ready"
+wait_listening "http://127.0.0.1:$SIM_PORT/"
+wait_listening "http://127.0.0.1:$HOOK_PORT/"
 
 body() { echo "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"hello benchmark\"}]}"; }
 direct="http://127.0.0.1:$SIM_PORT/v1/chat/completions"

@@ -2,8 +2,6 @@ package dev.switchboard.gateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,11 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.gateway.testing.GatewayProcess;
 import dev.switchboard.gateway.testing.OpenAiSimulator;
 import dev.switchboard.gateway.testing.RedisServer;
 import dev.switchboard.gateway.testing.TempDirs;
@@ -30,18 +28,15 @@ import dev.switchboard.gateway.testing.TempDirs;
 class RedisSharedCacheIT {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<Process> gateways = new ArrayList<>();
+    private final List<GatewayProcess> gateways = new ArrayList<>();
+    private final List<Path> sources = new ArrayList<>();
     private OpenAiSimulator simulator;
     private RedisServer redis;
-    private Path sources;
 
     @AfterEach
     void stop() throws Exception {
-        for (Process gateway : gateways) {
-            gateway.destroy();
-            if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
-                gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        for (GatewayProcess gateway : gateways) {
+            gateway.close();
         }
         if (simulator != null) {
             simulator.close();
@@ -49,15 +44,16 @@ class RedisSharedCacheIT {
         if (redis != null) {
             redis.close();
         }
-        TempDirs.delete(sources);
+        for (Path directory : sources) {
+            TempDirs.delete(directory);
+        }
     }
 
     @Test
     void aReplicaServesWhatAnotherStored() throws Exception {
         simulator = OpenAiSimulator.start(0);
         redis = RedisServer.start(null);
-        sources = Files.createTempDirectory("switchboard-redis-cache");
-        Files.writeString(sources.resolve("gateway.yaml"), """
+        String resources = """
                 apiVersion: switchboard.dev/v1alpha1
                 kind: Provider
                 metadata:
@@ -84,9 +80,9 @@ class RedisSharedCacheIT {
                   access:
                     mode: Open
                     redis: {endpoint: '127.0.0.1:%d', timeout: 2s}
-                """.formatted(simulator.baseUrl(), redis.port()));
-        URI first = start("first");
-        URI second = start("second");
+                """.formatted(simulator.baseUrl(), redis.port());
+        URI first = start(resources);
+        URI second = start(resources);
 
         HttpResponse<String> stored = chat(first, "shared across replicas", false);
         HttpResponse<String> hit = chat(second, "shared across replicas", false);
@@ -102,16 +98,14 @@ class RedisSharedCacheIT {
         assertThat(simulator.received()).hasSize(2);
     }
 
-    private URI start(String name) throws Exception {
-        int port = freePort();
-        int management = freePort();
-        Path log = sources.resolve(name + ".log");
-        gateways.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString(),
-                "run", "-f", sources.toString(), "-p", Integer.toString(port), "--management-port", Integer.toString(management))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start());
-        awaitReady(URI.create("http://127.0.0.1:" + management + "/q/health/ready"), log);
-        return URI.create("http://127.0.0.1:" + port);
+    /** A replica of its own: its own directory (so its own log), the same resources. */
+    private URI start(String resources) throws Exception {
+        Path directory = Files.createTempDirectory("switchboard-redis-cache");
+        sources.add(directory);
+        Files.writeString(directory.resolve("gateway.yaml"), resources);
+        GatewayProcess gateway = GatewayProcess.start(directory, "-Xmx256m");
+        gateways.add(gateway);
+        return gateway.base();
     }
 
     private HttpResponse<String> chat(URI base, String prompt, boolean stream) throws Exception {
@@ -119,27 +113,5 @@ class RedisSharedCacheIT {
         return http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void awaitReady(URI uri, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(uri + " never became ready; gateway log:\n" + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
