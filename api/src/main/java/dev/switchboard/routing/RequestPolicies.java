@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -117,7 +118,7 @@ public record RequestPolicies(
             if (hook.builtIn()) {
                 for (Redaction rule : hook.redact()) {
                     try {
-                        java.util.regex.Pattern.compile(rule.regex());
+                        Pattern.compile(rule.regex());
                     } catch (PatternSyntaxException | NullPointerException e) {
                         errors.add(at + ".redact[" + rule.name() + "]: not a regular expression");
                     }

@@ -14,6 +14,7 @@ import dev.switchboard.gateway.resilience.ExchangeError;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.ChunkedBody;
+import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
@@ -222,7 +223,7 @@ public final class PolicyReply implements ClientReply {
                 relay(answer);
                 return;
             }
-            String format = served.operation() == dev.switchboard.gateway.upstream.Operation.MESSAGES ? "anthropic" : "openai";
+            String format = served.operation() == Operation.MESSAGES ? "anthropic" : "openai";
             hooks.withContext("format", format).run(postCall, document, "response").onComplete(result -> {
                 if (result.failed()) {
                     relay(answer);

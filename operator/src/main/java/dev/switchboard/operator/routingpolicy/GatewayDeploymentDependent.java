@@ -13,7 +13,6 @@ import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.operator.common.Labels;
 import dev.switchboard.operator.common.OperatorConfig;
 import dev.switchboard.routing.RoutingTable;
-import dev.switchboard.routing.SecretFile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
