@@ -6,7 +6,8 @@
 --
 -- Environment: BENCH_RATE (requests/s over all connections), BENCH_CONNECTIONS (wrk -c),
 -- BENCH_SERVICE_MS (expected service time, subtracted from the mean gap so the achieved rate is close to
--- BENCH_RATE), BENCH_BODY (JSON request body), BENCH_AUTH (optional Authorization header value).
+-- BENCH_RATE), BENCH_BODY (JSON request body), BENCH_AUTH (optional Authorization header value),
+-- BENCH_CACHE_CONTROL (optional Cache-Control header value).
 local mean_gap_ms
 
 function init(args)
@@ -20,6 +21,10 @@ function init(args)
   local auth = os.getenv("BENCH_AUTH")
   if auth and auth ~= "" then
     wrk.headers["Authorization"] = auth
+  end
+  local cache_control = os.getenv("BENCH_CACHE_CONTROL")
+  if cache_control and cache_control ~= "" then
+    wrk.headers["Cache-Control"] = cache_control
   end
   -- Every thread gets its own generator state; seed them apart.
   math.randomseed(os.time() * 1000 + tonumber(tostring({}):match("0x(%x+)"), 16) % 1000)

@@ -16,6 +16,7 @@ import dev.switchboard.api.v1alpha1.RoutingPolicySpec.Redis;
 import dev.switchboard.api.v1alpha1.Strategy;
 import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.PolicySettings;
+import dev.switchboard.routing.RequestPolicies;
 import dev.switchboard.routing.SecretFile;
 
 /** Turns a RoutingPolicy's defaults and access rules into table settings, filling the documented defaults. */
@@ -139,7 +140,8 @@ final class PolicyCompiler {
      * The access rules; {@code defaultKeyPrefix} keeps the Redis counters of policies sharing one Redis apart, and
      * {@code cluster} is the cluster's ServiceAccount issuer for `Kubernetes` issuers (null in local mode).
      */
-    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix, ClusterIssuer cluster) {
+    AccessRules access(RoutingPolicySpec spec, SecretIndex secrets, String secretRoot, String defaultKeyPrefix, ClusterIssuer cluster,
+            Map<String, RequestPolicies.Hook> hooks) {
         Access access = spec.access() != null ? spec.access() : new Access(null, null);
         String mode = access.mode() != null ? access.mode().name() : AccessRules.API_KEYS;
         IdentityCompiler identity = new IdentityCompiler(problems, cluster);
@@ -158,6 +160,9 @@ final class PolicyCompiler {
             }
             if (client.keyRef() == null && client.token() == null) {
                 problems.error(field + ".keyRef", ProblemReason.InvalidValue, "a client needs keyRef, token or both: " + client.name());
+                continue;
+            }
+            if (!RequestPolicyCompiler.hooksKnown(problems, field + ".hooks", "client " + client.name(), client.hooks(), hooks)) {
                 continue;
             }
             SecretFile key = null;

@@ -44,5 +44,12 @@ public enum ProblemReason {
      * Two pattern ModelGroups match some name in common and neither is more specific than the other (matches only names
      * the other matches too): the younger group is left out.
      */
-    AmbiguousModelPattern
+    AmbiguousModelPattern,
+    /**
+     * A ModelGroup or client names a hook the RoutingPolicy does not declare (or one left out for its own problems): the
+     * group or client is left out rather than served without the hook.
+     */
+    UnknownHook,
+    /** A declared hook cannot work: a regular expression that does not compile, a malformed URL; the hook is left out. */
+    InvalidHook
 }

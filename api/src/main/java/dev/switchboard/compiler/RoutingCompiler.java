@@ -17,10 +17,12 @@ import dev.switchboard.api.v1alpha1.Provider;
 import dev.switchboard.api.v1alpha1.RoutingPolicy;
 import dev.switchboard.api.v1alpha1.RoutingPolicySpec;
 import dev.switchboard.api.v1alpha1.Strategy;
+import dev.switchboard.routing.AccessRules;
 import dev.switchboard.routing.Globs;
 import dev.switchboard.routing.ModelPattern;
 import dev.switchboard.routing.ModelRoute;
 import dev.switchboard.routing.PolicySettings;
+import dev.switchboard.routing.RequestPolicies;
 import dev.switchboard.routing.RoutingTable;
 import dev.switchboard.routing.RoutingTableCodec;
 import dev.switchboard.routing.UpstreamProvider;
@@ -47,10 +49,13 @@ public final class RoutingCompiler {
         String namespace = policy.getMetadata().getNamespace();
         RoutingPolicySpec spec = policy.getSpec() != null ? policy.getSpec() : new RoutingPolicySpec(null, null, null, null);
 
-        var policyCompiler = new PolicyCompiler(new Problems(ResourceRef.of(policy), problems));
+        var problemsOfPolicy = new Problems(ResourceRef.of(policy), problems);
+        var policyCompiler = new PolicyCompiler(problemsOfPolicy);
         PolicySettings settings = policyCompiler.settings(spec, namespace, policy.getMetadata().getName());
+        var requestPolicies = new RequestPolicyCompiler(problemsOfPolicy);
+        Map<String, RequestPolicies.Hook> hooks = requestPolicies.hooks(spec.hooks(), input.secrets(), input.secretRoot());
         var access = policyCompiler.access(spec, input.secrets(), input.secretRoot(),
-                "switchboard:" + namespace + ":" + policy.getMetadata().getName(), input.clusterIssuer());
+                "switchboard:" + namespace + ":" + policy.getMetadata().getName(), input.clusterIssuer(), hooks);
         policyCompiler.checkGateway(spec);
 
         Map<String, ProviderCompiler.Resolved> providers = new TreeMap<>();
@@ -66,6 +71,9 @@ public final class RoutingCompiler {
                 .sorted(OLDEST_FIRST)
                 .map(group -> ModelGroupCompiler.compile(group, providers, defaultStrategy,
                         new Problems(ResourceRef.of(group), problems)))
+                .filter(candidate -> candidate.route() == null || candidate.resource().getSpec() == null
+                        || RequestPolicyCompiler.hooksKnown(candidate.problems(), "spec.hooks",
+                                "ModelGroup " + candidate.resource().getMetadata().getName(), candidate.resource().getSpec().hooks(), hooks))
                 .toList();
 
         Map<String, Problems> problemsByModel = new HashMap<>();
@@ -82,10 +90,53 @@ public final class RoutingCompiler {
         tableModels.addAll(listedWhereServed(tableModels, mostSpecificFirst(routes.values().stream().filter(ModelRoute::servesPattern).toList())));
 
         var table = new RoutingTable(RoutingTable.SCHEMA_VERSION, new RoutingTable.Source(namespace, policy.getMetadata().getName()),
-                settings, access, tableProviders, tableModels);
+                settings, access, tableProviders, tableModels,
+                requestPolicies(requestPolicies, spec, hooks, candidates, problemsByModel, routes.keySet(), access));
         byte[] json = RoutingTableCodec.toJson(table);
         problems.sort(Problem.ORDER);
         return new Compilation(table, json, RoutingTableCodec.hash(json), problems);
+    }
+
+    /**
+     * The hooks and the selections of the served models and clients; null when the policy declares no hook and nothing
+     * selects the cache, so such tables (and their hashes) are as they were before request policies existed.
+     */
+    private static RequestPolicies requestPolicies(RequestPolicyCompiler compiler, RoutingPolicySpec spec, Map<String, RequestPolicies.Hook> hooks,
+            List<ModelGroupCompiler.Candidate> candidates, Map<String, Problems> problemsByModel, Set<String> served, AccessRules access) {
+        Map<String, RequestPolicies.Selection> models = new TreeMap<>();
+        for (ModelGroupCompiler.Candidate candidate : candidates) {
+            String name = candidate.route() == null ? null : candidate.route().name();
+            // Only the group that won its name speaks for it.
+            if (name == null || !served.contains(name) || problemsByModel.get(name) != candidate.problems()) {
+                continue;
+            }
+            var groupSpec = candidate.resource().getSpec();
+            var selection = RequestPolicyCompiler.selection(candidate.problems(), "spec", groupSpec.cache(), groupSpec.hooks(), hooks);
+            if (selection != null) {
+                models.put(name, selection);
+            }
+        }
+        Map<String, RequestPolicies.Selection> clients = new TreeMap<>();
+        if (spec.access() != null && spec.access().clients() != null) {
+            Set<String> admitted = new TreeSet<>();
+            access.clients().forEach(client -> admitted.add(client.name()));
+            for (int i = 0; i < spec.access().clients().size(); i++) {
+                var client = spec.access().clients().get(i);
+                if (!admitted.contains(client.name()) || clients.containsKey(client.name())) {
+                    continue;
+                }
+                var selection = RequestPolicyCompiler.selection(compiler.problems(), "spec.access.clients[" + i + "]", client.cache(),
+                        client.hooks(), hooks);
+                if (selection != null) {
+                    clients.put(client.name(), selection);
+                }
+            }
+        }
+        boolean caches = models.values().stream().anyMatch(s -> s.cache() != null) || clients.values().stream().anyMatch(s -> s.cache() != null);
+        if (hooks.isEmpty() && !caches) {
+            return null;
+        }
+        return new RequestPolicies(caches ? compiler.store(spec.cache()) : null, List.copyOf(hooks.values()), models, clients);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,8 @@ public record RoutingTable(
         PolicySettings settings,
         AccessRules access,
         List<UpstreamProvider> providers,
-        List<ModelRoute> models) {
+        List<ModelRoute> models,
+        RequestPolicies requestPolicies) {
 
     /** The schema version this build writes and reads. Bumped on any incompatible change. */
     public static final int SCHEMA_VERSION = 1;
@@ -29,6 +31,25 @@ public record RoutingTable(
     public RoutingTable {
         providers = providers == null ? List.of() : List.copyOf(providers);
         models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    /** A table without hooks or caching. */
+    public RoutingTable(int schemaVersion, Source source, PolicySettings settings, AccessRules access, List<UpstreamProvider> providers,
+            List<ModelRoute> models) {
+        this(schemaVersion, source, settings, access, providers, models, null);
+    }
+
+    /** Every secret file the table names: provider key pools, the access rules' files and the hooks' tokens. */
+    public Set<SecretFile> secretFiles() {
+        Set<SecretFile> files = new LinkedHashSet<>();
+        providers.forEach(provider -> provider.credentials().stream().filter(c -> c != null).forEach(files::add));
+        if (access != null) {
+            files.addAll(access.secretFiles());
+        }
+        if (requestPolicies != null) {
+            files.addAll(requestPolicies.secretFiles());
+        }
+        return files;
     }
 
     /**
@@ -74,6 +95,15 @@ public record RoutingTable(
         }
         for (ModelRoute model : models) {
             errors.addAll(model.validate(providersByName.keySet(), publicNames, patterns));
+        }
+        if (requestPolicies != null) {
+            Set<String> routeNames = new HashSet<>();
+            models.forEach(model -> routeNames.add(model.name()));
+            Set<String> clientNames = new HashSet<>();
+            if (access != null) {
+                access.clients().forEach(client -> clientNames.add(client.name()));
+            }
+            errors.addAll(requestPolicies.validate(routeNames, clientNames));
         }
         return errors;
     }

@@ -20,7 +20,8 @@ class GoldenTableTest {
     @CsvSource({
             "manifests/samples, manifests-samples.json",
             "samples/local, samples-local.json",
-            "samples/patterns, samples-patterns.json"})
+            "samples/patterns, samples-patterns.json",
+            "samples/request-policies, samples-request-policies.json"})
     void samplesCompileToTheGoldenTable(String directory, String golden) {
         LoadedResources loaded = ResourceDirectory.load(RepoFiles.resolve(directory), name -> null);
         assertThat(loaded.problems()).isEmpty();

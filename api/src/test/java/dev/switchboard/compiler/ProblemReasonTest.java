@@ -567,6 +567,60 @@ class ProblemReasonTest {
         assertThat(issuer.discovery()).isNull();
     }
 
+    /**
+     * A ModelGroup or client naming a hook the policy does not declare is left out, not served without the hook; one
+     * naming a hook left out for its own problems is too.
+     */
+    @Test
+    void unknownHookLeavesTheGroupOrClientOut() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: Open, clients: [{name: jobs, keyRef: {name: keys, key: jobs}, hooks: [nowhere]},"
+                        + " {name: search, keyRef: {name: keys, key: search}, hooks: [pii]}]},"
+                        + " hooks: [{name: pii, phase: PreCall, redact: {presets: [Email]}}, {name: broken, phase: PreCall, redact: {patterns: [{name: x, regex: '(unclosed'}]}}]}"))
+                .secrets(secrets("secret:keys", "jobs", "search"))
+                .providers(simulated("sim"))
+                .groups(group("chat", "{model: chat, targets: [{provider: sim}], hooks: [pii]}"),
+                        group("guarded", "{model: guarded, targets: [{provider: sim}], hooks: [broken]}"),
+                        group("ghost", "{model: ghost, targets: [{provider: sim}], hooks: [missing]}"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("RoutingPolicy", "gateway"), "spec.hooks[1].redact.patterns[0].regex", ProblemReason.InvalidHook, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.access.clients[0].hooks", ProblemReason.UnknownHook, Error),
+                tuple(ref("ModelGroup", "guarded"), "spec.hooks", ProblemReason.UnknownHook, Error),
+                tuple(ref("ModelGroup", "ghost"), "spec.hooks", ProblemReason.UnknownHook, Error));
+        assertThat(c.table().models()).extracting("name").containsExactly("chat");
+        assertThat(c.table().access().clients()).extracting("name").containsExactly("search");
+        assertThat(c.table().requestPolicies().hooks()).extracting("name").containsExactly("pii");
+        assertThat(c.table().requestPolicies().models().get("chat").hooks()).containsExactly("pii");
+        assertThat(c.table().requestPolicies().clients().get("search").hooks()).containsExactly("pii");
+        assertThat(c.problems()).filteredOn(p -> p.resource().name().equals("guarded")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("hook broken", "left out"));
+        assertThat(c.table().validate()).isEmpty();
+    }
+
+    /** A hook that cannot work is left out with the reason: a regex that does not compile, one matching nothing at all, a URL with credentials. */
+    @Test
+    void invalidHookIsLeftOutWithTheReason() {
+        Compilation c = input()
+                .policy(policy("{access: {mode: Open}, hooks: ["
+                        + "{name: bad-regex, phase: PreCall, redact: {patterns: [{name: card, regex: '[0-9{4}'}]}},"
+                        + "{name: empty-match, phase: PreCall, redact: {patterns: [{name: any, regex: 'x*'}]}},"
+                        + "{name: creds, phase: PostCall, url: 'http://user:pw@guard.llm/check'},"
+                        + "{name: ok, phase: PostCall, url: 'http://guard.llm/check', timeout: 200ms, onFailure: FailOpen}]}"))
+                .providers(simulated("sim")).groups(simpleGroup("chat", "sim"))
+                .compile();
+        assertProblems(c,
+                tuple(ref("RoutingPolicy", "gateway"), "spec.hooks[0].redact.patterns[0].regex", ProblemReason.InvalidHook, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.hooks[1].redact.patterns[0].regex", ProblemReason.InvalidHook, Error),
+                tuple(ref("RoutingPolicy", "gateway"), "spec.hooks[2].url", ProblemReason.InvalidHook, Error));
+        assertThat(message(c, "spec.hooks[0].redact.patterns[0].regex")).contains("card", "not a regular expression");
+        assertThat(c.table().requestPolicies().hooks()).singleElement().satisfies(hook -> {
+            assertThat(hook.name()).isEqualTo("ok");
+            assertThat(hook.timeoutMs()).isEqualTo(200);
+            assertThat(hook.onFailure()).isEqualTo("FailOpen");
+        });
+    }
+
     private static String message(Compilation c, String field) {
         return c.problems().stream().filter(p -> p.field().equals(field)).findFirst().orElseThrow().message();
     }

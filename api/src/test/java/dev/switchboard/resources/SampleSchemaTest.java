@@ -23,7 +23,7 @@ import dev.switchboard.testing.Yaml;
 /** Every sample resource is accepted by the generated CRD schemas: OpenAPI part and CEL rules. */
 class SampleSchemaTest {
 
-    static final List<String> SAMPLE_DIRECTORIES = List.of("manifests/samples", "samples/local", "samples/patterns");
+    static final List<String> SAMPLE_DIRECTORIES = List.of("manifests/samples", "samples/local", "samples/patterns", "samples/request-policies");
 
     static Stream<Arguments> sampleResources() throws IOException {
         List<Arguments> resources = new ArrayList<>();
@@ -40,8 +40,9 @@ class SampleSchemaTest {
                 }
             }
         }
-        // 4 providers + 2 groups + 1 policy in manifests/samples, 2 + 3 + 1 in samples/local, 3 + 4 + 1 in samples/patterns.
-        assertThat(resources).hasSize(21);
+        // 4 providers + 2 groups + 1 policy in manifests/samples, 2 + 3 + 1 in samples/local, 3 + 4 + 1 in samples/patterns,
+        // 1 + 2 + 1 in samples/request-policies.
+        assertThat(resources).hasSize(25);
         return resources.stream();
     }
 
@@ -59,7 +60,7 @@ class SampleSchemaTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"manifests/samples", "samples/local", "samples/patterns"})
+    @ValueSource(strings = {"manifests/samples", "samples/local", "samples/patterns", "samples/request-policies"})
     void directoryLoadsWithoutProblems(String directory) {
         LoadedResources loaded = ResourceDirectory.load(RepoFiles.resolve(directory), name -> null);
         assertThat(loaded.problems()).isEmpty();

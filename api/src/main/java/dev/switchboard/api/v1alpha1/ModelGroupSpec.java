@@ -29,7 +29,9 @@ public record ModelGroupSpec(
         @JsonPropertyDescription("Adds every Provider matched by a selector that is known to serve the model (spec.models or discovered status.models, compared by canonical name) as a target. In a pattern group: every selected Provider known to serve some name the pattern matches.") Aggregate aggregate,
         @JsonPropertyDescription("Strategy for choosing among targets; overrides the RoutingPolicy default.") Strategy strategy,
         @Size(max = 8) @JsonPropertyDescription("Other public models to try, in order, when every target of this group failed.") List<String> fallbacks,
-        @JsonPropertyDescription("Marks the model as deprecated: responses carry a Warning header and a metric counts its use; after the sunset date requests are refused.") Deprecation deprecation) {
+        @JsonPropertyDescription("Marks the model as deprecated: responses carry a Warning header and a metric counts its use; after the sunset date requests are refused.") Deprecation deprecation,
+        @JsonPropertyDescription("Serve repeated identical requests for this model from the response cache (RoutingPolicy spec.cache). A client's own cache setting wins over this one. Unset: not cached.") CachePolicy cache,
+        @Size(max = 16) @JsonPropertyDescription("Hooks (names of RoutingPolicy spec.hooks) that every request for this model goes through, besides the caller's own; they run in the order the policy declares them. A name the policy does not declare leaves the group out (UnknownHook).") List<@Pattern(Patterns.DNS_LABEL) String> hooks) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Target(

@@ -20,11 +20,75 @@ public record RoutingPolicySpec(
         @JsonPropertyDescription("Routing and resilience behaviour for every model group, unless a group overrides it.") Defaults defaults,
         @JsonPropertyDescription("Who may call the gateway and what each caller may use.") Access access,
         @JsonPropertyDescription("How the gateway Deployment is sized and scheduled.") Gateway gateway,
-        @JsonPropertyDescription("OpenTelemetry traces of the gateway's requests, exported over OTLP. Unset: no traces (the default).") Tracing tracing) {
+        @JsonPropertyDescription("OpenTelemetry traces of the gateway's requests, exported over OTLP. Unset: no traces (the default).") Tracing tracing,
+        @Size(max = 32) @JsonPropertyDescription("Request hooks that ModelGroups (spec.hooks) and clients (access.clients[].hooks) may name: HTTP services that see a request before it is sent (PreCall: allow, deny or rewrite it) or a non-streamed answer before the client does (PostCall), and the built-in redaction of patterns in request text (redact).") List<Hook> hooks,
+        @JsonPropertyDescription("Where the response cache keeps answers: in Redis when access.redis is set (shared by every replica), else in each replica's memory, bounded here. Which requests are cached is chosen per ModelGroup and per client (their cache field).") ResponseCache cache) {
 
     /** A spec without tracing. */
     public RoutingPolicySpec(LabelSelector modelGroupSelector, Defaults defaults, Access access, Gateway gateway) {
         this(modelGroupSelector, defaults, access, gateway, null);
+    }
+
+    /** A spec without hooks or cache store settings. */
+    public RoutingPolicySpec(LabelSelector modelGroupSelector, Defaults defaults, Access access, Gateway gateway, Tracing tracing) {
+        this(modelGroupSelector, defaults, access, gateway, tracing, null, null);
+    }
+
+    public enum HookPhase {
+        /** Before the request is sent upstream (and before the cache is asked): may allow, deny or rewrite the request. */
+        PreCall,
+        /** After a whole, non-streamed answer arrived and before the client sees it: may allow, deny or rewrite it. */
+        PostCall
+    }
+
+    public enum HookFailureMode {
+        /** A hook that fails or times out is skipped: the request goes on as if it had allowed it. */
+        FailOpen,
+        /** A hook that fails or times out refuses the request with 503 hook_unavailable. */
+        FailClosed
+    }
+
+    /** No schema defaults (list items); the compiler fills them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.url) != has(self.redact)", message = "a hook needs exactly one of url (an HTTP hook service) and redact (the built-in redaction)", fieldPath = ".url", reason = "FieldValueRequired")
+    @ValidationRule(value = "!has(self.redact) || self.phase == 'PreCall'", message = "redaction is a PreCall hook", fieldPath = ".phase", reason = "FieldValueInvalid")
+    @ValidationRule(value = "has(self.url) || !has(self.tokenRef)", message = "tokenRef belongs to an HTTP hook (url)", fieldPath = ".tokenRef", reason = "FieldValueForbidden")
+    public record Hook(
+            @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Name of the hook, as ModelGroups and clients name it, and in metrics and access logs.") String name,
+            @Required @JsonPropertyDescription("PreCall (sees the request and the client) or PostCall (sees a whole, non-streamed answer; streams are not shown to PostCall hooks).") HookPhase phase,
+            @Pattern(Patterns.ENDPOINT_URL) @Size(max = 512) @JsonPropertyDescription("The hook service's URL: the gateway POSTs a JSON document to it per request and reads allow, deny or modify from its answer (see docs/gateway.md, Hooks).") String url,
+            @JsonPropertyDescription("The built-in redaction hook: replaces matches of the patterns in the request's message text before anything else sees it. No service involved.") Redaction redact,
+            @Pattern(Patterns.DURATION) @JsonPropertyDescription("Longest wait for the hook's answer (default 1s), itself cut to what is left of the request's deadline.") String timeout,
+            @JsonPropertyDescription("What a failed or timed-out hook means: FailClosed (default) refuses the request with 503 hook_unavailable, FailOpen goes on without it.") HookFailureMode onFailure,
+            @JsonPropertyDescription("Secret key holding a token the gateway sends to the hook service as Authorization: Bearer.") SecretKeyRef tokenRef) {
+    }
+
+    public enum RedactionPreset {
+        /** E-mail addresses. */
+        Email,
+        /** Payment card numbers: 13 to 19 digits, optionally grouped by spaces or dashes. */
+        CardNumber,
+        /** API keys and tokens of common shapes (sk-..., AKIA..., ghp_..., xox?-..., Bearer tokens). */
+        ApiKey
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Redaction(
+            @Size(max = 8) @JsonPropertyDescription("Built-in patterns: Email, CardNumber, ApiKey.") List<RedactionPreset> presets,
+            @Size(max = 32) @JsonPropertyDescription("Further patterns, as Java regular expressions.") List<RedactionPattern> patterns) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RedactionPattern(
+            @Required @Pattern(Patterns.DNS_LABEL) @JsonPropertyDescription("Name of the pattern, shown in the replacement unless one is given.") String name,
+            @Required @Size(min = 1, max = 512) @JsonPropertyDescription("A Java regular expression; every match in the request's message text is replaced.") String regex,
+            @Size(max = 128) @JsonPropertyDescription("What replaces a match; default [REDACTED:<name>].") String replacement) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResponseCache(
+            @Min(1) @Max(10000000) @Default("10000") @JsonPropertyDescription("Most answers kept in a replica's memory (least recently used go first). Not used with Redis.") Integer maxEntries,
+            @Min(1024) @Max(17179869184L) @Default("67108864") @JsonPropertyDescription("Most bytes of answers kept in a replica's memory (least recently used go first); an answer larger than a tenth of it is not stored. Not used with Redis.") Long maxBytes) {
     }
 
     public enum RetryCondition {
@@ -175,11 +239,18 @@ public record RoutingPolicySpec(
             @JsonPropertyDescription("Rate limits for this client.") ClientLimits limits,
             @JsonPropertyDescription("Spending limits for this client.") Budget budget,
             @JsonPropertyDescription("Extra labels for this client's metrics, exported as label_<key> on its switchboard_client_info series to join them on (at most 16 keys across all clients).") Map<String, String> labels,
-            @JsonPropertyDescription("Tokens that identify this client instead of (or besides) a key: which issuer, and which subject and claims they must carry. Every caller whose token matches shares this client's models, limits and budget.") TokenMatch token) {
+            @JsonPropertyDescription("Tokens that identify this client instead of (or besides) a key: which issuer, and which subject and claims they must carry. Every caller whose token matches shares this client's models, limits and budget.") TokenMatch token,
+            @JsonPropertyDescription("Serve this client's repeated identical requests from the response cache; wins over the ModelGroup's cache setting. Unset: the ModelGroup decides.") CachePolicy cache,
+            @Size(max = 16) @JsonPropertyDescription("Hooks (names of spec.hooks) this client's requests go through, besides those of the ModelGroup. A name the policy does not declare leaves the client out (UnknownHook).") List<@Pattern(Patterns.DNS_LABEL) String> hooks) {
 
         public Client(String name, String team, SecretKeyRef keyRef, List<String> models, ClientLimits limits, Budget budget,
                 Map<String, String> labels) {
             this(name, team, keyRef, models, limits, budget, labels, null);
+        }
+
+        public Client(String name, String team, SecretKeyRef keyRef, List<String> models, ClientLimits limits, Budget budget,
+                Map<String, String> labels, TokenMatch token) {
+            this(name, team, keyRef, models, limits, budget, labels, token, null, null);
         }
     }
 

@@ -150,7 +150,19 @@ public class CelRulesTest {
                 new Case("a claim match: matches or contains", "RoutingPolicy",
                         "{access: {issuers: [" + ISSUER + "], clients: [{name: jobs, token: {issuer: sso, claims: [{claim: groups, contains: ml}]}}]}}",
                         "{access: {issuers: [" + ISSUER + "], clients: [{name: jobs, token: {issuer: sso, claims: [{claim: groups, contains: ml, matches: ml}]}}]}}",
-                        "spec.access.clients[0].token.claims[0].matches", "a claim match needs exactly one of matches or contains"));
+                        "spec.access.clients[0].token.claims[0].matches", "a claim match needs exactly one of matches or contains"),
+                new Case("a hook is a service or the redaction", "RoutingPolicy",
+                        "{access: {mode: Open}, hooks: [{name: guard, phase: PreCall, url: 'http://guard.llm:8080/check'}]}",
+                        "{access: {mode: Open}, hooks: [{name: guard, phase: PreCall}]}",
+                        "spec.hooks[0].url", "a hook needs exactly one of url (an HTTP hook service) and redact"),
+                new Case("redaction runs before the call", "RoutingPolicy",
+                        "{access: {mode: Open}, hooks: [{name: pii, phase: PreCall, redact: {presets: [Email]}}]}",
+                        "{access: {mode: Open}, hooks: [{name: pii, phase: PostCall, redact: {presets: [Email]}}]}",
+                        "spec.hooks[0].phase", "redaction is a PreCall hook"),
+                new Case("a token only for a hook service", "RoutingPolicy",
+                        "{access: {mode: Open}, hooks: [{name: guard, phase: PreCall, url: 'http://guard.llm:8080/check', tokenRef: {name: keys, key: k}}]}",
+                        "{access: {mode: Open}, hooks: [{name: pii, phase: PreCall, redact: {presets: [Email]}, tokenRef: {name: keys, key: k}}]}",
+                        "spec.hooks[0].tokenRef", "tokenRef belongs to an HTTP hook (url)"));
     }
 
     private static final String ISSUER = "{name: sso, issuer: 'https://sso.example.com', audiences: [gw]}";
@@ -189,7 +201,7 @@ public class CelRulesTest {
                 .flatMap(c -> CelRules.validate(resource(c.kind(), c.invalid())).stream())
                 .map(CelRules.Violation::rule)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(declared).hasSize(20);
+        assertThat(declared).hasSize(23);
         assertThat(violated).isEqualTo(declared);
     }
 
@@ -217,6 +229,9 @@ public class CelRulesTest {
                 "spec.fallbacks",
                 "spec.gateway.autoscaling.minReplicas",
                 "spec.gateway.replicas",
+                "spec.hooks[*].phase",
+                "spec.hooks[*].tokenRef",
+                "spec.hooks[*].url",
                 "spec.model",
                 "spec.modelPattern",
                 "spec.simulation",

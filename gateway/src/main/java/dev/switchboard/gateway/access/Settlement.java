@@ -26,7 +26,10 @@ public class Settlement {
     public void close(RequestRecord record) {
         long end = System.nanoTime();
         Usage usage = record.usage();
-        if (record.isAnswered() && !usage.isReported()) {
+        if (record.servedFromCache()) {
+            // No upstream call: no tokens, no cost; the request still counts against the client's request limits.
+            usage.none();
+        } else if (record.isAnswered() && !usage.isReported()) {
             usage.estimated(TokenEstimate.prompt(record.requestBytes()), TokenEstimate.text(usage.outputChars()));
         }
         if (record.providerClaim() != null) {

@@ -111,6 +111,13 @@ public class SharedCounters {
         return AccessRules.FAIL_CLOSED.equals(redis.onUnavailable()) ? new Choice(null, true, true) : new Choice(local, false, false);
     }
 
+    /** The table's Redis client while Redis answers, else null (then the caller keeps to this replica). */
+    public RedisCounters redis(ActiveTable table) {
+        RedisStore redis = table.table().access() == null ? null : table.table().access().redis();
+        Remote current = sync(table, redis);
+        return current != null && current.up ? current.counters : null;
+    }
+
     /** Reports that a Redis call failed, so the next requests stop waiting for it until a PING succeeds. */
     void failed(CounterStore store, Throwable cause) {
         Remote current = remote.get();

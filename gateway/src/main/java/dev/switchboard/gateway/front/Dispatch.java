@@ -31,7 +31,7 @@ final class Dispatch implements FrontStep {
         RequestPlan plan = new RequestPlan(request.table(), request.route(), request.stream(), record.requestId(),
                 sessionKey(request.ctx(), request.table().table().settings().affinity()), prepared.features(), request.estimatedTokens,
                 prepared, request.chain().routes());
-        pipeline.serve(plan, prepared.reply(), record);
+        pipeline.serve(plan, request.reply(), record);
     }
 
     /**

@@ -38,13 +38,17 @@ public class Front {
     @Inject
     Admit admit;
     @Inject
+    PreCallHooks preCallHooks;
+    @Inject
+    CacheLookup cacheLookup;
+    @Inject
     Dispatch dispatch;
 
     private List<FrontStep> steps;
 
     @PostConstruct
     void chain() {
-        steps = List.of(authenticate, readBody, resolveRoute, prepare, admit, dispatch);
+        steps = List.of(authenticate, readBody, resolveRoute, prepare, admit, preCallHooks, cacheLookup, dispatch);
     }
 
     /** Serves one request of {@code api}. Call on the request's event loop. */

@@ -7,6 +7,10 @@ import dev.switchboard.gateway.access.ClientKeys.Caller;
 import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.json.JsonFields;
+import dev.switchboard.gateway.policy.PolicyReply;
+import dev.switchboard.gateway.policy.RequestPolicy;
+import dev.switchboard.gateway.policy.hooks.HookChain;
+import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.FallbackChain;
 import dev.switchboard.gateway.table.ActiveTable;
 import dev.switchboard.gateway.record.RequestRecord;
@@ -39,6 +43,11 @@ public final class Inbound {
     long estimatedTokens;
     /** Set by {@link Prepare}. */
     PreparedRequest prepared;
+    /** Set by {@link PreCallHooks}: the request's hooks and cache rule, and the chain its hooks run in. */
+    RequestPolicy policy = RequestPolicy.NONE;
+    HookChain hooks;
+    /** Set by {@link CacheLookup} when the answer is to be stored. */
+    PolicyReply.Storing storing;
 
     Inbound(RoutingContext ctx, InboundApi api, ActiveTable table, RequestRecord record, Settlement settlement) {
         this.ctx = ctx;
@@ -114,6 +123,18 @@ public final class Inbound {
 
     public FallbackChain chain() {
         return chain;
+    }
+
+    /**
+     * The writer of the answer: the client API's, inside the request policies' post-call side when PostCall hooks are to
+     * see the answer or the cache is to keep it.
+     */
+    ClientReply reply() {
+        ClientReply reply = prepared.reply();
+        if (policy.postCall().isEmpty() && storing == null) {
+            return reply;
+        }
+        return new PolicyReply(reply, record, policy.postCall(), hooks, storing);
     }
 
     /** Whether the client asked for a stream on an API that streams. */

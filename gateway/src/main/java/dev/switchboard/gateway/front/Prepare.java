@@ -14,19 +14,26 @@ final class Prepare implements FrontStep {
 
     @Override
     public void apply(Inbound request, Next next) {
+        if (prepare(request)) {
+            next.proceed();
+        }
+    }
+
+    /** Prepares the request as its body now stands (again, after a hook rewrote it); false when it was refused. */
+    static boolean prepare(Inbound request) {
         PreparedRequest prepared;
         try {
             prepared = request.api().prepare(request);
         } catch (Refused e) {
             request.refuse(e.error());
-            return;
+            return false;
         }
         Feature unsupported = AttemptPipeline.unservable(request.table(), request.chain().routes(), prepared.features());
         if (unsupported != null) {
             request.refuse(CapabilityCheck.refusal(unsupported, request.model()));
-            return;
+            return false;
         }
         request.prepared = prepared;
-        next.proceed();
+        return true;
     }
 }

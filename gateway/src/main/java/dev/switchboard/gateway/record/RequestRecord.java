@@ -37,6 +37,8 @@ public final class RequestRecord {
     private long firstByteNanos;
     private boolean answered;
     private Double cost;
+    private String cache;
+    private final StringBuilder hooks = new StringBuilder();
 
     /** {@code client}: the caller's address; {@code endpoint}: the API's name in logs and metrics. */
     public RequestRecord(String requestId, String client, String endpoint) {
@@ -134,6 +136,18 @@ public final class RequestRecord {
     /** What the answer used: the client dialect's writer fills it in, access control completes it. */
     public Usage usage() {
         return usage;
+    }
+
+    // The request policies' part.
+
+    /** What the response cache did: {@code hit}, {@code miss} or {@code bypass}. */
+    public void cached(String result) {
+        this.cache = result;
+    }
+
+    /** A hook decided (or failed): {@code outcome} is allow, modify, deny, timeout or error. */
+    public void hookDecided(String hook, String outcome) {
+        hooks.append(hooks.isEmpty() ? "" : ",").append(hook).append('=').append(outcome);
     }
 
     // Access control's part.
@@ -244,5 +258,20 @@ public final class RequestRecord {
 
     public Double cost() {
         return cost;
+    }
+
+    /** hit, miss or bypass; null when the response cache did not apply to the request. */
+    public String cache() {
+        return cache;
+    }
+
+    /** Served from the response cache: no upstream generated anything for it. */
+    public boolean servedFromCache() {
+        return "hit".equals(cache);
+    }
+
+    /** The hooks the request went through and what each decided, as {@code name=outcome,...}; null when none. */
+    public String hooks() {
+        return hooks.isEmpty() ? null : hooks.toString();
     }
 }

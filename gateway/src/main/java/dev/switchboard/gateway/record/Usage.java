@@ -53,6 +53,15 @@ public final class Usage {
         }
     }
 
+    /** Nothing was used: the answer came from the response cache, so whatever usage it carries is not this request's. */
+    public void none() {
+        reported = true;
+        estimated = false;
+        promptTokens = 0;
+        cachedPromptTokens = null;
+        completionTokens = 0;
+    }
+
     /** Access control's estimate for an answer that ended without the upstream's usage. */
     public void estimated(int prompt, int completion) {
         estimated = true;

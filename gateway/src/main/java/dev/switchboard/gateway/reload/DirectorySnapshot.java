@@ -15,7 +15,6 @@ import java.util.Set;
 import dev.switchboard.routing.RoutingTable;
 import dev.switchboard.routing.RoutingTableCodec;
 import dev.switchboard.routing.SecretFile;
-import dev.switchboard.routing.UpstreamProvider;
 
 /**
  * One consistent read of routing.json and every secret file it names, with a fingerprint over all of it.
@@ -64,21 +63,12 @@ record DirectorySnapshot(byte[] routingJson, RoutingTable parsed, String parseEr
         return other != null && fingerprint.equals(other.fingerprint);
     }
 
-    /** Every file a table reads a secret from: provider key pools, client keys, the admin key, the Redis password. */
+    /** Every file a table reads a secret from: provider key pools, client keys, the admin key, the Redis password, hook tokens. */
     static Set<String> secretPaths(RoutingTable table) {
         Set<String> paths = new LinkedHashSet<>();
-        for (UpstreamProvider provider : table.providers()) {
-            for (SecretFile credential : provider.credentials()) {
-                if (credential != null && credential.path() != null) {
-                    paths.add(credential.path());
-                }
-            }
-        }
-        if (table.access() != null) {
-            for (SecretFile file : table.access().secretFiles()) {
-                if (file.path() != null) {
-                    paths.add(file.path());
-                }
+        for (SecretFile file : table.secretFiles()) {
+            if (file.path() != null) {
+                paths.add(file.path());
             }
         }
         return paths;

@@ -40,6 +40,8 @@ final class AccessLogLine {
         if (usage.isEstimated()) {
             number(line, "usageEstimated", true);
         }
+        field(line, "hooks", record.hooks());
+        field(line, "cache", record.cache());
         number(line, "cost", record.cost());
         field(line, "error", record.errorCode());
         line.setCharAt(line.length() - 1, '}');

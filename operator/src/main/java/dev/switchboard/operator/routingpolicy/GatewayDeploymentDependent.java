@@ -13,7 +13,6 @@ import dev.switchboard.compiler.CompilerInput;
 import dev.switchboard.operator.common.Labels;
 import dev.switchboard.operator.common.OperatorConfig;
 import dev.switchboard.routing.RoutingTable;
-import dev.switchboard.routing.SecretFile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -105,16 +104,11 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
 
     /**
      * Every Secret the table names, with the keys it names: provider key pools, client keys, the admin key and the
-     * Redis password. Only these keys are mounted, not the rest of the Secret.
+     * Redis password, the hooks' tokens. Only these keys are mounted, not the rest of the Secret.
      */
     static Map<String, Set<String>> mountedSecrets(RoutingTable table) {
         Map<String, Set<String>> secrets = new TreeMap<>();
-        List<SecretFile> files = new ArrayList<>();
-        table.providers().forEach(p -> files.addAll(p.credentials()));
-        if (table.access() != null) {
-            files.addAll(table.access().secretFiles());
-        }
-        files.forEach(file -> secrets.computeIfAbsent(file.secret(), s -> new TreeSet<>()).add(file.key()));
+        table.secretFiles().forEach(file -> secrets.computeIfAbsent(file.secret(), s -> new TreeSet<>()).add(file.key()));
         return secrets;
     }
 

@@ -96,6 +96,16 @@ public final class RedisCounters implements CounterStore {
         this.timeoutMs = timeoutMs;
     }
 
+    /** One command on the shared connection, within the store's timeout (the response cache keeps its answers here too). */
+    public Future<Response> call(Request request) {
+        return withTimeout(send(request));
+    }
+
+    /** The prefix of every key of this policy. */
+    public String prefix() {
+        return prefix;
+    }
+
     public void close() {
         Future<RedisConnection> current = connection.getAndSet(null);
         if (current != null) {
