@@ -16,7 +16,8 @@ import jakarta.inject.Singleton;
 /**
  * What every inference endpoint does, whatever its client API: a chain of {@link FrontStep}s the request walks once,
  * on its event loop: who calls, the body, the route, the API's own preparation and the capability check, access
- * control, then the attempt pipeline. The endpoints differ only by their {@link InboundApi}.
+ * control, the request policies (PreCall hooks and redaction, then the response cache), then the attempt pipeline.
+ * The endpoints differ only by their {@link InboundApi}.
  */
 @Singleton
 public class Front {

@@ -19,12 +19,15 @@ import dev.switchboard.routing.UpstreamProvider;
 final class OpenAiApi extends OpenAiWording {
 
     private final Operation operation;
+    /** The access log's name for it, made once rather than per request. */
+    private final String endpoint;
     private final Upstreams upstreams;
     private final Settlement settlement;
     private final long usageDrainMs;
 
     OpenAiApi(Operation operation, Upstreams upstreams, Settlement settlement, long usageDrainMs) {
         this.operation = operation;
+        this.endpoint = operation.name().toLowerCase(java.util.Locale.ROOT);
         this.upstreams = upstreams;
         this.settlement = settlement;
         this.usageDrainMs = usageDrainMs;
@@ -32,7 +35,7 @@ final class OpenAiApi extends OpenAiWording {
 
     @Override
     public String endpoint() {
-        return operation.name().toLowerCase(java.util.Locale.ROOT);
+        return endpoint;
     }
 
     @Override
