@@ -6,6 +6,7 @@ import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.ChunkedBody;
+import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.core.MultiMap;
@@ -36,6 +37,11 @@ public abstract class ClientRelay implements UpstreamListener {
     /** The answer held whole; null while a stream is relayed. */
     protected ChunkedBody buffered;
     private boolean streaming;
+    /** The upstream call being relayed, paused while the client's write queue is full. */
+    protected UpstreamCall call;
+    /** Ends the exchange upstream (the call, and any retry) when the writer gives up on a stream it started. */
+    protected Runnable stopUpstream = () -> {
+    };
 
     protected ClientRelay(Vertx vertx, HttpServerResponse response, RequestRecord record, Settlement settlement) {
         this.vertx = vertx;
@@ -79,6 +85,32 @@ public abstract class ClientRelay implements UpstreamListener {
             }
             settlement.close(record);
         }
+    }
+
+    /** The call this writer relays, and how to stop the exchange it belongs to. */
+    final void bind(UpstreamCall upstreamCall, Runnable stop) {
+        this.call = upstreamCall;
+        this.stopUpstream = stop;
+    }
+
+    /** Writes to the client (nothing once it left or the answer ended); the upstream pauses while the client lags. */
+    protected final void write(Buffer out) {
+        if (finished || clientGone || out.length() == 0) {
+            return;
+        }
+        record.markFirstByte();
+        response.write(out);
+        if (call != null) {
+            call.pauseWhileFull(response);
+        }
+    }
+
+    /** Ends the client's answer, if it is still there, and closes the books. */
+    protected final void endStream() {
+        if (!finished && !clientGone) {
+            response.end();
+        }
+        complete();
     }
 
     /** Whether the client asked for a stream. */

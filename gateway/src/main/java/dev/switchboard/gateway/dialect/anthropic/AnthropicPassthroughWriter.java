@@ -48,7 +48,7 @@ public class AnthropicPassthroughWriter extends MessagesRelay {
         if (!stopped && record.errorCode() == null) {
             streamBroke("The upstream ended the stream before it was complete.");
         } else {
-            end();
+            endStream();
         }
     }
 

@@ -45,7 +45,7 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
         if (abandoned) {
             // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
             stopUpstream.run();
-            end();
+            endStream();
         }
     }
 
@@ -61,7 +61,7 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
             events.error(out, "api_error", "The upstream ended the stream before it was complete.");
         }
         flush();
-        end();
+        endStream();
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.record.RequestRecord;
-import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -29,9 +28,6 @@ public abstract class MessagesRelay extends ClientRelay {
     protected final boolean stream;
     /** The upstream's event stream, once it started. */
     protected FrameDecoder decoder;
-    protected UpstreamCall call;
-    /** Ends the exchange upstream (the call, and any retry) when this writer gives up on a stream it started. */
-    protected Runnable stopUpstream;
 
     protected MessagesRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             boolean stream) {
@@ -40,17 +36,6 @@ public abstract class MessagesRelay extends ClientRelay {
         this.stream = stream;
         this.metrics = metrics;
         this.publicModel = publicModel;
-    }
-
-    /** The upstream call being relayed, paused when the client reads slower than it writes. */
-    void bind(UpstreamCall upstreamCall, Runnable stop) {
-        this.call = upstreamCall;
-        this.stopUpstream = stop;
-    }
-
-    /** The client went away (see {@link ClientRelay#clientLeft}). */
-    void clientGone(Runnable stop, long drainMs) {
-        clientLeft(stop, drainMs);
     }
 
     /** True when the upstream has generated everything and only its usage is still to come. */
@@ -134,27 +119,7 @@ public abstract class MessagesRelay extends ClientRelay {
         Buffer out = Buffer.buffer();
         ChunksToEvents.event(out, "error", new AnthropicError(500, "api_error", message).toJson());
         write(out);
-        end();
-    }
-
-    protected void write(Buffer out) {
-        if (finished || clientGone || out.length() == 0) {
-            return;
-        }
-        record.markFirstByte();
-        response.write(out);
-        if (call != null) {
-            call.pauseWhileFull(response);
-        }
-    }
-
-    protected void end() {
-        if (!finished) {
-            if (!clientGone) {
-                response.end();
-            }
-            complete();
-        }
+        endStream();
     }
 
     protected void sendJson(int status, Buffer body) {

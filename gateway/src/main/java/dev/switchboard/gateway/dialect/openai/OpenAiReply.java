@@ -37,7 +37,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     private final String publicModel;
     private final boolean clientWantsUsage;
     private final long usageDrainMs;
-    private UpstreamCall call;
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
     private Runnable stopExchange = () -> {
     };

@@ -43,14 +43,14 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
     protected void streamChunk(Buffer chunk) {
         out = Buffer.buffer(chunk.length() + 64);
         decoder.feed(chunk);
-        send(out);
+        write(out);
     }
 
     @Override
     protected void streamEnded() {
         out = Buffer.buffer();
         decoder.finish();
-        send(out);
+        write(out);
         if (clientGone) {
             complete();
         } else if (!terminated) {
@@ -67,7 +67,7 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
         out = Buffer.buffer();
         JsonObject error = new JsonObject().put("type", "error").put("code", "stream_interrupted").put("message", message).putNull("param");
         out.appendString("event: error\ndata: ").appendBuffer(error.toBuffer()).appendString("\n\n");
-        send(out);
+        write(out);
         endStream();
     }
 

@@ -5,7 +5,6 @@ import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.openai.UpstreamErrors;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.ClientRelay;
-import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -21,25 +20,11 @@ abstract class ResponsesRelay extends ClientRelay {
     protected final RoutingContext ctx;
     /** The model name the client sent; answers carry it, never the upstream's name. */
     protected final String publicModel;
-    private UpstreamCall call;
-    /** Ends the exchange upstream (the call, and any retry) when the writer gives up on a stream it started. */
-    protected Runnable stopUpstream = () -> {
-    };
 
     protected ResponsesRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
         super(ctx.vertx(), ctx.response(), record, settlement);
         this.ctx = ctx;
         this.publicModel = publicModel;
-    }
-
-    void bind(UpstreamCall upstreamCall, Runnable stop) {
-        this.call = upstreamCall;
-        this.stopUpstream = stop;
-    }
-
-    /** The client went away (see {@link ClientRelay#clientLeft}). */
-    void clientGone(Runnable stop, long drainMs) {
-        clientLeft(stop, drainMs);
     }
 
     @Override
@@ -77,26 +62,6 @@ abstract class ResponsesRelay extends ClientRelay {
 
     /** Ends a started stream with the writer's error events. */
     protected abstract void streamBroke(String message);
-
-    /** Events for the client; the upstream pauses while the client's write queue is full. */
-    protected void send(Buffer events) {
-        if (finished || clientGone || events.length() == 0) {
-            return;
-        }
-        record.markFirstByte();
-        response.write(events);
-        if (call != null) {
-            call.pauseWhileFull(response);
-        }
-    }
-
-    /** The stream's end, and the books closed. */
-    protected void endStream() {
-        if (!finished && !clientGone) {
-            response.end();
-        }
-        complete();
-    }
 
     /** A whole JSON answer. */
     protected void answer(int status, Buffer body) {

@@ -114,7 +114,7 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
     private void flush() {
         Buffer pending = out;
         out = Buffer.buffer();
-        send(pending);
+        write(pending);
     }
 
     @Override
