@@ -2,6 +2,7 @@ package dev.switchboard.gateway.dialect.anthropic;
 
 import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
+import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
@@ -19,9 +20,7 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
 
     private final String messageId;
     private ChunksToEvents events;
-    private Buffer out;
-    /** The upstream's stream cannot be carried on: it is cancelled once the error event is out. */
-    private boolean abandoned;
+    private ChatEventStream stream;
 
     public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
             String publicModel, boolean stream) {
@@ -33,20 +32,14 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
     protected void streamStarted() {
         super.streamStarted();
         events = new ChunksToEvents(messageId, publicModel);
-        out = Buffer.buffer();
-        events.start(out);
-        flush();
+        stream = new ChatEventStream(events, this::write, this::endStream, () -> stopUpstream.run(), "api_error", "api_error");
+        stream.start();
     }
 
     @Override
     protected void streamChunk(Buffer chunk) {
         decoder.feed(chunk);
-        flush();
-        if (abandoned) {
-            // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
-            stopUpstream.run();
-            endStream();
-        }
+        stream.chunkRead();
     }
 
     @Override
@@ -56,17 +49,15 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
             complete();
             return;
         }
-        if (!events.ended()) {
+        if (!stream.whole()) {
             record.failed("stream_interrupted");
-            events.error(out, "api_error", "The upstream ended the stream before it was complete.");
         }
-        flush();
-        endStream();
+        stream.upstreamEnded();
     }
 
     @Override
     protected boolean awaitingUsageOnly() {
-        return events != null && events.finishSeen() && events.usage() == null;
+        return stream != null && stream.awaitingUsageOnly();
     }
 
     @Override
@@ -78,13 +69,13 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
 
     @Override
     public void done() {
-        events.finish(out);
+        stream.done();
     }
 
     @Override
     public void error(JsonObject error) {
         record.failed("upstream_stream_error");
-        events.error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
+        stream.error(error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
                 error.getString("message", "The upstream stream failed."));
     }
 
@@ -93,20 +84,12 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
         if (record.usage().finishReason() == null) {
             record.usage().finishedWith(finishReason(chunk));
         }
-        String problem = events.chunk(chunk, out);
+        String problem = stream.chunk(chunk);
         record.usage().generatedInAll(events.generatedChars());
         readUsage(events.usage());
         if (problem != null) {
             record.failed("untranslatable_stream");
-            events.error(out, "api_error", problem);
-            abandoned = true;
         }
-    }
-
-    private void flush() {
-        Buffer pending = out;
-        out = Buffer.buffer();
-        write(pending);
     }
 
     @Override

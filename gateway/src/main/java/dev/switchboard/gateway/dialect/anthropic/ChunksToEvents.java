@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
+import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ import io.vertx.core.json.JsonObject;
  * blocks cannot interleave, so the arguments of a tool call must arrive before the next call starts, which is how
  * OpenAI streams them. One instance per stream; not thread-safe.
  */
-public final class ChunksToEvents {
+public final class ChunksToEvents implements ChatEventStream.Events {
 
     private enum Open { NONE, THINKING, TEXT, TOOL }
 
@@ -38,18 +39,26 @@ public final class ChunksToEvents {
         this.model = model;
     }
 
+    @Override
     public boolean ended() {
         return ended;
     }
 
     /** Characters of generated text, tool names and tool arguments translated so far. */
+    @Override
     public long generatedChars() {
         return generatedChars;
     }
 
     /** The upstream sent its finish reason: the content is complete, only usage and [DONE] may follow. */
+    @Override
     public boolean finishSeen() {
         return finishSeen;
+    }
+
+    @Override
+    public boolean usageSeen() {
+        return usageSeen;
     }
 
     /** Null until the upstream reported usage. */
@@ -58,6 +67,7 @@ public final class ChunksToEvents {
     }
 
     /** message_start and the first ping: sent as soon as the upstream answers, before any content. */
+    @Override
     public void start(Buffer out) {
         if (started) {
             return;
@@ -72,6 +82,7 @@ public final class ChunksToEvents {
     }
 
     /** Translates one chunk. Returns an error message when the chunk cannot be represented, else null. */
+    @Override
     public String chunk(JsonObject chunk, Buffer out) {
         if (ended) {
             return null;
@@ -131,6 +142,7 @@ public final class ChunksToEvents {
     }
 
     /** message_delta and message_stop, on the upstream's [DONE]. */
+    @Override
     public void finish(Buffer out) {
         if (ended) {
             return;
@@ -146,6 +158,7 @@ public final class ChunksToEvents {
     }
 
     /** An `error` event; the stream ends with it. */
+    @Override
     public void error(Buffer out, String type, String message) {
         if (ended) {
             return;

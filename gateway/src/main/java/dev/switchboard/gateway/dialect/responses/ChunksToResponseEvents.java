@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.dialect.responses;
 
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
+import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ import io.vertx.core.json.JsonObject;
  * time, as OpenAI streams them: the arguments of a tool call must arrive before the next item starts, which is how
  * chat streams them. One instance per stream; not thread-safe.
  */
-public final class ChunksToResponseEvents {
+public final class ChunksToResponseEvents implements ChatEventStream.Events {
 
     private enum Open { NONE, REASONING, MESSAGE, CALL }
 
@@ -45,13 +46,20 @@ public final class ChunksToResponseEvents {
         this.shell = shell;
     }
 
+    @Override
     public boolean ended() {
         return ended;
     }
 
     /** The upstream sent its finish reason: the content is complete, only usage and [DONE] may follow. */
+    @Override
     public boolean finishSeen() {
         return finishSeen;
+    }
+
+    @Override
+    public boolean usageSeen() {
+        return usage != null;
     }
 
     /** The upstream's chat usage, null until it came. */
@@ -65,11 +73,13 @@ public final class ChunksToResponseEvents {
     }
 
     /** Characters of generated text, reasoning, tool names and arguments translated so far. */
+    @Override
     public long generatedChars() {
         return generatedChars;
     }
 
     /** response.created and response.in_progress: sent as soon as the upstream answers, before any content. */
+    @Override
     public void start(Buffer out) {
         if (started) {
             return;
@@ -80,6 +90,7 @@ public final class ChunksToResponseEvents {
     }
 
     /** Translates one chunk. Returns an error message when the chunk cannot be represented, else null. */
+    @Override
     public String chunk(JsonObject chunk, Buffer out) {
         if (ended) {
             return null;
@@ -181,6 +192,7 @@ public final class ChunksToResponseEvents {
     }
 
     /** response.completed (or response.incomplete), on the upstream's [DONE]. */
+    @Override
     public void finish(Buffer out) {
         if (ended) {
             return;
@@ -194,6 +206,7 @@ public final class ChunksToResponseEvents {
     }
 
     /** An `error` event and `response.failed` with the output so far; the stream ends with them. */
+    @Override
     public void error(Buffer out, String code, String message) {
         if (ended) {
             return;

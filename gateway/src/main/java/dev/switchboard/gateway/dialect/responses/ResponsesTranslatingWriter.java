@@ -4,6 +4,7 @@ import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
+import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import io.vertx.core.buffer.Buffer;
@@ -22,9 +23,7 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
     private final ResponseShell shell;
     private FrameDecoder decoder;
     private ChunksToResponseEvents events;
-    private Buffer out;
-    /** The upstream's stream cannot be carried on: it is cancelled once the error events are out. */
-    private boolean abandoned;
+    private ChatEventStream stream;
 
     ResponsesTranslatingWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             ResponseShell shell) {
@@ -41,20 +40,15 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
             }
         });
         events = new ChunksToResponseEvents(shell);
-        out = Buffer.buffer();
-        events.start(out);
-        flush();
+        stream = new ChatEventStream(events, this::write, this::endStream, () -> stopUpstream.run(), "stream_interrupted",
+                "untranslatable_stream");
+        stream.start();
     }
 
     @Override
     protected void streamChunk(Buffer chunk) {
         decoder.feed(chunk);
-        flush();
-        if (abandoned) {
-            // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
-            stopUpstream.run();
-            endStream();
-        }
+        stream.chunkRead();
     }
 
     @Override
@@ -64,41 +58,37 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
             complete();
             return;
         }
-        if (!events.ended()) {
+        if (!stream.whole()) {
             record.failed("stream_interrupted");
-            events.error(out, "stream_interrupted", "The upstream ended the stream before it was complete.");
         }
-        flush();
-        endStream();
+        stream.upstreamEnded();
     }
 
     @Override
     protected void streamBroke(String message) {
-        events.error(out, "stream_interrupted", message);
-        flush();
-        endStream();
+        stream.broke(message);
     }
 
     @Override
     protected boolean awaitingUsageOnly() {
-        return events != null && events.finishSeen() && events.usage() == null;
+        return stream != null && stream.awaitingUsageOnly();
     }
 
     @Override
     public void done() {
-        events.finish(out);
+        stream.done();
     }
 
     @Override
     public void error(JsonObject error) {
         record.failed("upstream_stream_error");
-        events.error(out, error.getValue("code") instanceof String code ? code : "upstream_stream_error",
+        stream.error(error.getValue("code") instanceof String code ? code : "upstream_stream_error",
                 error.getValue("message") instanceof String message ? message : "The upstream stream failed.");
     }
 
     @Override
     public void chunk(JsonObject chunk) {
-        String problem = events.chunk(chunk, out);
+        String problem = stream.chunk(chunk);
         record.usage().generatedInAll(events.generatedChars());
         record.usage().finishedWith(events.finishReason());
         if (events.usage() != null) {
@@ -106,15 +96,7 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
         }
         if (problem != null) {
             record.failed("untranslatable_stream");
-            events.error(out, "untranslatable_stream", problem);
-            abandoned = true;
         }
-    }
-
-    private void flush() {
-        Buffer pending = out;
-        out = Buffer.buffer();
-        write(pending);
     }
 
     @Override
