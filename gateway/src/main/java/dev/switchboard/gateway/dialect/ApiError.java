@@ -52,6 +52,11 @@ public record ApiError(int status, String type, String code, String param, Strin
         return new ApiError(400, "invalid_request_error", "request_too_complex", null, message);
     }
 
+    /** The access log's word for it: its code, else its type. */
+    public String reason() {
+        return code != null ? code : type;
+    }
+
     public JsonObject toJson() {
         JsonObject error = new JsonObject()
                 .put("message", message)

@@ -60,9 +60,7 @@ public final class Inbound {
     /** Ends the request with {@code error} in its API's envelope and closes its books. */
     public void refuse(ApiError error) {
         record.ended(error.status());
-        if (record.errorCode() == null) {
-            record.failed(error.code() != null ? error.code() : error.type());
-        }
+        record.failedUnlessExplained(error.reason());
         api.send(ctx, error);
         settlement.close(record);
     }

@@ -25,6 +25,11 @@ public record ExchangeError(int status, String type, String code, String message
         }
     }
 
+    /** The access log's word for it: its code, else its type. */
+    public String reason() {
+        return code != null ? code : type;
+    }
+
     static ExchangeError upstream(int status, String code, String message, Served served) {
         return new ExchangeError(status, "upstream_error", code, message, null, served);
     }

@@ -55,7 +55,7 @@ public abstract class WriterReply implements ClientReply {
         ended = true;
         error.headers(response::putHeader);
         record.ended(sendError(error));
-        record.failed(error.code() != null ? error.code() : error.type());
+        record.failed(error.reason());
         settlement.close(record);
     }
 

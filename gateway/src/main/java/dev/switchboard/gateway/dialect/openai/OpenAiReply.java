@@ -135,7 +135,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
 
     void fail(ApiError error) {
         record.ended(error.status());
-        record.failed(error.code() != null ? error.code() : error.type());
+        record.failed(error.reason());
         error.send(ctx);
         complete();
     }

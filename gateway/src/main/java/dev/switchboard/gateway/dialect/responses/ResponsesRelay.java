@@ -38,7 +38,7 @@ abstract class ResponsesRelay extends ClientRelay {
             return;
         }
         record.ended(error.status());
-        record.failedUnlessExplained(error.code() != null ? error.code() : error.type());
+        record.failedUnlessExplained(error.reason());
         error.send(ctx);
         complete();
     }
