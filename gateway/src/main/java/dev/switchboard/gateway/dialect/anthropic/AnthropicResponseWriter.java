@@ -19,57 +19,41 @@ import io.vertx.ext.web.RoutingContext;
 public final class AnthropicResponseWriter extends MessagesRelay implements ChatChunks.Sink {
 
     private final String messageId;
-    private ChunksToEvents events;
-    private ChatEventStream stream;
+    private final ChunksToEvents events;
+    private final ChatEventStream stream;
 
     public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
             String publicModel, boolean stream) {
         super(ctx, record, settlement, metrics, publicModel, stream);
         this.messageId = "msg_" + record.requestId().replaceAll("[^A-Za-z0-9]", "");
+        this.events = new ChunksToEvents(messageId, publicModel);
+        this.stream = new ChatEventStream(events, record, this::write, this::endStream, () -> stopUpstream.run(), "api_error", "api_error");
     }
 
     @Override
     protected void streamStarted() {
         super.streamStarted();
-        events = new ChunksToEvents(messageId, publicModel);
-        stream = new ChatEventStream(events, this::write, this::endStream, () -> stopUpstream.run(), "api_error", "api_error");
         stream.start();
     }
 
     @Override
+    protected void event(String name, String data) {
+        stream.read(data, this);
+    }
+
+    @Override
     protected void streamChunk(Buffer chunk) {
-        decoder.feed(chunk);
-        stream.chunkRead();
+        stream.feed(decoder, chunk);
     }
 
     @Override
     protected void streamEnded() {
-        decoder.finish();
-        if (clientGone) {
-            complete();
-            return;
-        }
-        if (!stream.whole()) {
-            record.failed("stream_interrupted");
-        }
-        stream.upstreamEnded();
+        stream.upstreamEnded(decoder, clientGone);
     }
 
     @Override
     protected boolean awaitingUsageOnly() {
-        return stream != null && stream.awaitingUsageOnly();
-    }
-
-    @Override
-    protected void event(String name, String data) {
-        if (!events.ended()) {
-            ChatChunks.read(data, this);
-        }
-    }
-
-    @Override
-    public void done() {
-        stream.done();
+        return stream.awaitingUsageOnly();
     }
 
     @Override
@@ -84,12 +68,8 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
         if (record.usage().finishReason() == null) {
             record.usage().finishedWith(finishReason(chunk));
         }
-        String problem = stream.chunk(chunk);
-        record.usage().generatedInAll(events.generatedChars());
+        stream.chunk(chunk);
         readUsage(events.usage());
-        if (problem != null) {
-            record.failed("untranslatable_stream");
-        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class ChatChunks {
 
-    /** What a translating writer does with each event of the stream. */
+    /** What a translating writer does with each event of the stream ({@code [DONE]} is {@link ChatEventStream}'s). */
     public interface Sink {
 
         /** A `chat.completion.chunk`. */
@@ -18,20 +18,13 @@ public final class ChatChunks {
 
         /** The provider's error event ({@code {"error": ...}}): the stream ends with it. */
         void error(JsonObject error);
-
-        /** {@code [DONE]}: the stream is complete. */
-        void done();
     }
 
     private ChatChunks() {
     }
 
     /** Hands one event's data to the sink; data that is no JSON object carries nothing to translate and is passed over. */
-    public static void read(String data, Sink sink) {
-        if (data.equals("[DONE]")) {
-            sink.done();
-            return;
-        }
+    static void read(String data, Sink sink) {
         JsonObject chunk;
         try {
             chunk = new JsonObject(data);

@@ -2,6 +2,8 @@ package dev.switchboard.gateway.dialect.openai;
 
 import java.util.function.Consumer;
 
+import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -41,6 +43,7 @@ public final class ChatEventStream {
     }
 
     private final Events events;
+    private final RequestRecord record;
     private final Consumer<Buffer> write;
     private final Runnable end;
     private final Runnable stopUpstream;
@@ -51,15 +54,17 @@ public final class ChatEventStream {
     private boolean abandoned;
 
     /**
+     * @param record             the request's record, told of a stream cut short
      * @param write              writes events to the client (nothing once it left)
      * @param end                ends the client's stream and closes the request's books
      * @param stopUpstream       stops the exchange upstream, through the pipeline
      * @param interruptedCode    the dialect's error code for a stream cut short
      * @param untranslatableCode the dialect's error code for a chunk it cannot carry
      */
-    public ChatEventStream(Events events, Consumer<Buffer> write, Runnable end, Runnable stopUpstream, String interruptedCode,
-            String untranslatableCode) {
+    public ChatEventStream(Events events, RequestRecord record, Consumer<Buffer> write, Runnable end, Runnable stopUpstream,
+            String interruptedCode, String untranslatableCode) {
         this.events = events;
+        this.record = record;
         this.write = write;
         this.end = end;
         this.stopUpstream = stopUpstream;
@@ -73,19 +78,30 @@ public final class ChatEventStream {
         flush();
     }
 
-    /** Translates one chat chunk (unless the stream already ended); returns why it could not be, or null. */
-    public String chunk(JsonObject chunk) {
+    /**
+     * One decoded upstream event, unless the stream already ended: {@code [DONE]} closes it with the dialect's closing
+     * events, a chunk or an error event goes to {@code sink}.
+     */
+    public void read(String data, ChatChunks.Sink sink) {
+        if (events.ended()) {
+            return;
+        }
+        if (data.equals("[DONE]")) {
+            events.finish(out);
+        } else {
+            ChatChunks.read(data, sink);
+        }
+    }
+
+    /** Translates one chat chunk; one the dialect cannot carry is recorded and ends the stream with an error event. */
+    public void chunk(JsonObject chunk) {
         String problem = events.chunk(chunk, out);
+        record.usage().generatedInAll(events.generatedChars());
         if (problem != null) {
+            record.failed("untranslatable_stream");
             events.error(out, untranslatableCode, problem);
             abandoned = true;
         }
-        return problem;
-    }
-
-    /** The upstream's [DONE]. */
-    public void done() {
-        events.finish(out);
     }
 
     /** An error event the upstream sent, in the dialect's terms. */
@@ -93,8 +109,9 @@ public final class ChatEventStream {
         events.error(out, code, message);
     }
 
-    /** After an upstream chunk was decoded: its events go out, and an abandoned stream ends. */
-    public void chunkRead() {
+    /** An upstream chunk, decoded by {@code decoder} into {@link #read}: its events go out, and an abandoned stream ends. */
+    public void feed(FrameDecoder decoder, Buffer chunk) {
+        decoder.feed(chunk);
         flush();
         if (abandoned) {
             // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
@@ -103,14 +120,14 @@ public final class ChatEventStream {
         }
     }
 
-    /** Whether the client's stream got its last event. */
-    public boolean whole() {
-        return events.ended();
-    }
-
-    /** The upstream's stream ended: one that ended before its last event gets an error event; then the client's ends. */
-    public void upstreamEnded() {
-        if (!events.ended()) {
+    /**
+     * The upstream's stream ended. Unless the client already left, a stream that ended before its last event is
+     * recorded as interrupted and gets an error event; then the client's stream ends and the books close.
+     */
+    public void upstreamEnded(FrameDecoder decoder, boolean clientGone) {
+        decoder.finish();
+        if (!clientGone && !events.ended()) {
+            record.failed("stream_interrupted");
             events.error(out, interruptedCode, "The upstream ended the stream before it was complete.");
         }
         flush();

@@ -21,47 +21,34 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
 
     private final GatewayMetrics metrics;
     private final ResponseShell shell;
+    private final ChunksToResponseEvents events;
+    private final ChatEventStream stream;
     private FrameDecoder decoder;
-    private ChunksToResponseEvents events;
-    private ChatEventStream stream;
 
     ResponsesTranslatingWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
             ResponseShell shell) {
         super(ctx, record, settlement, publicModel);
         this.metrics = metrics;
         this.shell = shell;
+        this.events = new ChunksToResponseEvents(shell);
+        this.stream = new ChatEventStream(events, record, this::write, this::endStream, () -> stopUpstream.run(), "stream_interrupted",
+                "untranslatable_stream");
     }
 
     @Override
     protected void streamStarted() {
-        decoder = FrameDecoder.sseData((name, data) -> {
-            if (!events.ended()) {
-                ChatChunks.read(data, this);
-            }
-        });
-        events = new ChunksToResponseEvents(shell);
-        stream = new ChatEventStream(events, this::write, this::endStream, () -> stopUpstream.run(), "stream_interrupted",
-                "untranslatable_stream");
+        decoder = FrameDecoder.sseData((name, data) -> stream.read(data, this));
         stream.start();
     }
 
     @Override
     protected void streamChunk(Buffer chunk) {
-        decoder.feed(chunk);
-        stream.chunkRead();
+        stream.feed(decoder, chunk);
     }
 
     @Override
     protected void streamEnded() {
-        decoder.finish();
-        if (clientGone) {
-            complete();
-            return;
-        }
-        if (!stream.whole()) {
-            record.failed("stream_interrupted");
-        }
-        stream.upstreamEnded();
+        stream.upstreamEnded(decoder, clientGone);
     }
 
     @Override
@@ -71,12 +58,7 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
 
     @Override
     protected boolean awaitingUsageOnly() {
-        return stream != null && stream.awaitingUsageOnly();
-    }
-
-    @Override
-    public void done() {
-        stream.done();
+        return stream.awaitingUsageOnly();
     }
 
     @Override
@@ -88,14 +70,10 @@ final class ResponsesTranslatingWriter extends ResponsesRelay implements ChatChu
 
     @Override
     public void chunk(JsonObject chunk) {
-        String problem = stream.chunk(chunk);
-        record.usage().generatedInAll(events.generatedChars());
+        stream.chunk(chunk);
         record.usage().finishedWith(events.finishReason());
         if (events.usage() != null) {
             readChatUsage(events.usage());
-        }
-        if (problem != null) {
-            record.failed("untranslatable_stream");
         }
     }
 
