@@ -13,7 +13,7 @@ final class AccessLogLine {
 
     static String of(RequestRecord record, long endNanos) {
         Usage usage = record.usage();
-        StringBuilder line = new StringBuilder(320).append('{');
+        StringBuilder line = new StringBuilder(512).append('{');
         field(line, "type", "access");
         field(line, "requestId", record.requestId());
         field(line, "traceId", record.trace().traceId());

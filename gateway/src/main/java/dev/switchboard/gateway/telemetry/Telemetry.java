@@ -5,6 +5,8 @@ import org.jboss.logging.Logger;
 import dev.switchboard.gateway.record.RequestObserver;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.telemetry.genai.GenAiMetrics;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -12,13 +14,30 @@ import jakarta.inject.Singleton;
 @Singleton
 public class Telemetry implements RequestObserver {
 
-    /** A dedicated category so operators can route access logs separately (see application.properties). */
+    /**
+     * A dedicated category, with its own handler and without the root's: operators can silence it or add handlers of
+     * their own (see application.properties).
+     */
     private static final Logger ACCESS = Logger.getLogger("switchboard.access");
 
     @Inject
     GatewayMetrics metrics;
     @Inject
     GenAiMetrics genAi;
+
+    private AccessLogWriter writer;
+
+    @PostConstruct
+    void start() {
+        writer = new AccessLogWriter();
+        java.util.logging.Logger.getLogger(ACCESS.getName()).addHandler(writer);
+    }
+
+    @PreDestroy
+    void stop() {
+        java.util.logging.Logger.getLogger(ACCESS.getName()).removeHandler(writer);
+        writer.close();
+    }
 
     @Override
     public void requestFinished(RequestRecord record, long end) {
