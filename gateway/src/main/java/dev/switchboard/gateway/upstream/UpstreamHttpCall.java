@@ -30,9 +30,8 @@ public final class UpstreamHttpCall implements UpstreamCall {
     private final UpstreamListener listener;
     private final PoolWaits.Provider pool;
     private final long waitStartNanos;
-    private final long totalTimer;
-    private final long firstByteTimer;
-    private long idleTimer = -1;
+    /** The one timer that watches the call's timeouts (see {@link #watch}). */
+    private long watchdog;
     private long lastDataNanos;
     private HttpClientRequest request;
     private HttpClientResponse response;
@@ -48,9 +47,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
         this.listener = listener;
         this.pool = pool;
         this.waitStartNanos = pool.started();
-        this.totalTimer = vertx.setTimer(timeouts.totalMs(),
-                id -> abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms")));
-        this.firstByteTimer = vertx.setTimer(timeouts.firstByteMs(), id -> abort(noFirstByte()));
+        watchAfter(Math.min(timeouts.firstByteMs(), timeouts.totalMs()));
     }
 
     /**
@@ -144,7 +141,6 @@ public final class UpstreamHttpCall implements UpstreamCall {
     }
 
     private void started(HttpClientResponse upstream) {
-        vertx.cancelTimer(firstByteTimer);
         response = upstream;
         response.exceptionHandler(e -> fail(classify(e, "upstream connection broke")));
         if (!relayedAsItComes(upstream)) {
@@ -160,7 +156,11 @@ public final class UpstreamHttpCall implements UpstreamCall {
             response.pause();
         }
         lastDataNanos = System.nanoTime();
-        watchIdle(timeouts.idleMs());
+        if (msSince(waitStartNanos, lastDataNanos) + timeouts.idleMs() < Math.min(timeouts.firstByteMs(), timeouts.totalMs())) {
+            // The watchdog is set for later than the answer may now stay silent.
+            vertx.cancelTimer(watchdog);
+            watchAfter(timeouts.idleMs());
+        }
         response.handler(chunk -> {
             if (!finished) {
                 lastDataNanos = System.nanoTime();
@@ -175,7 +175,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
         response.endHandler(v -> {
             if (!finished) {
                 finished = true;
-                cancelTimers();
+                vertx.cancelTimer(watchdog);
                 listener.onEnd();
             }
         });
@@ -203,21 +203,47 @@ public final class UpstreamHttpCall implements UpstreamCall {
     }
 
     /**
-     * One timer per idle period rather than one per chunk: when it fires early (data came meanwhile) it is set
-     * again for the rest of the gap. A paused response is the client's backpressure, not an upstream stall.
+     * One timer watches all three timeouts, set for the earliest that can expire and checked when it fires: a call that
+     * ends in time sets and cancels one timer, not three. Until the answer's head arrives the first-byte timeout
+     * applies (when it and the total timeout expire together, the first-byte message says more, such as a wait for a
+     * connection); then the gap since the last chunk, which a paused response does not count (that is the client's
+     * backpressure, not an upstream stall), and the total time.
      */
-    private void watchIdle(long delayMs) {
-        idleTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
-            if (finished) {
+    private void watch() {
+        if (finished) {
+            return;
+        }
+        long now = System.nanoTime();
+        long left = timeouts.totalMs() - msSince(waitStartNanos, now);
+        if (response == null) {
+            long toFirstByte = timeouts.firstByteMs() - msSince(waitStartNanos, now);
+            if (toFirstByte <= 0) {
+                abort(noFirstByte());
                 return;
             }
-            long quietMs = (System.nanoTime() - lastDataNanos) / 1_000_000;
-            if (paused || quietMs < timeouts.idleMs()) {
-                watchIdle(paused ? timeouts.idleMs() : timeouts.idleMs() - quietMs);
-            } else {
+            left = Math.min(left, toFirstByte);
+        }
+        if (left <= 0) {
+            abort(new UpstreamFailure(Kind.TIMEOUT, "no complete response within " + timeouts.totalMs() + " ms"));
+            return;
+        }
+        if (response != null) {
+            long quietMs = msSince(lastDataNanos, now);
+            if (!paused && quietMs >= timeouts.idleMs()) {
                 abort(new UpstreamFailure(Kind.TIMEOUT, "no data for " + timeouts.idleMs() + " ms"));
+                return;
             }
-        });
+            left = Math.min(left, paused ? timeouts.idleMs() : timeouts.idleMs() - quietMs);
+        }
+        watchAfter(left);
+    }
+
+    private void watchAfter(long delayMs) {
+        watchdog = vertx.setTimer(Math.max(1, delayMs), id -> watch());
+    }
+
+    private static long msSince(long startNanos, long nowNanos) {
+        return (nowNanos - startNanos) / 1_000_000;
     }
 
     /** The first-byte timeout, saying so when the call was still waiting for a connection. */
@@ -252,14 +278,8 @@ public final class UpstreamHttpCall implements UpstreamCall {
             return;
         }
         finished = true;
-        cancelTimers();
+        vertx.cancelTimer(watchdog);
         listener.onFailure(failure);
-    }
-
-    private void cancelTimers() {
-        vertx.cancelTimer(totalTimer);
-        vertx.cancelTimer(firstByteTimer);
-        vertx.cancelTimer(idleTimer);
     }
 
     @Override
@@ -268,7 +288,7 @@ public final class UpstreamHttpCall implements UpstreamCall {
             return;
         }
         finished = true;
-        cancelTimers();
+        vertx.cancelTimer(watchdog);
         if (request != null) {
             // Resetting closes the connection, so the provider stops generating (and billing) tokens.
             request.reset();
