@@ -11,20 +11,35 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class ChunkedBody {
 
-    private final CompositeByteBuf chunks = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+    /** The only chunk so far: most answers held whole come in one, and need no composite around it. */
+    private Buffer single;
+    private CompositeByteBuf chunks;
 
     public void append(Buffer chunk) {
-        if (chunk.length() > 0) {
+        if (chunk.length() == 0) {
+            return;
+        }
+        if (chunks != null) {
             chunks.addComponent(true, chunk.getByteBuf());
+        } else if (single == null) {
+            single = chunk;
+        } else {
+            chunks = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            chunks.addComponent(true, single.getByteBuf());
+            chunks.addComponent(true, chunk.getByteBuf());
+            single = null;
         }
     }
 
     public int length() {
-        return chunks.readableBytes();
+        return chunks != null ? chunks.readableBytes() : single != null ? single.length() : 0;
     }
 
     /** Everything collected, as one buffer sharing the chunks' bytes. */
     public Buffer buffer() {
-        return Buffer.buffer(chunks.duplicate());
+        if (chunks != null) {
+            return Buffer.buffer(chunks.duplicate());
+        }
+        return single != null ? single : Buffer.buffer();
     }
 }
