@@ -34,9 +34,9 @@ public final class AnthropicReply extends WriterReply {
     @Override
     protected ClientRelay writerFor(Served served) {
         return switch (served.operation()) {
-            case MESSAGES -> new AnthropicPassthroughWriter(ctx, record, settlement, metrics, publicModel, record.stream());
+            case MESSAGES -> new AnthropicPassthroughWriter(ctx, record, settlement, metrics, publicModel);
             case COUNT_TOKENS -> new CountTokensWriter(ctx, record, settlement, metrics, publicModel);
-            default -> new AnthropicResponseWriter(ctx, record, settlement, metrics, publicModel, record.stream());
+            default -> new AnthropicResponseWriter(ctx, record, settlement, metrics, publicModel);
         };
     }
 

@@ -12,11 +12,17 @@ import io.vertx.ext.web.RoutingContext;
 final class CountTokensWriter extends AnthropicPassthroughWriter {
 
     CountTokensWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel) {
-        super(ctx, record, settlement, metrics, publicModel, false);
+        super(ctx, record, settlement, metrics, publicModel);
+    }
+
+    /** A count is one JSON answer. */
+    @Override
+    protected boolean wantsStream() {
+        return false;
     }
 
     @Override
     protected void relayJson() {
-        sendJson(upstreamStatus, buffered.buffer());
+        answerJson(upstreamStatus, buffered.buffer());
     }
 }

@@ -33,8 +33,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     private static final Buffer DONE = Buffer.buffer("[DONE]");
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
 
-    private final RoutingContext ctx;
-    private final String publicModel;
     private final boolean clientWantsUsage;
     private final long usageDrainMs;
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
@@ -48,9 +46,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
 
     public OpenAiReply(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel, boolean clientWantsUsage,
             long usageDrainMs) {
-        super(ctx.vertx(), ctx.response(), record, settlement);
-        this.ctx = ctx;
-        this.publicModel = publicModel;
+        super(ctx, record, settlement, publicModel);
         this.clientWantsUsage = clientWantsUsage;
         this.usageDrainMs = usageDrainMs;
     }
@@ -73,11 +69,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     public void fail(ExchangeError error) {
         error.headers(response::putHeader);
         fail(new ApiError(error.status(), error.type(), error.code(), null, error.message()));
-    }
-
-    @Override
-    protected boolean wantsStream() {
-        return record.stream();
     }
 
     @Override
@@ -109,24 +100,35 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
         complete();
     }
 
+    /** Unlike the other dialects' writers, an answer not yet started gets its error even once the client left. */
     @Override
     protected void failed(UpstreamFailure failure) {
         if (!streaming()) {
-            fail(failure.kind() == UpstreamFailure.Kind.INVALID
-                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be read.")
-                    : ApiError.upstream(502, "upstream_broken",
-                            "The connection to provider " + record.provider() + " broke before the response was complete."));
+            failedBeforeAnswer(failure);
             return;
         }
         if (clientGone) {
             complete();
             return;
         }
-        String message = switch (failure.kind()) {
+        streamBroke(switch (failure.kind()) {
             case TIMEOUT -> "The stream from provider " + record.provider() + " stalled or ran out of time: " + failure.message() + ".";
             case INVALID -> "The stream from provider " + record.provider() + " could not be read.";
             default -> "The stream from provider " + record.provider() + " broke before it was complete.";
-        };
+        });
+    }
+
+    @Override
+    protected void failedBeforeAnswer(UpstreamFailure failure) {
+        fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be read.")
+                : ApiError.upstream(502, "upstream_broken",
+                        "The connection to provider " + record.provider() + " broke before the response was complete."));
+    }
+
+    /** Ends a started stream with an error event after the events still queued. */
+    @Override
+    protected void streamBroke(String message) {
         streamError("stream_interrupted", message);
         flush();
         response.end();
