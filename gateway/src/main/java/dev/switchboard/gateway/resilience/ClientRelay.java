@@ -2,10 +2,10 @@ package dev.switchboard.gateway.resilience;
 
 import org.jboss.logging.Logger;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.record.RequestRecord;
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -35,8 +35,10 @@ public abstract class ClientRelay implements UpstreamListener {
     protected final RequestRecord record;
     /** The model name the client sent; answers carry it, never the upstream's name. */
     protected final String publicModel;
+    /** Where an upstream answer that cannot be relayed is counted. */
+    protected final GatewayMetrics metrics;
     private final Vertx vertx;
-    private final Settlement settlement;
+    private final ReplyMetering metering;
     protected boolean finished;
     /** The client left; whatever still arrives is only read for its usage (nothing more is written). */
     protected boolean clientGone;
@@ -57,12 +59,13 @@ public abstract class ClientRelay implements UpstreamListener {
     /** The client's events of the upstream chunk being decoded, which leave together; null between chunks. */
     private Buffer out;
 
-    protected ClientRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
+    protected ClientRelay(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
         this.ctx = ctx;
         this.vertx = ctx.vertx();
         this.response = ctx.response();
         this.record = record;
-        this.settlement = settlement;
+        this.metering = metering;
+        this.metrics = metering.metrics();
         this.publicModel = publicModel;
     }
 
@@ -74,9 +77,10 @@ public abstract class ClientRelay implements UpstreamListener {
     /**
      * The client went away: the request's books close as client-closed, after {@code stop} ended the exchange
      * upstream (so it stops generating tokens nobody reads), at once or, when only the usage is still to come, once
-     * it came or {@code drainMs} passed: waiting for it, bounded, rather than guessing.
+     * it came or the usage drain time passed (see {@link ReplyMetering}): waiting for it, bounded, rather than guessing.
      */
-    protected final void clientLeft(Runnable stop, long drainMs) {
+    protected final void clientLeft(Runnable stop) {
+        long drainMs = metering.usageDrainMs();
         if (finished || clientGone) {
             return;
         }
@@ -106,7 +110,7 @@ public abstract class ClientRelay implements UpstreamListener {
             if (drainTimer >= 0) {
                 vertx.cancelTimer(drainTimer);
             }
-            settlement.close(record);
+            metering.settlement().close(record);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.resilience.StreamEvents;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -25,9 +24,8 @@ public class AnthropicPassthroughWriter extends MessagesRelay implements StreamE
     private AnthropicUsage usage = AnthropicUsage.NONE;
     private boolean stopped;
 
-    public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
-            String publicModel) {
-        super(ctx, record, settlement, metrics, publicModel);
+    public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
         relayEvents(this);
     }
 

@@ -1,8 +1,7 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.openai.ChatEventStream;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -19,9 +18,8 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     private final String messageId;
     private final ChunksToEvents events;
 
-    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
-            String publicModel) {
-        super(ctx, record, settlement, metrics, publicModel);
+    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
         this.messageId = "msg_" + record.requestId().replaceAll("[^A-Za-z0-9]", "");
         this.events = new ChunksToEvents(messageId, publicModel);
         relayEvents(new ChatEventStream(events, record, this::booked, "api_error", "api_error"));

@@ -1,8 +1,7 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.resilience.ClientRelay;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.json.JsonArray;
@@ -16,11 +15,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public abstract class MessagesRelay extends ClientRelay {
 
-    protected final GatewayMetrics metrics;
-
-    protected MessagesRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel) {
-        super(ctx, record, settlement, publicModel);
-        this.metrics = metrics;
+    protected MessagesRelay(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
     }
 
     /** Characters of generated content in an Anthropic message's content blocks: text, thinking, tool names and inputs. */

@@ -2,13 +2,13 @@ package dev.switchboard.gateway.dialect.openai;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.TranslationGuard;
@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
  *
  * A client that leaves a stream after its finish reason, before the usage chunk that follows it, does not make the
- * request free: the generation is over, so the upstream is read on (without writing) for up to {@code usageDrainMs}
+ * request free: the generation is over, so the upstream is read on (without writing) for up to the usage drain time (see ReplyMetering)
  * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
  * (see Settlement).
  */
@@ -34,7 +34,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean clientWantsUsage;
-    private final long usageDrainMs;
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
     private Runnable stopExchange = () -> {
     };
@@ -44,17 +43,15 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
     private boolean generationOver;
 
-    public OpenAiReply(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel, boolean clientWantsUsage,
-            long usageDrainMs) {
-        super(ctx, record, settlement, publicModel);
+    public OpenAiReply(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel, boolean clientWantsUsage) {
+        super(ctx, record, metering, publicModel);
         this.clientWantsUsage = clientWantsUsage;
-        this.usageDrainMs = usageDrainMs;
     }
 
     @Override
     public void onClientGone(Runnable action) {
         stopExchange = action;
-        response.closeHandler(v -> clientLeft(action, usageDrainMs));
+        response.closeHandler(v -> clientLeft(action));
     }
 
     @Override

@@ -5,12 +5,12 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.json.JsonLimits;
 import dev.switchboard.gateway.record.RequestRecord;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.resilience.StreamEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -32,8 +32,8 @@ final class ResponsesPassthroughWriter extends ResponsesRelay implements StreamE
     /** The upstream's stream reached a terminal event (completed, incomplete, failed or error). */
     private boolean terminated;
 
-    ResponsesPassthroughWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
-        super(ctx, record, settlement, publicModel);
+    ResponsesPassthroughWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
         relayEvents(this);
     }
 

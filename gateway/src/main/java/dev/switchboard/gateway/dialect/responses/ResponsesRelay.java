@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.dialect.responses;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.openai.UpstreamErrors;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.ClientRelay;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -16,8 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 abstract class ResponsesRelay extends ClientRelay {
 
-    protected ResponsesRelay(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
-        super(ctx, record, settlement, publicModel);
+    protected ResponsesRelay(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
     }
 
     /** Answers with this error, unless the answer already started. */

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.dialect.responses;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import dev.switchboard.gateway.record.RequestRecord;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,14 +15,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class ResponsesTranslatingWriter extends ResponsesRelay {
 
-    private final GatewayMetrics metrics;
     private final ResponseShell shell;
     private final ChunksToResponseEvents events;
 
-    ResponsesTranslatingWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
-            ResponseShell shell) {
-        super(ctx, record, settlement, publicModel);
-        this.metrics = metrics;
+    ResponsesTranslatingWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel, ResponseShell shell) {
+        super(ctx, record, metering, publicModel);
         this.shell = shell;
         this.events = new ChunksToResponseEvents(shell);
         relayEvents(new ChatEventStream(events, record, this::booked, "stream_interrupted", "untranslatable_stream"));
