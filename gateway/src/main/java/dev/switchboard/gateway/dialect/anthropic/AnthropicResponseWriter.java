@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
+import dev.switchboard.gateway.dialect.openai.ChatAnswer;
 import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -28,32 +28,28 @@ public final class AnthropicResponseWriter extends MessagesRelay {
     /** A translated chunk's finish reason (the first, for the trace) and usage, for the books. */
     private void booked(JsonObject chunk) {
         if (record.usage().finishReason() == null) {
-            record.usage().finishedWith(finishReason(chunk));
+            record.usage().finishedWith(ChatAnswer.finishReason(chunk));
         }
         readUsage(events.usage());
     }
 
     @Override
     protected void relayJson() {
-        JsonObject completion;
-        JsonObject message;
-        try {
-            completion = new JsonObject(buffered.buffer());
-            message = ChatToMessage.translate(completion, messageId, publicModel);
-        } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-            metrics.upstreamError(record.provider(), "invalid_response");
+        ChatAnswer answer = ChatAnswer.translate(buffered.buffer(), completion -> ChatToMessage.translate(completion, messageId, publicModel),
+                metrics, record.provider());
+        if (answer == null) {
             record.failed("upstream_invalid_response");
             fail(new AnthropicError(502, "api_error", "Provider " + record.provider() + " returned a response that could not be translated."));
             return;
         }
         record.answered();
-        record.usage().finishedWith(finishReason(completion));
-        if (completion.getValue("usage") instanceof JsonObject usage) {
+        record.usage().finishedWith(answer.finishReason());
+        if (answer.completion().getValue("usage") instanceof JsonObject usage) {
             readUsage(AnthropicUsage.fromOpenAi(usage));
         } else {
-            record.usage().generatedInAll(contentChars(message.getJsonArray("content")));
+            record.usage().generatedInAll(contentChars(answer.translated().getJsonArray("content")));
         }
-        answerJson(200, message.toBuffer());
+        answerJson(200, answer.translated().toBuffer());
     }
 
     @Override
@@ -75,15 +71,6 @@ public final class AnthropicResponseWriter extends MessagesRelay {
             response.putHeader("retry-after", retryAfter);
         }
         fail(AnthropicError.fromUpstream(upstreamStatus, message));
-    }
-
-    /** The first choice's finish reason as the upstream gave it, for the trace; null when it has none yet. */
-    private static String finishReason(JsonObject completionOrChunk) {
-        if (completionOrChunk.getValue("choices") instanceof JsonArray choices && !choices.isEmpty()
-                && choices.getValue(0) instanceof JsonObject choice && choice.getValue("finish_reason") instanceof String reason) {
-            return reason;
-        }
-        return null;
     }
 
     private void readUsage(AnthropicUsage usage) {

@@ -168,7 +168,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             record.usage().finishedWith(json.finishReason);
         }
         if (json.usageSpan != null) {
-            readUsage(json);
+            UpstreamAnswers.readUsage(json, record);
             if (!clientWantsUsage) {
                 if (json.choices <= 0) {
                     return;
@@ -214,17 +214,13 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
 
     @Override
     protected void relayJson() {
-        JsonFields json;
-        try {
-            json = JsonFields.scan(buffered.buffer());
-        } catch (JsonFields.Invalid e) {
+        JsonFields json = UpstreamAnswers.scan(buffered.buffer(), publicModel, record);
+        if (json == null) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
             return;
         }
-        json.replaceModel(publicModel);
         record.answered();
         record.usage().generatedInAll(json.contentChars);
-        readUsage(json);
         record.usage().finishedWith(json.finishReason);
         record.ended(upstreamStatus);
         record.markFirstByte();
@@ -245,12 +241,5 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     @Override
     protected boolean awaitingUsageOnly() {
         return streaming() && generationOver && !record.usage().isReported();
-    }
-
-    private void readUsage(JsonFields json) {
-        if (json.usageSpan == null) {
-            return;
-        }
-        record.usage().reported(json.promptTokens, json.cachedTokens, json.completionTokens);
     }
 }

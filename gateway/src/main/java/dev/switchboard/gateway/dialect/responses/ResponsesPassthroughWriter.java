@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.dialect.openai.UpstreamAnswers;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.json.JsonLimits;
 import dev.switchboard.gateway.record.RequestRecord;
@@ -120,16 +121,10 @@ final class ResponsesPassthroughWriter extends ResponsesRelay implements StreamE
 
     @Override
     protected void relayJson() {
-        JsonFields json;
-        try {
-            json = JsonFields.scan(buffered.buffer());
-        } catch (JsonFields.Invalid e) {
+        JsonFields json = UpstreamAnswers.scan(buffered.buffer(), publicModel, record);
+        if (json == null) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that is not a JSON object."));
             return;
-        }
-        json.replaceModel(publicModel);
-        if (json.usageSpan != null) {
-            record.usage().reported(json.promptTokens, json.cachedTokens, json.completionTokens);
         }
         answer(upstreamStatus, json.toBuffer());
     }

@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.dialect.responses;
 
 import dev.switchboard.gateway.dialect.ApiError;
+import dev.switchboard.gateway.dialect.openai.ChatAnswer;
 import dev.switchboard.gateway.dialect.openai.ChatEventStream;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.ReplyMetering;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -35,24 +35,18 @@ final class ResponsesTranslatingWriter extends ResponsesRelay {
 
     @Override
     protected void relayJson() {
-        JsonObject completion;
-        JsonObject response;
-        try {
-            completion = new JsonObject(buffered.buffer());
-            response = ChatToResponse.translate(completion, shell);
-        } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-            metrics.upstreamError(record.provider(), "invalid_response");
+        ChatAnswer answer = ChatAnswer.translate(buffered.buffer(), completion -> ChatToResponse.translate(completion, shell), metrics,
+                record.provider());
+        if (answer == null) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be translated."));
             return;
         }
-        if (completion.getValue("usage") instanceof JsonObject usage) {
+        if (answer.completion().getValue("usage") instanceof JsonObject usage) {
             readChatUsage(usage);
         }
-        record.usage().generatedInAll(ResponseShell.generatedChars(response.getJsonArray("output")));
-        if (completion.getJsonArray("choices").getValue(0) instanceof JsonObject choice && choice.getValue("finish_reason") instanceof String reason) {
-            record.usage().finishedWith(reason);
-        }
-        answer(200, response.toBuffer());
+        record.usage().generatedInAll(ResponseShell.generatedChars(answer.translated().getJsonArray("output")));
+        record.usage().finishedWith(answer.finishReason());
+        answer(200, answer.translated().toBuffer());
     }
 
     private void readChatUsage(JsonObject usage) {
