@@ -69,7 +69,11 @@ public abstract class ClientRelay implements UpstreamListener {
         this.publicModel = publicModel;
     }
 
-    /** Reads a successful stream event by event into these events (see {@link StreamEvents}). */
+    /**
+     * Reads a successful stream event by event into these events (see {@link StreamEvents}). A writer that does not
+     * relays its stream itself, overriding {@link #streamStarted}, {@link #streamChunk}, {@link #streamEnded} and
+     * {@link #streamBroke}.
+     */
     protected final void relayEvents(StreamEvents streamEvents) {
         this.events = streamEvents;
     }
