@@ -2,9 +2,10 @@ package dev.switchboard.gateway.resilience;
 
 import org.jboss.logging.Logger;
 
-import dev.switchboard.gateway.access.Settlement;
+import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.dialect.Wire;
 import dev.switchboard.gateway.record.RequestRecord;
+import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.upstream.ChunkedBody;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamFailure;
@@ -13,21 +14,31 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * What every client dialect's writer does with the answer the pipeline delivers, whatever it translates: a
  * successful stream the client asked for is relayed as it comes, its SSE head sent at once; anything else (a JSON
  * answer, an error) is held whole until it ends. Writers say what each path writes; once {@link #finished}, late
  * callbacks are ignored.
+ * <p>
+ * A writer that reads the upstream's stream event by event hands its {@link StreamEvents} to {@link #relayEvents}: the
+ * stream is then decoded here, the events of one upstream chunk leave in one write, and a stream the upstream ends or
+ * breaks before it was complete is recorded as interrupted and ends with the writer's error event.
  */
 public abstract class ClientRelay implements UpstreamListener {
 
     private static final Logger LOG = Logger.getLogger(ClientRelay.class);
 
+    protected final RoutingContext ctx;
     protected final HttpServerResponse response;
     protected final RequestRecord record;
+    /** The model name the client sent; answers carry it, never the upstream's name. */
+    protected final String publicModel;
+    /** Where an upstream answer that cannot be relayed is counted. */
+    protected final GatewayMetrics metrics;
     private final Vertx vertx;
-    private final Settlement settlement;
+    private final ReplyMetering metering;
     protected boolean finished;
     /** The client left; whatever still arrives is only read for its usage (nothing more is written). */
     protected boolean clientGone;
@@ -42,20 +53,38 @@ public abstract class ClientRelay implements UpstreamListener {
     /** Ends the exchange upstream (the call, and any retry) when the writer gives up on a stream it started. */
     protected Runnable stopUpstream = () -> {
     };
+    /** The writer's events of a stream read event by event; null when the writer relays its stream otherwise. */
+    private StreamEvents events;
+    private FrameDecoder decoder;
+    /** The client's events of the upstream chunk being decoded, which leave together; null between chunks. */
+    private Buffer out;
 
-    protected ClientRelay(Vertx vertx, HttpServerResponse response, RequestRecord record, Settlement settlement) {
-        this.vertx = vertx;
-        this.response = response;
+    protected ClientRelay(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        this.ctx = ctx;
+        this.vertx = ctx.vertx();
+        this.response = ctx.response();
         this.record = record;
-        this.settlement = settlement;
+        this.metering = metering;
+        this.metrics = metering.metrics();
+        this.publicModel = publicModel;
+    }
+
+    /**
+     * Reads a successful stream event by event into these events (see {@link StreamEvents}). A writer that does not
+     * relays its stream itself, overriding {@link #streamStarted}, {@link #streamChunk}, {@link #streamEnded} and
+     * {@link #streamBroke}.
+     */
+    protected final void relayEvents(StreamEvents streamEvents) {
+        this.events = streamEvents;
     }
 
     /**
      * The client went away: the request's books close as client-closed, after {@code stop} ended the exchange
      * upstream (so it stops generating tokens nobody reads), at once or, when only the usage is still to come, once
-     * it came or {@code drainMs} passed: waiting for it, bounded, rather than guessing.
+     * it came or the usage drain time passed (see {@link ReplyMetering}): waiting for it, bounded, rather than guessing.
      */
-    protected final void clientLeft(Runnable stop, long drainMs) {
+    protected final void clientLeft(Runnable stop) {
+        long drainMs = metering.usageDrainMs();
         if (finished || clientGone) {
             return;
         }
@@ -74,7 +103,9 @@ public abstract class ClientRelay implements UpstreamListener {
     }
 
     /** True when the upstream has generated everything and only its usage is still to come. */
-    protected abstract boolean awaitingUsageOnly();
+    protected boolean awaitingUsageOnly() {
+        return events != null && events.usageOnlyToCome();
+    }
 
     /** Closes the request's books, once. */
     protected final void complete() {
@@ -83,7 +114,7 @@ public abstract class ClientRelay implements UpstreamListener {
             if (drainTimer >= 0) {
                 vertx.cancelTimer(drainTimer);
             }
-            settlement.close(record);
+            metering.settlement().close(record);
         }
     }
 
@@ -105,6 +136,25 @@ public abstract class ClientRelay implements UpstreamListener {
         }
     }
 
+    /** Answers with an error before anything was sent, unless the answer already ended; {@code send} writes its envelope. */
+    protected final void answerError(int status, String reason, Runnable send) {
+        if (finished) {
+            return;
+        }
+        record.ended(status);
+        record.failedUnlessExplained(reason);
+        send.run();
+        complete();
+    }
+
+    /** A whole JSON answer, as the client gets it. */
+    protected final void answerJson(int status, Buffer body) {
+        record.ended(status);
+        record.markFirstByte();
+        response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+        complete();
+    }
+
     /** Ends the client's answer, if it is still there, and closes the books. */
     protected final void endStream() {
         if (!finished && !clientGone) {
@@ -114,7 +164,9 @@ public abstract class ClientRelay implements UpstreamListener {
     }
 
     /** Whether the client asked for a stream. */
-    protected abstract boolean wantsStream();
+    protected boolean wantsStream() {
+        return record.stream();
+    }
 
     @Override
     public void onHead(int status, MultiMap headers) {
@@ -172,22 +224,78 @@ public abstract class ClientRelay implements UpstreamListener {
         failed(failure);
     }
 
-    /** How the writer ends the client's answer after the upstream failed. */
-    protected abstract void failed(UpstreamFailure failure);
+    /**
+     * How the writer ends the client's answer after the upstream failed: nothing more once the client left; a started
+     * stream recorded as interrupted and ended by {@link #streamBroke}; else the writer's error answer.
+     */
+    protected void failed(UpstreamFailure failure) {
+        if (clientGone) {
+            complete();
+        } else if (streaming) {
+            record.failed("stream_interrupted");
+            streamBroke(failure.kind() == UpstreamFailure.Kind.INVALID ? "The stream from provider " + record.provider() + " could not be read."
+                    : "The stream from provider " + record.provider() + " broke before it was complete.");
+        } else {
+            failedBeforeAnswer(failure);
+        }
+    }
+
+    /** How the writer answers, in the client's envelope, an upstream that failed before the answer started. */
+    protected abstract void failedBeforeAnswer(UpstreamFailure failure);
 
     /** True once the SSE response head was sent. */
     protected boolean streaming() {
         return streaming;
     }
 
-    /** The SSE head is out: what the writer needs (its decoder) or sends before the first upstream event. */
-    protected abstract void streamStarted();
+    /** The SSE head is out: the upstream's stream is decoded from now on, and the writer's opening events leave. */
+    protected void streamStarted() {
+        decoder = FrameDecoder.sse(event -> events.event(event, out));
+        out = Buffer.buffer();
+        events.opening(out);
+        flush();
+    }
 
-    /** A chunk of the upstream's stream. */
-    protected abstract void streamChunk(Buffer chunk);
+    /** A chunk of the upstream's stream: its events leave in one write; a stream the writer abandons ends. */
+    protected void streamChunk(Buffer chunk) {
+        out = Buffer.buffer(chunk.length() + 64);
+        decoder.feed(chunk);
+        flush();
+        if (events.abandoned()) {
+            // Through the pipeline, so the attempt ends without a verdict and no timer outlives the request.
+            stopUpstream.run();
+            endStream();
+        }
+    }
 
-    /** The upstream's stream ended. */
-    protected abstract void streamEnded();
+    /**
+     * The upstream's stream ended. Unless the client already left, a stream that ended before its last event is
+     * recorded as interrupted and gets the writer's error event; then the client's stream ends and the books close.
+     */
+    protected void streamEnded() {
+        out = Buffer.buffer();
+        decoder.finish();
+        if (!clientGone && !events.streamComplete()) {
+            record.failed("stream_interrupted");
+            events.cutShort(out, "The upstream ended the stream before it was complete.");
+        }
+        flush();
+        endStream();
+    }
+
+    /** Ends a started stream that broke upstream with the writer's error event. */
+    protected void streamBroke(String message) {
+        out = Buffer.buffer();
+        events.cutShort(out, message);
+        flush();
+        endStream();
+    }
+
+    private void flush() {
+        Buffer pending = out;
+        out = null;
+        write(pending);
+    }
 
     /** A successful whole answer ended. */
     protected abstract void relayJson();

@@ -1,11 +1,11 @@
 package dev.switchboard.gateway.resilience;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.TranslationGuard;
 import dev.switchboard.gateway.upstream.UpstreamCall;
 import dev.switchboard.gateway.upstream.UpstreamListener;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The {@link ClientReply} of a client dialect whose answers come in more than one format: the writer is chosen when
@@ -15,22 +15,24 @@ import io.vertx.core.http.HttpServerResponse;
  */
 public abstract class WriterReply implements ClientReply {
 
+    protected final RoutingContext ctx;
     protected final RequestRecord record;
-    protected final Settlement settlement;
+    protected final ReplyMetering metering;
+    /** The model name the client sent; answers carry it, never the upstream's name. */
+    protected final String publicModel;
     private final HttpServerResponse response;
-    private final long usageDrainMs;
     private ClientRelay writer;
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
     private Runnable stopExchange = () -> {
     };
     private boolean ended;
 
-    /** {@code usageDrainMs}: how long a stream is read on for its usage when the client left after the last content. */
-    protected WriterReply(HttpServerResponse response, RequestRecord record, Settlement settlement, long usageDrainMs) {
-        this.response = response;
+    protected WriterReply(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        this.ctx = ctx;
+        this.response = ctx.response();
         this.record = record;
-        this.settlement = settlement;
-        this.usageDrainMs = usageDrainMs;
+        this.metering = metering;
+        this.publicModel = publicModel;
     }
 
     /** The writer for the answer of an attempt that called {@code served.operation()}. */
@@ -56,7 +58,7 @@ public abstract class WriterReply implements ClientReply {
         error.headers(response::putHeader);
         record.ended(sendError(error));
         record.failed(error.reason());
-        settlement.close(record);
+        metering.settlement().close(record);
     }
 
     @Override
@@ -64,13 +66,13 @@ public abstract class WriterReply implements ClientReply {
         stopExchange = action;
         response.closeHandler(v -> {
             if (writer != null) {
-                writer.clientLeft(action, usageDrainMs);
+                writer.clientLeft(action);
             } else if (!ended) {
                 // Still choosing a target: the pipeline stops the attempt in flight and retries no more.
                 ended = true;
                 action.run();
                 record.ended(RequestRecord.CLIENT_CLOSED);
-                settlement.close(record);
+                metering.settlement().close(record);
             }
         });
     }

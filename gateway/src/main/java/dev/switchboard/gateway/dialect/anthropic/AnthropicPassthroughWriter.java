@@ -1,7 +1,8 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.resilience.StreamEvents;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.record.RequestRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -18,42 +19,34 @@ import io.vertx.ext.web.RoutingContext;
  * `message_delta` (which also carries the stop reason, so a client has no way to finish a stream without them). A
  * stream cut short in between keeps its real input tokens; its output is estimated from the deltas relayed.
  */
-public class AnthropicPassthroughWriter extends MessagesRelay {
+public class AnthropicPassthroughWriter extends MessagesRelay implements StreamEvents {
 
-    private Buffer out;
     private AnthropicUsage usage = AnthropicUsage.NONE;
     private boolean stopped;
 
-    public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
-            String publicModel, boolean stream) {
-        super(ctx, record, settlement, metrics, publicModel, stream);
+    public AnthropicPassthroughWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
+        relayEvents(this);
+    }
+
+    /** Complete once `message_stop` came, or the provider's own `error` event. */
+    @Override
+    public boolean streamComplete() {
+        return stopped || record.errorCode() != null;
     }
 
     @Override
-    protected void streamChunk(Buffer chunk) {
-        out = Buffer.buffer();
-        decoder.feed(chunk);
-        write(out);
+    public void cutShort(Buffer out, String message) {
+        ChunksToEvents.event(out, "error", new AnthropicError(500, "api_error", message).toJson());
     }
 
     @Override
-    protected void streamEnded() {
-        out = Buffer.buffer();
-        decoder.finish();
-        write(out);
-        if (clientGone) {
-            complete();
+    public void event(FrameDecoder.Event frame, Buffer out) {
+        if (frame.data() == null) {
             return;
         }
-        if (!stopped && record.errorCode() == null) {
-            streamBroke("The upstream ended the stream before it was complete.");
-        } else {
-            endStream();
-        }
-    }
-
-    @Override
-    protected void event(String name, String data) {
+        String name = frame.name();
+        String data = frame.text();
         String type = name != null ? name : "";
         switch (type) {
             case "message_start" -> {
@@ -122,7 +115,7 @@ public class AnthropicPassthroughWriter extends MessagesRelay {
         } else {
             record.usage().generatedInAll(contentChars(message.getValue("content") instanceof JsonArray content ? content : null));
         }
-        sendJson(upstreamStatus, message.toBuffer());
+        answerJson(upstreamStatus, message.toBuffer());
     }
 
     @Override
@@ -138,7 +131,7 @@ public class AnthropicPassthroughWriter extends MessagesRelay {
             JsonObject body = new JsonObject(buffered.buffer());
             if (body.getValue("error") instanceof JsonObject error && error.getValue("type") instanceof String type) {
                 record.failed(type);
-                sendJson(upstreamStatus, body.toBuffer());
+                answerJson(upstreamStatus, body.toBuffer());
                 return;
             }
         } catch (DecodeException | ClassCastException e) {

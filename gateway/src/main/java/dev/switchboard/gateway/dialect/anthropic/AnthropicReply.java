@@ -1,11 +1,10 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.resilience.ExchangeError;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.resilience.WriterReply;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.Operation;
 import io.vertx.ext.web.RoutingContext;
@@ -18,25 +17,16 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class AnthropicReply extends WriterReply {
 
-    private final RoutingContext ctx;
-    private final GatewayMetrics metrics;
-    private final String publicModel;
-
-    /** {@code usageDrainMs}: how long a stream is read on for its usage when the client left after the last content. */
-    public AnthropicReply(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
-            long usageDrainMs) {
-        super(ctx.response(), record, settlement, usageDrainMs);
-        this.ctx = ctx;
-        this.metrics = metrics;
-        this.publicModel = publicModel;
+    public AnthropicReply(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
     }
 
     @Override
     protected ClientRelay writerFor(Served served) {
         return switch (served.operation()) {
-            case MESSAGES -> new AnthropicPassthroughWriter(ctx, record, settlement, metrics, publicModel, record.stream());
-            case COUNT_TOKENS -> new CountTokensWriter(ctx, record, settlement, metrics, publicModel);
-            default -> new AnthropicResponseWriter(ctx, record, settlement, metrics, publicModel, record.stream());
+            case MESSAGES -> new AnthropicPassthroughWriter(ctx, record, metering, publicModel);
+            case COUNT_TOKENS -> new CountTokensWriter(ctx, record, metering, publicModel);
+            default -> new AnthropicResponseWriter(ctx, record, metering, publicModel);
         };
     }
 

@@ -1,13 +1,10 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
-import dev.switchboard.gateway.dialect.openai.ChatChunks;
+import dev.switchboard.gateway.dialect.openai.ChatAnswer;
 import dev.switchboard.gateway.dialect.openai.ChatEventStream;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.record.RequestRecord;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,83 +13,43 @@ import io.vertx.ext.web.RoutingContext;
  * /v1/messages client in Anthropic's format: a `message` object, or Anthropic's event stream; upstream errors
  * become Anthropic error envelopes with Anthropic's statuses (overload is 529).
  */
-public final class AnthropicResponseWriter extends MessagesRelay implements ChatChunks.Sink {
+public final class AnthropicResponseWriter extends MessagesRelay {
 
     private final String messageId;
     private final ChunksToEvents events;
-    private final ChatEventStream stream;
 
-    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics,
-            String publicModel, boolean stream) {
-        super(ctx, record, settlement, metrics, publicModel, stream);
+    public AnthropicResponseWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
         this.messageId = "msg_" + record.requestId().replaceAll("[^A-Za-z0-9]", "");
         this.events = new ChunksToEvents(messageId, publicModel);
-        this.stream = new ChatEventStream(events, record, this::write, this::endStream, () -> stopUpstream.run(), "api_error", "api_error");
+        relayEvents(new ChatEventStream(events, record, this::booked, "api_error", "api_error"));
     }
 
-    @Override
-    protected void streamStarted() {
-        super.streamStarted();
-        stream.start();
-    }
-
-    @Override
-    protected void event(String name, String data) {
-        stream.read(data, this);
-    }
-
-    @Override
-    protected void streamChunk(Buffer chunk) {
-        stream.feed(decoder, chunk);
-    }
-
-    @Override
-    protected void streamEnded() {
-        stream.upstreamEnded(decoder, clientGone);
-    }
-
-    @Override
-    protected boolean awaitingUsageOnly() {
-        return stream.awaitingUsageOnly();
-    }
-
-    @Override
-    public void error(JsonObject error) {
-        record.failed("upstream_stream_error");
-        stream.error(error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
-                error.getString("message", "The upstream stream failed."));
-    }
-
-    @Override
-    public void chunk(JsonObject chunk) {
+    /** A translated chunk's finish reason (the first, for the trace) and usage, for the books. */
+    private void booked(JsonObject chunk) {
         if (record.usage().finishReason() == null) {
-            record.usage().finishedWith(finishReason(chunk));
+            record.usage().finishedWith(ChatAnswer.finishReason(chunk));
         }
-        stream.chunk(chunk);
         readUsage(events.usage());
     }
 
     @Override
     protected void relayJson() {
-        JsonObject completion;
-        JsonObject message;
-        try {
-            completion = new JsonObject(buffered.buffer());
-            message = ChatToMessage.translate(completion, messageId, publicModel);
-        } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-            metrics.upstreamError(record.provider(), "invalid_response");
+        ChatAnswer answer = ChatAnswer.translate(buffered.buffer(), completion -> ChatToMessage.translate(completion, messageId, publicModel),
+                metrics, record.provider());
+        if (answer == null) {
             record.failed("upstream_invalid_response");
             fail(new AnthropicError(502, "api_error", "Provider " + record.provider() + " returned a response that could not be translated."));
             return;
         }
         record.answered();
-        record.usage().finishedWith(finishReason(completion));
-        if (completion.getValue("usage") instanceof JsonObject usage) {
+        record.usage().finishedWith(answer.finishReason());
+        if (answer.completion().getValue("usage") instanceof JsonObject usage) {
             readUsage(AnthropicUsage.fromOpenAi(usage));
         } else {
-            record.usage().generatedInAll(contentChars(message.getJsonArray("content")));
+            record.usage().generatedInAll(contentChars(answer.translated().getJsonArray("content")));
         }
-        sendJson(200, message.toBuffer());
+        answerJson(200, answer.translated().toBuffer());
     }
 
     @Override
@@ -114,15 +71,6 @@ public final class AnthropicResponseWriter extends MessagesRelay implements Chat
             response.putHeader("retry-after", retryAfter);
         }
         fail(AnthropicError.fromUpstream(upstreamStatus, message));
-    }
-
-    /** The first choice's finish reason as the upstream gave it, for the trace; null when it has none yet. */
-    private static String finishReason(JsonObject completionOrChunk) {
-        if (completionOrChunk.getValue("choices") instanceof JsonArray choices && !choices.isEmpty()
-                && choices.getValue(0) instanceof JsonObject choice && choice.getValue("finish_reason") instanceof String reason) {
-            return reason;
-        }
-        return null;
     }
 
     private void readUsage(AnthropicUsage usage) {

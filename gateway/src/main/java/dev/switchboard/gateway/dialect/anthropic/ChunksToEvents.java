@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
-import dev.switchboard.gateway.dialect.openai.ChatEventStream;
+import dev.switchboard.gateway.dialect.openai.ChatChunkEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,63 +16,31 @@ import io.vertx.core.json.JsonObject;
  * blocks cannot interleave, so the arguments of a tool call must arrive before the next call starts, which is how
  * OpenAI streams them. One instance per stream; not thread-safe.
  */
-public final class ChunksToEvents implements ChatEventStream.Events {
+public final class ChunksToEvents extends ChatChunkEvents {
 
     private enum Open { NONE, THINKING, TEXT, TOOL }
 
     private final String id;
     private final String model;
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
-    private boolean started;
     private Open open = Open.NONE;
     private int openToolIndex = -1;
     private int nextBlock;
     private String stopReason;
-    private AnthropicUsage usage = AnthropicUsage.NONE;
-    private boolean usageSeen;
-    private boolean finishSeen;
-    private long generatedChars;
-    private boolean ended;
 
     public ChunksToEvents(String id, String model) {
         this.id = id;
         this.model = model;
     }
 
-    @Override
-    public boolean ended() {
-        return ended;
-    }
-
-    /** Characters of generated text, tool names and tool arguments translated so far. */
-    @Override
-    public long generatedChars() {
-        return generatedChars;
-    }
-
-    /** The upstream sent its finish reason: the content is complete, only usage and [DONE] may follow. */
-    @Override
-    public boolean finishSeen() {
-        return finishSeen;
-    }
-
-    @Override
-    public boolean usageSeen() {
-        return usageSeen;
-    }
-
     /** Null until the upstream reported usage. */
     public AnthropicUsage usage() {
-        return usageSeen ? usage : null;
+        return chatUsage() == null ? null : AnthropicUsage.fromOpenAi(chatUsage());
     }
 
-    /** message_start and the first ping: sent as soon as the upstream answers, before any content. */
+    /** message_start and the first ping. */
     @Override
-    public void start(Buffer out) {
-        if (started) {
-            return;
-        }
-        started = true;
+    protected void opening(Buffer out) {
         JsonObject message = new JsonObject().put("id", id).put("type", "message").put("role", "assistant").put("model", model)
                 .put("content", new JsonArray()).put("stop_reason", null).put("stop_sequence", null)
                 // The input token count is only known at the end of an OpenAI stream; message_delta carries it.
@@ -81,29 +49,20 @@ public final class ChunksToEvents implements ChatEventStream.Events {
         event(out, "ping", new JsonObject().put("type", "ping"));
     }
 
-    /** Translates one chunk. Returns an error message when the chunk cannot be represented, else null. */
     @Override
-    public String chunk(JsonObject chunk, Buffer out) {
-        if (ended) {
-            return null;
-        }
-        start(out);
-        if (chunk.getValue("usage") instanceof JsonObject u) {
-            usage = AnthropicUsage.fromOpenAi(u);
-            usageSeen = true;
-        }
+    protected String translate(JsonObject chunk, Buffer out) {
         if (!(chunk.getValue("choices") instanceof JsonArray choices) || choices.isEmpty()) {
             return null;
         }
         JsonObject choice = choices.getJsonObject(0);
         JsonObject delta = choice.getJsonObject("delta", new JsonObject());
         if (delta.getValue("reasoning_content") instanceof String reasoning && !reasoning.isEmpty()) {
-            generatedChars += reasoning.length();
+            generated(reasoning.length());
             open(out, Open.THINKING, new JsonObject().put("type", "thinking").put("thinking", "").put("signature", ""));
             blockDelta(out, new JsonObject().put("type", "thinking_delta").put("thinking", reasoning));
         }
         if (delta.getValue("content") instanceof String text && !text.isEmpty()) {
-            generatedChars += text.length();
+            generated(text.length());
             open(out, Open.TEXT, new JsonObject().put("type", "text").put("text", ""));
             blockDelta(out, new JsonObject().put("type", "text_delta").put("text", text));
         }
@@ -112,7 +71,7 @@ public final class ChunksToEvents implements ChatEventStream.Events {
             return problem;
         }
         if (choice.getValue("finish_reason") instanceof String finish) {
-            finishSeen = true;
+            sawFinish();
             closeBlock(out);
             stopReason = StopReasons.toStopReason(finish);
         }
@@ -122,8 +81,8 @@ public final class ChunksToEvents implements ChatEventStream.Events {
     private String toolCall(JsonObject call, Buffer out) {
         int index = call.getInteger("index", 0);
         JsonObject function = call.getJsonObject("function", new JsonObject());
-        generatedChars += (function.getValue("name") instanceof String name ? name.length() : 0)
-                + (function.getValue("arguments") instanceof String arguments ? arguments.length() : 0);
+        generated((function.getValue("name") instanceof String name ? name.length() : 0)
+                + (function.getValue("arguments") instanceof String arguments ? arguments.length() : 0));
         if (!toolBlocks.containsKey(index)) {
             closeBlock(out);
             open = Open.TOOL;
@@ -143,14 +102,9 @@ public final class ChunksToEvents implements ChatEventStream.Events {
 
     /** message_delta and message_stop, on the upstream's [DONE]. */
     @Override
-    public void finish(Buffer out) {
-        if (ended) {
-            return;
-        }
-        start(out);
+    protected void closing(Buffer out) {
         closeBlock(out);
-        ended = true;
-        JsonObject deltaUsage = usage.toAnthropic();
+        JsonObject deltaUsage = AnthropicUsage.fromOpenAi(chatUsage()).toAnthropic();
         event(out, "message_delta", new JsonObject().put("type", "message_delta")
                 .put("delta", new JsonObject().put("stop_reason", stopReason == null ? "end_turn" : stopReason).put("stop_sequence", null))
                 .put("usage", deltaUsage));
@@ -159,12 +113,15 @@ public final class ChunksToEvents implements ChatEventStream.Events {
 
     /** An `error` event; the stream ends with it. */
     @Override
-    public void error(Buffer out, String type, String message) {
-        if (ended) {
-            return;
-        }
-        ended = true;
+    protected void failing(Buffer out, String type, String message) {
         event(out, "error", new AnthropicError(500, type, message).toJson());
+    }
+
+    /** The provider's error event as Anthropic's: overload is `overloaded_error`, anything else `api_error`. */
+    @Override
+    public void upstreamError(Buffer out, JsonObject error) {
+        error(out, error.getValue("code") instanceof String code && code.contains("overload") ? "overloaded_error" : "api_error",
+                error.getString("message", "The upstream stream failed."));
     }
 
     /** Starts a block of this kind unless one is open. */

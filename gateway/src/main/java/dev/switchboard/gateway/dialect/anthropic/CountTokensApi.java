@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.access.TokenEstimate;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
@@ -12,7 +11,7 @@ import dev.switchboard.gateway.json.RequestTrees;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.ClientReply;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.ModelRoute.Target;
 import dev.switchboard.routing.UpstreamProvider;
@@ -40,9 +39,7 @@ public class CountTokensApi implements InboundApi {
     @Inject
     MessagesApi messages;
     @Inject
-    Settlement settlement;
-    @Inject
-    GatewayMetrics metrics;
+    ReplyMetering metering;
 
     @Override
     public String endpoint() {
@@ -105,7 +102,7 @@ public class CountTokensApi implements InboundApi {
 
             @Override
             public ClientReply reply() {
-                return new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), 0);
+                return new AnthropicReply(request.ctx(), request.record(), metering, request.model());
             }
 
             @Override
@@ -136,6 +133,6 @@ public class CountTokensApi implements InboundApi {
         record.ended(200);
         request.ctx().response().putHeader(ESTIMATE_HEADER, "estimate").putHeader("content-type", "application/json")
                 .end(new JsonObject().put("input_tokens", TokenEstimate.prompt(request.raw().length())).toBuffer());
-        settlement.close(record);
+        metering.settlement().close(record);
     }
 }

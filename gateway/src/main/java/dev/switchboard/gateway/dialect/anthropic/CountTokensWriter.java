@@ -1,8 +1,7 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.record.RequestRecord;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -11,12 +10,18 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class CountTokensWriter extends AnthropicPassthroughWriter {
 
-    CountTokensWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel) {
-        super(ctx, record, settlement, metrics, publicModel, false);
+    CountTokensWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
+    }
+
+    /** A count is one JSON answer. */
+    @Override
+    protected boolean wantsStream() {
+        return false;
     }
 
     @Override
     protected void relayJson() {
-        sendJson(upstreamStatus, buffered.buffer());
+        answerJson(upstreamStatus, buffered.buffer());
     }
 }

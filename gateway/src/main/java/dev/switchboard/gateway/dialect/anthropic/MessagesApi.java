@@ -1,8 +1,5 @@
 package dev.switchboard.gateway.dialect.anthropic;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.front.ChatTranslation;
@@ -10,7 +7,7 @@ import dev.switchboard.gateway.front.Inbound;
 import dev.switchboard.gateway.front.InboundApi;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.json.JsonObject;
@@ -27,13 +24,7 @@ import jakarta.inject.Singleton;
 public class MessagesApi implements InboundApi {
 
     @Inject
-    Settlement settlement;
-    @Inject
-    GatewayMetrics metrics;
-
-    /** How long a stream whose client left after the last content is read on for the upstream's usage. */
-    @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
-    long usageDrainMs;
+    ReplyMetering metering;
 
     @Override
     public String endpoint() {
@@ -79,7 +70,7 @@ public class MessagesApi implements InboundApi {
         // Checked on the request as the client wrote it, so a request only Anthropic targets can take is checked too.
         return new ChatTranslation(request, MessagesApi::isAnthropic, Operation.MESSAGES, chat,
                 RequestFeatures.ofMessages(request.stream(), request.raw()),
-                () -> new AnthropicReply(request.ctx(), request.record(), settlement, metrics, request.model(), usageDrainMs));
+                () -> new AnthropicReply(request.ctx(), request.record(), metering, request.model()));
     }
 
     static boolean isAnthropic(UpstreamProvider provider) {

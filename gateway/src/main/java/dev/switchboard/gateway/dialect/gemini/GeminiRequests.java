@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.switchboard.gateway.dialect.ContentParts;
 import dev.switchboard.gateway.dialect.ReasoningEffort;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
@@ -420,12 +421,7 @@ final class GeminiRequests {
                 throw Untranslatable.invalid(param, "content must be a string or an array of parts");
             }
             JsonArray parts = new JsonArray();
-            for (int i = 0; i < list.size(); i++) {
-                String at = param + "[" + i + "]";
-                if (!(list.getValue(i) instanceof JsonObject part)) {
-                    throw Untranslatable.invalid(at, "each content part must be an object");
-                }
-                String type = String.valueOf(part.getValue("type"));
+            ContentParts.read(list, param, "each content part must be an object", (part, type, at) -> {
                 switch (type) {
                     case "text" -> parts.add(new JsonObject().put("text", String.valueOf(part.getValue("text"))));
                     case "image_url" -> parts.add(Media.image(part.getValue("image_url"), at));
@@ -433,7 +429,7 @@ final class GeminiRequests {
                     case "file" -> parts.add(Media.file(part.getValue("file"), at));
                     default -> throw unsupported(at, "content part type `" + type + "`");
                 }
-            }
+            });
             return parts;
         }
     }

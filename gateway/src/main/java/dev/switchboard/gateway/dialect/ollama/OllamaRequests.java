@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.switchboard.gateway.dialect.ContentParts;
 import dev.switchboard.gateway.dialect.ReasoningEffort;
 import dev.switchboard.gateway.dialect.Untranslatable;
 import io.vertx.core.json.DecodeException;
@@ -339,12 +340,7 @@ final class OllamaRequests {
             throw Untranslatable.invalid(at + ".content", "content must be a string or an array of content parts.");
         }
         StringBuilder text = new StringBuilder();
-        for (int j = 0; j < parts.size(); j++) {
-            String partAt = at + ".content[" + j + "]";
-            if (!(parts.getValue(j) instanceof JsonObject part)) {
-                throw Untranslatable.invalid(partAt, "Every content part must be an object.");
-            }
-            String type = String.valueOf(part.getValue("type"));
+        ContentParts.read(parts, at + ".content", "Every content part must be an object.", (part, type, partAt) -> {
             if ("text".equals(type)) {
                 if (!text.isEmpty()) {
                     text.append('\n');
@@ -357,7 +353,7 @@ final class OllamaRequests {
             } else {
                 throw Untranslatable.unsupportedBy("Ollama", partAt + ".type", "Content parts of type " + type);
             }
-        }
+        });
         return text.toString();
     }
 

@@ -1,24 +1,13 @@
 package dev.switchboard.gateway.dialect.ollama;
 
-import java.util.List;
-
-import dev.switchboard.gateway.upstream.UpstreamType;
-import dev.switchboard.gateway.upstream.Upstream;
-import dev.switchboard.gateway.upstream.UpstreamClients;
-import io.vertx.core.Vertx;
+import dev.switchboard.gateway.upstream.NamedUpstreamType;
 import jakarta.inject.Singleton;
 
 /** Provider type `Ollama`, served by {@link OllamaUpstream}. */
 @Singleton
-public class OllamaType implements UpstreamType {
+public class OllamaType extends NamedUpstreamType {
 
-    @Override
-    public List<String> names() {
-        return List.of("Ollama");
-    }
-
-    @Override
-    public Upstream adapter(Vertx vertx, UpstreamClients clients) {
-        return new OllamaUpstream(vertx, clients);
+    public OllamaType() {
+        super("Ollama", OllamaUpstream::new);
     }
 }

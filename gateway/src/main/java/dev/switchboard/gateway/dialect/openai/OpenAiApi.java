@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.dialect.openai;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.front.Inbound;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.AttemptRequest;
 import dev.switchboard.gateway.resilience.ClientReply;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import dev.switchboard.routing.ModelRoute.Target;
@@ -22,15 +22,13 @@ final class OpenAiApi extends OpenAiWording {
     /** The access log's name for it, made once rather than per request. */
     private final String endpoint;
     private final Upstreams upstreams;
-    private final Settlement settlement;
-    private final long usageDrainMs;
+    private final ReplyMetering metering;
 
-    OpenAiApi(Operation operation, Upstreams upstreams, Settlement settlement, long usageDrainMs) {
+    OpenAiApi(Operation operation, Upstreams upstreams, ReplyMetering metering) {
         this.operation = operation;
         this.endpoint = operation.name().toLowerCase(java.util.Locale.ROOT);
         this.upstreams = upstreams;
-        this.settlement = settlement;
-        this.usageDrainMs = usageDrainMs;
+        this.metering = metering;
     }
 
     @Override
@@ -67,7 +65,7 @@ final class OpenAiApi extends OpenAiWording {
 
             @Override
             public ClientReply reply() {
-                return new OpenAiReply(request.ctx(), request.record(), settlement, request.model(), clientWantsUsage, usageDrainMs);
+                return new OpenAiReply(request.ctx(), request.record(), metering, request.model(), clientWantsUsage);
             }
         };
     }

@@ -1,9 +1,7 @@
 package dev.switchboard.gateway.dialect.openai;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.front.InboundApi;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.gateway.upstream.Upstreams;
 import jakarta.annotation.PostConstruct;
@@ -17,11 +15,7 @@ public class OpenAiApis {
     @Inject
     Upstreams upstreams;
     @Inject
-    Settlement settlement;
-
-    /** How long a stream whose client left after the finish reason is read on for the upstream's usage. */
-    @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
-    long usageDrainMs;
+    ReplyMetering metering;
 
     private InboundApi chat;
     private InboundApi completions;
@@ -29,9 +23,9 @@ public class OpenAiApis {
 
     @PostConstruct
     void create() {
-        chat = new OpenAiApi(Operation.CHAT, upstreams, settlement, usageDrainMs);
-        completions = new OpenAiApi(Operation.COMPLETIONS, upstreams, settlement, usageDrainMs);
-        embeddings = new OpenAiApi(Operation.EMBEDDINGS, upstreams, settlement, usageDrainMs);
+        chat = new OpenAiApi(Operation.CHAT, upstreams, metering);
+        completions = new OpenAiApi(Operation.COMPLETIONS, upstreams, metering);
+        embeddings = new OpenAiApi(Operation.EMBEDDINGS, upstreams, metering);
     }
 
     public InboundApi chat() {

@@ -2,13 +2,13 @@ package dev.switchboard.gateway.dialect.openai;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.resilience.ClientReply;
 import dev.switchboard.gateway.resilience.ExchangeError;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.upstream.TranslationGuard;
@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * the gateway, not the client, asked for it). Everything else is buffered JSON with the same edits.
  *
  * A client that leaves a stream after its finish reason, before the usage chunk that follows it, does not make the
- * request free: the generation is over, so the upstream is read on (without writing) for up to {@code usageDrainMs}
+ * request free: the generation is over, so the upstream is read on (without writing) for up to the usage drain time (see ReplyMetering)
  * to get its usage. A client that leaves earlier stops the upstream at once, and the request is charged an estimate
  * (see Settlement).
  */
@@ -33,10 +33,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     private static final Buffer DONE = Buffer.buffer("[DONE]");
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
 
-    private final RoutingContext ctx;
-    private final String publicModel;
     private final boolean clientWantsUsage;
-    private final long usageDrainMs;
     /** The pipeline's way to stop the exchange (cancel the attempt, stop retrying), as registered in {@link #onClientGone}. */
     private Runnable stopExchange = () -> {
     };
@@ -46,19 +43,15 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     /** A chunk carried a finish reason: only the usage chunk and [DONE] are still to come. */
     private boolean generationOver;
 
-    public OpenAiReply(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel, boolean clientWantsUsage,
-            long usageDrainMs) {
-        super(ctx.vertx(), ctx.response(), record, settlement);
-        this.ctx = ctx;
-        this.publicModel = publicModel;
+    public OpenAiReply(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel, boolean clientWantsUsage) {
+        super(ctx, record, metering, publicModel);
         this.clientWantsUsage = clientWantsUsage;
-        this.usageDrainMs = usageDrainMs;
     }
 
     @Override
     public void onClientGone(Runnable action) {
         stopExchange = action;
-        response.closeHandler(v -> clientLeft(action, usageDrainMs));
+        response.closeHandler(v -> clientLeft(action));
     }
 
     @Override
@@ -73,11 +66,6 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     public void fail(ExchangeError error) {
         error.headers(response::putHeader);
         fail(new ApiError(error.status(), error.type(), error.code(), null, error.message()));
-    }
-
-    @Override
-    protected boolean wantsStream() {
-        return record.stream();
     }
 
     @Override
@@ -109,24 +97,35 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
         complete();
     }
 
+    /** Unlike the other dialects' writers, an answer not yet started gets its error even once the client left. */
     @Override
     protected void failed(UpstreamFailure failure) {
         if (!streaming()) {
-            fail(failure.kind() == UpstreamFailure.Kind.INVALID
-                    ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be read.")
-                    : ApiError.upstream(502, "upstream_broken",
-                            "The connection to provider " + record.provider() + " broke before the response was complete."));
+            failedBeforeAnswer(failure);
             return;
         }
         if (clientGone) {
             complete();
             return;
         }
-        String message = switch (failure.kind()) {
+        streamBroke(switch (failure.kind()) {
             case TIMEOUT -> "The stream from provider " + record.provider() + " stalled or ran out of time: " + failure.message() + ".";
             case INVALID -> "The stream from provider " + record.provider() + " could not be read.";
             default -> "The stream from provider " + record.provider() + " broke before it was complete.";
-        };
+        });
+    }
+
+    @Override
+    protected void failedBeforeAnswer(UpstreamFailure failure) {
+        fail(failure.kind() == UpstreamFailure.Kind.INVALID
+                ? ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that could not be read.")
+                : ApiError.upstream(502, "upstream_broken",
+                        "The connection to provider " + record.provider() + " broke before the response was complete."));
+    }
+
+    /** Ends a started stream with an error event after the events still queued. */
+    @Override
+    protected void streamBroke(String message) {
         streamError("stream_interrupted", message);
         flush();
         response.end();
@@ -169,7 +168,7 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
             record.usage().finishedWith(json.finishReason);
         }
         if (json.usageSpan != null) {
-            readUsage(json);
+            UpstreamAnswers.readUsage(json, record);
             if (!clientWantsUsage) {
                 if (json.choices <= 0) {
                     return;
@@ -215,17 +214,13 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
 
     @Override
     protected void relayJson() {
-        JsonFields json;
-        try {
-            json = JsonFields.scan(buffered.buffer());
-        } catch (JsonFields.Invalid e) {
+        JsonFields json = UpstreamAnswers.scan(buffered.buffer(), publicModel, record);
+        if (json == null) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "The upstream returned a response that is not a JSON object."));
             return;
         }
-        json.replaceModel(publicModel);
         record.answered();
         record.usage().generatedInAll(json.contentChars);
-        readUsage(json);
         record.usage().finishedWith(json.finishReason);
         record.ended(upstreamStatus);
         record.markFirstByte();
@@ -246,12 +241,5 @@ public final class OpenAiReply extends ClientRelay implements ClientReply {
     @Override
     protected boolean awaitingUsageOnly() {
         return streaming() && generationOver && !record.usage().isReported();
-    }
-
-    private void readUsage(JsonFields json) {
-        if (json.usageSpan == null) {
-            return;
-        }
-        record.usage().reported(json.promptTokens, json.cachedTokens, json.completionTokens);
     }
 }

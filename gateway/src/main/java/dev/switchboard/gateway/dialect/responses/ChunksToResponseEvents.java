@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.dialect.responses;
 
 import dev.switchboard.gateway.dialect.openai.ChatChunks;
-import dev.switchboard.gateway.dialect.openai.ChatEventStream;
+import dev.switchboard.gateway.dialect.openai.ChatChunkEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,19 +16,14 @@ import io.vertx.core.json.JsonObject;
  * time, as OpenAI streams them: the arguments of a tool call must arrive before the next item starts, which is how
  * chat streams them. One instance per stream; not thread-safe.
  */
-public final class ChunksToResponseEvents implements ChatEventStream.Events {
+public final class ChunksToResponseEvents extends ChatChunkEvents {
 
     private enum Open { NONE, REASONING, MESSAGE, CALL }
 
     private final ResponseShell shell;
     private final JsonArray output = new JsonArray();
     private int sequence;
-    private boolean started;
-    private boolean ended;
-    private boolean finishSeen;
     private String finishReason;
-    private JsonObject usage;
-    private long generatedChars;
 
     private Open open = Open.NONE;
     private String itemId;
@@ -46,59 +41,20 @@ public final class ChunksToResponseEvents implements ChatEventStream.Events {
         this.shell = shell;
     }
 
-    @Override
-    public boolean ended() {
-        return ended;
-    }
-
-    /** The upstream sent its finish reason: the content is complete, only usage and [DONE] may follow. */
-    @Override
-    public boolean finishSeen() {
-        return finishSeen;
-    }
-
-    @Override
-    public boolean usageSeen() {
-        return usage != null;
-    }
-
-    /** The upstream's chat usage, null until it came. */
-    public JsonObject usage() {
-        return usage;
-    }
-
     /** The first finish reason, as chat gave it. */
     public String finishReason() {
         return finishReason;
     }
 
-    /** Characters of generated text, reasoning, tool names and arguments translated so far. */
+    /** response.created and response.in_progress. */
     @Override
-    public long generatedChars() {
-        return generatedChars;
-    }
-
-    /** response.created and response.in_progress: sent as soon as the upstream answers, before any content. */
-    @Override
-    public void start(Buffer out) {
-        if (started) {
-            return;
-        }
-        started = true;
+    protected void opening(Buffer out) {
         emit(out, "response.created", new JsonObject().put("response", shell.response("in_progress")));
         emit(out, "response.in_progress", new JsonObject().put("response", shell.response("in_progress")));
     }
 
-    /** Translates one chunk. Returns an error message when the chunk cannot be represented, else null. */
     @Override
-    public String chunk(JsonObject chunk, Buffer out) {
-        if (ended) {
-            return null;
-        }
-        start(out);
-        if (chunk.getValue("usage") instanceof JsonObject reported) {
-            usage = reported;
-        }
+    protected String translate(JsonObject chunk, Buffer out) {
         if (!(chunk.getValue("choices") instanceof JsonArray choices) || choices.isEmpty() || !(choices.getValue(0) instanceof JsonObject choice)) {
             return null;
         }
@@ -126,7 +82,7 @@ public final class ChunksToResponseEvents implements ChatEventStream.Events {
             return problem;
         }
         if (choice.getValue("finish_reason") instanceof String finish) {
-            finishSeen = true;
+            sawFinish();
             if (finishReason == null) {
                 finishReason = finish;
             }
@@ -136,7 +92,7 @@ public final class ChunksToResponseEvents implements ChatEventStream.Events {
     }
 
     private void reasoning(String text, Buffer out) {
-        generatedChars += text.length();
+        generated(text.length());
         if (open != Open.REASONING) {
             close(out);
             open(Open.REASONING, "rs", ResponseShell.reasoning(null, new JsonArray()), out);
@@ -149,7 +105,7 @@ public final class ChunksToResponseEvents implements ChatEventStream.Events {
     }
 
     private void messagePart(String type, String text, Buffer out) {
-        generatedChars += text.length();
+        generated(text.length());
         if (open != Open.MESSAGE) {
             close(out);
             parts = new JsonArray();
@@ -180,11 +136,11 @@ public final class ChunksToResponseEvents implements ChatEventStream.Events {
             openToolIndex = index;
             callId = call.getString("id");
             callName = function.getString("name");
-            generatedChars += callName == null ? 0 : callName.length();
+            generated(callName == null ? 0 : callName.length());
             open(Open.CALL, "fc", ResponseShell.functionCall(null, "in_progress", callId, callName, ""), out);
         }
         if (!arguments.isEmpty()) {
-            generatedChars += arguments.length();
+            generated(arguments.length());
             partText.append(arguments);
             emit(out, "response.function_call_arguments.delta", itemEvent().put("delta", arguments));
         }
@@ -193,30 +149,28 @@ public final class ChunksToResponseEvents implements ChatEventStream.Events {
 
     /** response.completed (or response.incomplete), on the upstream's [DONE]. */
     @Override
-    public void finish(Buffer out) {
-        if (ended) {
-            return;
-        }
-        start(out);
+    protected void closing(Buffer out) {
         close(out);
-        ended = true;
-        JsonObject response = shell.finished(finishReason, output.copy(), usage);
+        JsonObject response = shell.finished(finishReason, output.copy(), chatUsage());
         emit(out, "completed".equals(response.getString("status")) ? "response.completed" : "response.incomplete",
                 new JsonObject().put("response", response));
     }
 
     /** An `error` event and `response.failed` with the output so far; the stream ends with them. */
     @Override
-    public void error(Buffer out, String code, String message) {
-        if (ended) {
-            return;
-        }
+    protected void failing(Buffer out, String code, String message) {
         start(out);
-        ended = true;
         emit(out, "error", new JsonObject().put("code", code).put("message", message).putNull("param"));
         JsonObject response = shell.response("failed").put("output", output.copy())
                 .put("error", new JsonObject().put("code", "server_error").put("message", message));
         emit(out, "response.failed", new JsonObject().put("response", response));
+    }
+
+    /** The provider's error event with its own code and message, where it gave them. */
+    @Override
+    public void upstreamError(Buffer out, JsonObject error) {
+        error(out, error.getValue("code") instanceof String code ? code : "upstream_stream_error",
+                error.getValue("message") instanceof String message ? message : "The upstream stream failed.");
     }
 
     private void open(Open kind, String prefix, JsonObject item, Buffer out) {

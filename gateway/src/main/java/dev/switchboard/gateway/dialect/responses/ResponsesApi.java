@@ -1,15 +1,12 @@
 package dev.switchboard.gateway.dialect.responses;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.capability.RequestFeatures;
 import dev.switchboard.gateway.dialect.openai.OpenAiWording;
 import dev.switchboard.gateway.front.ChatTranslation;
 import dev.switchboard.gateway.front.Inbound;
 import dev.switchboard.gateway.front.PreparedRequest;
 import dev.switchboard.gateway.front.Refused;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.upstream.Operation;
 import dev.switchboard.routing.UpstreamProvider;
 import io.vertx.core.json.JsonObject;
@@ -29,13 +26,7 @@ import jakarta.inject.Singleton;
 public class ResponsesApi extends OpenAiWording {
 
     @Inject
-    Settlement settlement;
-    @Inject
-    GatewayMetrics metrics;
-
-    /** How long a stream whose client left after the last content is read on for the upstream's usage. */
-    @ConfigProperty(name = "switchboard.metering.usage-drain-ms", defaultValue = "2000")
-    long usageDrainMs;
+    ReplyMetering metering;
 
     @Override
     public String endpoint() {
@@ -60,7 +51,7 @@ public class ResponsesApi extends OpenAiWording {
         // Checked on the request as the client wrote it, so a request only passthrough targets take is checked too.
         return new ChatTranslation(request, ResponsesApi::takesResponses, Operation.RESPONSES, chat,
                 RequestFeatures.ofResponses(request.stream(), request.raw()),
-                () -> new ResponsesReply(request.ctx(), request.record(), settlement, metrics, request.model(), shell[0], usageDrainMs));
+                () -> new ResponsesReply(request.ctx(), request.record(), metering, request.model(), shell[0]));
     }
 
     /** OpenAI and Azure OpenAI serve the Responses API themselves; OpenAI-compatible servers are not known to. */

@@ -5,12 +5,14 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.dialect.FrameDecoder;
+import dev.switchboard.gateway.dialect.openai.UpstreamAnswers;
 import dev.switchboard.gateway.json.JsonFields;
 import dev.switchboard.gateway.json.JsonLimits;
 import dev.switchboard.gateway.record.RequestRecord;
+import dev.switchboard.gateway.resilience.ReplyMetering;
+import dev.switchboard.gateway.resilience.StreamEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -22,65 +24,34 @@ import io.vertx.ext.web.RoutingContext;
  * lifecycle events that carry the whole response (`response.created`, `response.in_progress`, `response.completed`,
  * `response.incomplete`, `response.failed`, `response.queued`) are re-serialized, for their `model` and, at the end,
  * their usage. Every other event leaves as it came; its deltas are counted for a stream cut short.
+ * <p>
+ * The usage arrives in response.completed, the event that also ends the output, so nothing is ever left to come but
+ * the usage: a client that leaves stops the upstream at once, and an unfinished stream is charged an estimate.
  */
-final class ResponsesPassthroughWriter extends ResponsesRelay {
+final class ResponsesPassthroughWriter extends ResponsesRelay implements StreamEvents {
 
-    private FrameDecoder decoder;
-    private Buffer out;
     /** The upstream's stream reached a terminal event (completed, incomplete, failed or error). */
     private boolean terminated;
 
-    ResponsesPassthroughWriter(RoutingContext ctx, RequestRecord record, Settlement settlement, String publicModel) {
-        super(ctx, record, settlement, publicModel);
+    ResponsesPassthroughWriter(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel) {
+        super(ctx, record, metering, publicModel);
+        relayEvents(this);
     }
 
     @Override
-    protected void streamStarted() {
-        decoder = FrameDecoder.sse(this::event);
+    public boolean streamComplete() {
+        return terminated;
     }
 
+    /** OpenAI's own error event: the stream cannot go on, and the client's SDK reads it as one. */
     @Override
-    protected void streamChunk(Buffer chunk) {
-        out = Buffer.buffer(chunk.length() + 64);
-        decoder.feed(chunk);
-        write(out);
-    }
-
-    @Override
-    protected void streamEnded() {
-        out = Buffer.buffer();
-        decoder.finish();
-        write(out);
-        if (clientGone) {
-            complete();
-        } else if (!terminated) {
-            record.failed("stream_interrupted");
-            streamBroke("The upstream ended the stream before it was complete.");
-        } else {
-            endStream();
-        }
-    }
-
-    @Override
-    protected void streamBroke(String message) {
-        // OpenAI's own error event: the stream cannot go on, and the client's SDK reads it as one.
-        out = Buffer.buffer();
+    public void cutShort(Buffer out, String message) {
         JsonObject error = new JsonObject().put("type", "error").put("code", "stream_interrupted").put("message", message).putNull("param");
         out.appendString("event: error\ndata: ").appendBuffer(error.toBuffer()).appendString("\n\n");
-        write(out);
-        endStream();
     }
 
-    /**
-     * The usage arrives in response.completed, the event that also ends the output, so nothing is ever left to come but
-     * the usage: a client that leaves stops the upstream at once, and an unfinished stream is charged an estimate.
-     */
     @Override
-    protected boolean awaitingUsageOnly() {
-        return false;
-    }
-
-    private void event(FrameDecoder.Event event) {
+    public void event(FrameDecoder.Event event, Buffer out) {
         Buffer data = event.data();
         if (data == null) {
             out.appendString(event.fields()).appendString("\n");
@@ -150,16 +121,10 @@ final class ResponsesPassthroughWriter extends ResponsesRelay {
 
     @Override
     protected void relayJson() {
-        JsonFields json;
-        try {
-            json = JsonFields.scan(buffered.buffer());
-        } catch (JsonFields.Invalid e) {
+        JsonFields json = UpstreamAnswers.scan(buffered.buffer(), publicModel, record);
+        if (json == null) {
             fail(ApiError.upstream(502, "upstream_invalid_response", "Provider " + record.provider() + " returned a response that is not a JSON object."));
             return;
-        }
-        json.replaceModel(publicModel);
-        if (json.usageSpan != null) {
-            record.usage().reported(json.promptTokens, json.cachedTokens, json.completionTokens);
         }
         answer(upstreamStatus, json.toBuffer());
     }

@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.dialect.responses;
 
-import dev.switchboard.gateway.access.Settlement;
 import dev.switchboard.gateway.dialect.ApiError;
 import dev.switchboard.gateway.record.RequestRecord;
 import dev.switchboard.gateway.resilience.ClientRelay;
 import dev.switchboard.gateway.resilience.ExchangeError;
+import dev.switchboard.gateway.resilience.ReplyMetering;
 import dev.switchboard.gateway.resilience.Served;
 import dev.switchboard.gateway.resilience.WriterReply;
-import dev.switchboard.gateway.telemetry.GatewayMetrics;
 import dev.switchboard.gateway.upstream.Operation;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,28 +18,18 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ResponsesReply extends WriterReply {
 
-    private final RoutingContext ctx;
-    private final GatewayMetrics metrics;
-    private final String publicModel;
+    /** The response a translated answer fills in, null when every target takes the request untranslated. */
     private final ResponseShell shell;
 
-    /**
-     * {@code shell}: the response a translated answer fills in, null when every target takes the request untranslated;
-     * {@code usageDrainMs}: how long a stream is read on for its usage when the client left after the last content.
-     */
-    public ResponsesReply(RoutingContext ctx, RequestRecord record, Settlement settlement, GatewayMetrics metrics, String publicModel,
-            ResponseShell shell, long usageDrainMs) {
-        super(ctx.response(), record, settlement, usageDrainMs);
-        this.ctx = ctx;
-        this.metrics = metrics;
-        this.publicModel = publicModel;
+    public ResponsesReply(RoutingContext ctx, RequestRecord record, ReplyMetering metering, String publicModel, ResponseShell shell) {
+        super(ctx, record, metering, publicModel);
         this.shell = shell;
     }
 
     @Override
     protected ClientRelay writerFor(Served served) {
-        return served.operation() == Operation.RESPONSES ? new ResponsesPassthroughWriter(ctx, record, settlement, publicModel)
-                : new ResponsesTranslatingWriter(ctx, record, settlement, metrics, publicModel, shell);
+        return served.operation() == Operation.RESPONSES ? new ResponsesPassthroughWriter(ctx, record, metering, publicModel)
+                : new ResponsesTranslatingWriter(ctx, record, metering, publicModel, shell);
     }
 
     @Override
