@@ -57,10 +57,29 @@ final class AccessLogLine {
         }
     }
 
-    private static void number(StringBuilder line, String name, Object value) {
+    private static void number(StringBuilder line, String name, Integer value) {
         if (value != null) {
-            line.append('"').append(name).append("\":").append(value).append(',');
+            number(line, name, value.intValue());
         }
+    }
+
+    private static void number(StringBuilder line, String name, Double value) {
+        if (value != null) {
+            number(line, name, value.doubleValue());
+        }
+    }
+
+    // Primitives are appended as they are: no boxing, no string per number.
+    private static void number(StringBuilder line, String name, long value) {
+        line.append('"').append(name).append("\":").append(value).append(',');
+    }
+
+    private static void number(StringBuilder line, String name, double value) {
+        line.append('"').append(name).append("\":").append(value).append(',');
+    }
+
+    private static void number(StringBuilder line, String name, boolean value) {
+        line.append('"').append(name).append("\":").append(value).append(',');
     }
 
     private static double round(double ms) {
