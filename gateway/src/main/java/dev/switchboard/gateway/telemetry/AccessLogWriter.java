@@ -4,10 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +40,6 @@ final class AccessLogWriter extends Handler {
     private final WritableByteChannel out;
     private final Thread writer;
     private final ByteBuffer bytes = ByteBuffer.allocate(ATOMIC_BYTES);
-    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
     private volatile boolean closed;
 
     AccessLogWriter() {
@@ -102,14 +98,11 @@ final class AccessLogWriter extends Handler {
     /** Writes the lines, each followed by a line break, in writes of whole lines of at most ATOMIC_BYTES. */
     private void write(List<String> batch) {
         for (String line : batch) {
-            int mark = bytes.position();
             if (!encode(line)) {
                 // It does not fit behind the lines already here: they go first, then the line alone, in as many writes
                 // as it needs.
-                bytes.position(mark);
                 send();
                 if (!encode(line)) {
-                    bytes.clear();
                     writeLong(line);
                 }
             }
@@ -117,15 +110,14 @@ final class AccessLogWriter extends Handler {
         send();
     }
 
-    /** Appends the line and a line break; false, with the buffer's content undefined past its position, when they do not fit. */
+    /** Appends the line and a line break; false, leaving the buffer as it was, when they do not fit. */
     private boolean encode(String line) {
-        utf8.reset();
-        CharBuffer chars = CharBuffer.wrap(line);
-        CoderResult result = utf8.encode(chars, bytes, true);
-        if (result.isOverflow() || utf8.flush(bytes).isOverflow() || !bytes.hasRemaining()) {
+        // For the ASCII lines the access log is made of, this is one array copy.
+        byte[] encoded = line.getBytes(StandardCharsets.UTF_8);
+        if (encoded.length + 1 > bytes.remaining()) {
             return false;
         }
-        bytes.put((byte) '\n');
+        bytes.put(encoded).put((byte) '\n');
         return true;
     }
 

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.upstream;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import dev.switchboard.gateway.dialect.Wire;
@@ -55,17 +57,45 @@ public final class UpstreamHttpCall implements UpstreamCall {
      * the request id travels along so provider logs can be matched with ours, and so does the attempt's trace context.
      */
     public static RequestOptions jsonPost(String url, UpstreamRequest request) {
+        Address address = Address.of(url);
         RequestOptions options = new RequestOptions()
                 // Not Vert.x's validating header map: that one throws from putHeader with the value in the message;
                 // start() checks the headers instead and fails the call without quoting them.
                 .setHeaders(MultiMap.caseInsensitiveMultiMap())
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(url)
+                .setHost(address.host())
+                .setPort(address.port())
+                .setSsl(address.ssl())
+                .setURI(address.uri())
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", request.stream() ? Wire.EVENT_STREAM : "application/json")
                 .putHeader("x-request-id", request.requestId());
         request.traceHeaders().forEach(options::putHeader);
         return options;
+    }
+
+    /**
+     * A provider URL taken apart as Vert.x does it ({@link RequestOptions#setAbsoluteURI}), once per URL rather than
+     * per call: parsing it is a java.net.URL each time. Calls go to few distinct URLs (a provider's endpoint and
+     * operation, with a model or deployment for some types); past {@link #REMEMBERED} of them the rest are parsed
+     * per call.
+     */
+    private record Address(String host, int port, boolean ssl, String uri) {
+
+        private static final int REMEMBERED = 4096;
+        private static final Map<String, Address> PARSED = new ConcurrentHashMap<>();
+
+        static Address of(String url) {
+            Address address = PARSED.get(url);
+            if (address == null) {
+                RequestOptions parsed = new RequestOptions().setAbsoluteURI(url);
+                address = new Address(parsed.getHost(), parsed.getPort(), Boolean.TRUE.equals(parsed.isSsl()), parsed.getURI());
+                if (PARSED.size() < REMEMBERED) {
+                    PARSED.put(url, address);
+                }
+            }
+            return address;
+        }
     }
 
     /**
