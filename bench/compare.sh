@@ -6,7 +6,8 @@
 #   closed loop   CONNECTIONS connections as fast as they go: req/s, gateway/nginx as a ratio;
 #   fixed rates   RATES (Poisson arrivals): p50/p99 and what each proxy adds over direct;
 #   stream        a small SSE answer at the first rate: its latency is the first chunk's, nginx sending it whole;
-#   streams       (STREAMS=1) bench/streams.sh with STREAM_COUNTS concurrent slow streams, its own report;
+#   streams       (STREAMS=1) bench/streams.sh with STREAM_COUNTS (default 8,000) concurrent streams of a chunk a
+#                 second for 20 s, started at 800/s so all are open at once; its own report;
 #   soak          (SOAK=1) SOAK_SECONDS at SOAK_RATE through the gateway: resident memory after the first
 #                 minute and at the end, as a ratio.
 # Every line ends with the CPU steal of its case; the gateway's lines with its CPU time per request.
@@ -159,5 +160,5 @@ if [ -n "${STREAMS:-}" ]; then
   cleanup
   pids=()
   echo "streams: bench/streams.sh with ${STREAM_COUNTS:-8000} concurrent streams"
-  COUNTS="${STREAM_COUNTS:-8000}" SKIP_BUILD=1 bench/streams.sh
+  COUNTS="${STREAM_COUNTS:-8000}" RAMP_RATE="${STREAM_RAMP_RATE:-800}" SHAPE=1s SKIP_BUILD=1 bench/streams.sh
 fi

@@ -2,13 +2,16 @@
 # Concurrent-streams benchmark: the OpenAI simulator in its own process, the gateway in front of it (local mode on
 # bench/streams, default settings), and StreamLoad (from the test sources, a third process) opening COUNTS
 # concurrent streaming requests, each on its own connection, started at RAMP_RATE per second. Every stream lasts
-# 30 s (the simulator's drip-30000), so all of a case's streams are open at once. Each count is measured straight
+# 30 s (the simulator's drip-30000, ten chunks), or with SHAPE=1s 20 s at a chunk a second (drip-20000-21): start
+# them fast enough that all of a case's streams are open at once (count / RAMP_RATE well below the stream's
+# length). Each count is measured straight
 # at the simulator, then through the gateway. Prints per case: whole streams, errors (by kind), streams open at
 # once, time to first byte p50/p99 (gateway/direct as ratios), CPU steal; and the gateway's peak resident memory
 # and open files. The simulator, the gateway and the load generator are three JVMs.
 #
 #   bench/streams.sh                                   # 2,000 and 5,000 streams, started at 250/s
 #   COUNTS="500 2000" RAMP_RATE=500 WARMUP_STREAMS=500 ROUNDS=2 SKIP_BUILD=1 bench/streams.sh
+#   COUNTS=8000 RAMP_RATE=800 SHAPE=1s bench/streams.sh   # issue 19's case: 8,000 streams of a chunk a second
 #   (ROUNDS repeats the direct/gateway pairs; WARMUP_STREAMS, default 1000, warms both paths up first)
 #
 # The gateway runs with -Xmx384m: what -XX:MaxRAMPercentage=75 (the image's setting) gives under the operator's
@@ -20,6 +23,11 @@ cd "$root"
 
 COUNTS="${COUNTS:-2000 5000}"
 RAMP_RATE="${RAMP_RATE:-250}"
+# The simulator's model (direct) and the gateway's model routed to it, and how a stream is described.
+case "${SHAPE:-30s}" in
+  1s) direct_model=drip-20000-21; gateway_model=streams-1s; chunks=21; shape="20 s at a chunk a second" ;;
+  *) direct_model=drip-30000; gateway_model=streams; chunks=10; shape="30 s, ten chunks" ;;
+esac
 SIM_PORT=18201
 GW_PORT=18200
 # Health is on the gateway's management port.
@@ -71,7 +79,7 @@ streams() {
   fi
   steal_before=$(steal_ticks)
   start=$(date +%s.%N)
-  echo "$url $model $count $(( count * 1000 / RAMP_RATE ))" >&"${LOAD[1]}"
+  echo "$url $model $count $(( count * 1000 / RAMP_RATE )) $chunks" >&"${LOAD[1]}"
   : >"$out/streams-$name.txt"
   while IFS= read -r line <&"${LOAD[0]}"; do
     [ "$line" = done ] && break
@@ -102,17 +110,17 @@ peak_rss_mb() {
 }
 
 echo "bench: gateway up, resident memory $(( $(ps -o rss= -p "$gateway_pid") / 1024 )) MB; warming up" >&2
-streams warmup-gateway "$gateway" streams "${WARMUP_STREAMS:-1000}" >/dev/null
-streams warmup-direct "$direct" drip-30000 "${WARMUP_STREAMS:-1000}" >/dev/null
+streams warmup-gateway "$gateway" "$gateway_model" "${WARMUP_STREAMS:-1000}" >/dev/null
+streams warmup-direct "$direct" "$direct_model" "${WARMUP_STREAMS:-1000}" >/dev/null
 
-echo "concurrent streams of 30 s, started at $RAMP_RATE/s, each on its own connection; gateway: -Xmx384m, default settings;" \
+echo "concurrent streams of $shape, started at $RAMP_RATE/s, each on its own connection; gateway: -Xmx384m, default settings;" \
   "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 # Each pair measures direct then gateway back to back, so both see the same machine.
 for round in $(seq 1 "${ROUNDS:-1}"); do
   [ "${ROUNDS:-1}" -eq 1 ] || echo "round $round"
   for count in $COUNTS; do
-    streams "direct-$count" "$direct" drip-30000 "$count"
-    streams "gateway-$count" "$gateway" streams "$count" "$gateway_pid"
+    streams "direct-$count" "$direct" "$direct_model" "$count"
+    streams "gateway-$count" "$gateway" "$gateway_model" "$count" "$gateway_pid"
     echo "  gateway/direct ttfb p50 x$(ratio "gateway-$count" "direct-$count" 10), p99 x$(ratio "gateway-$count" "direct-$count" 12);" \
       "gateway peak resident memory so far: $(peak_rss_mb "$gateway_pid") MB"
   done

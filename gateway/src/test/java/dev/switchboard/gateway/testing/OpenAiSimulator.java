@@ -40,7 +40,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code malformed-json}: a 200 whose JSON body is cut off;</li>
  * <li>{@code large-<bytes>} (chat, completions, embeddings): a 200 JSON answer of about that many bytes (one very long
  * embedding), written as fast as the connection takes it and never held whole, so it can be hundreds of megabytes;</li>
- * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;</li>
+ * <li>{@code drip-<ms>}: a complete stream of {@value #DRIP_CHUNKS} chunks spread over that long;
+ * {@code drip-<ms>-<chunks>} with that many chunks instead;</li>
  * <li>{@code keepalive-then-error}: streamed, two keep-alive comments (as OpenAI-compatible routers send while a
  * model warms up), then an error event and the end, before any content; not streamed, a normal answer;</li>
  * <li>{@code malformed-delta}: streamed, a first chunk whose {@code delta} is a string, then a normal stream; not
@@ -121,7 +122,8 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
             return;
         }
         if (model.startsWith("drip-")) {
-            drip(ctx.response(), body, chat, Long.parseLong(model.substring(5)));
+            String[] shape = model.substring(5).split("-", 2);
+            drip(ctx.response(), body, chat, Long.parseLong(shape[0]), shape.length > 1 ? Integer.parseInt(shape[1]) : DRIP_CHUNKS);
             return;
         }
         if (model.startsWith("slow-")) {
@@ -393,19 +395,19 @@ public final class OpenAiSimulator extends SimulatorServer<OpenAiSimulator.Recei
         response.end("data: [DONE]\n\n");
     }
 
-    /** A complete stream of {@link #DRIP_CHUNKS} chunks spread over {@code millis} (the last with the finish reason), then usage when asked for and {@code [DONE]}. */
-    private void drip(HttpServerResponse response, JsonObject body, boolean chat, long millis) {
+    /** A complete stream of {@code chunks} chunks spread over {@code millis} (the last with the finish reason), then usage when asked for and {@code [DONE]}. */
+    private void drip(HttpServerResponse response, JsonObject body, boolean chat, long millis, int chunks) {
         response.setChunked(true).putHeader("content-type", "text/event-stream");
         response.write(sse(chunk(body, chat, "drip 1", true)));
         int[] sent = { 1 };
-        vertx.setPeriodic(Math.max(1, millis / (DRIP_CHUNKS - 1)), id -> {
+        vertx.setPeriodic(Math.max(1, millis / Math.max(1, chunks - 1)), id -> {
             if (response.closed()) {
                 vertx.cancelTimer(id);
                 return;
             }
             sent[0]++;
             JsonObject next = chunk(body, chat, " drip " + sent[0], false);
-            if (sent[0] == DRIP_CHUNKS) {
+            if (sent[0] >= chunks) {
                 // The last chunk carries the finish reason, as OpenAI's does; then usage (when asked for) and [DONE].
                 next.getJsonArray("choices").getJsonObject(0).put("finish_reason", "stop");
                 response.write(sse(next));

@@ -24,11 +24,11 @@ import io.vertx.core.http.RequestOptions;
 /**
  * The load generator of bench/streams.sh: one case starts {@code STREAMS} streaming chat requests evenly over
  * {@code RAMP_MS}, each on a connection of its own (as that many separate clients would), and reads every one to
- * its end. A stream is whole when it answers 200 with {@value OpenAiSimulator#DRIP_CHUNKS} chunks and
- * {@code [DONE]}, as the simulator's {@code drip-<ms>} streams do. Time to first byte runs from the start of the
+ * its end. A stream is whole when it answers 200 with the case's number of chunks ({@value OpenAiSimulator#DRIP_CHUNKS}
+ * unless it says otherwise) and {@code [DONE]}, as the simulator's {@code drip-<ms>[-<chunks>]} streams do. Time to first byte runs from the start of the
  * request (its connect included) to the first byte of the body.
  * <p>
- * Cases come as lines {@code URL MODEL STREAMS RAMP_MS} on standard input, one after the other in this one JVM, so
+ * Cases come as lines {@code URL MODEL STREAMS RAMP_MS [CHUNKS]} on standard input, one after the other in this one JVM, so
  * the JIT warm-up of the first ones serves the others (a fresh JVM per case measured its own start-up). Each case
  * prints a line
  * <pre>streams 5000 whole 5000 errors 0 peak-open 5000 ttfb-p50-ms 3.21 ttfb-p99-ms 40.12</pre>
@@ -41,6 +41,8 @@ public final class StreamLoad {
     private final HttpClient client;
     private final String url;
     private final Buffer body;
+    /** The chunks a whole stream of this case carries before [DONE]. */
+    private final int chunks;
     private final long[] firstByteNanos;
     private final CountDownLatch done;
     private final AtomicInteger whole = new AtomicInteger();
@@ -48,10 +50,11 @@ public final class StreamLoad {
     private final AtomicInteger peakOpen = new AtomicInteger();
     private final Map<String, Integer> errors = new TreeMap<>();
 
-    private StreamLoad(HttpClient client, String url, String model, int streams) {
+    private StreamLoad(HttpClient client, String url, String model, int streams, int chunks) {
         this.client = client;
         this.url = url;
         this.body = Buffer.buffer("{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello stream\"}]}");
+        this.chunks = chunks;
         this.firstByteNanos = new long[streams];
         this.done = new CountDownLatch(streams);
     }
@@ -61,8 +64,9 @@ public final class StreamLoad {
         BufferedReader cases = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = cases.readLine(); line != null; line = cases.readLine()) {
             String[] words = line.trim().split("\\s+");
-            if (words.length == 4) {
-                run(vertx, words[0], words[1], Integer.parseInt(words[2]), Long.parseLong(words[3]));
+            if (words.length == 4 || words.length == 5) {
+                int chunks = words.length == 5 ? Integer.parseInt(words[4]) : OpenAiSimulator.DRIP_CHUNKS;
+                run(vertx, words[0], words[1], Integer.parseInt(words[2]), Long.parseLong(words[3]), chunks);
             }
             System.out.println("done");
             System.out.flush();
@@ -70,11 +74,11 @@ public final class StreamLoad {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    private static void run(Vertx vertx, String url, String model, int streams, long rampMs) throws Exception {
+    private static void run(Vertx vertx, String url, String model, int streams, long rampMs, int chunks) throws Exception {
         // No keep-alive and a pool as large as the load: every stream is a client of its own, none waits here.
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(60_000),
                 new PoolOptions().setHttp1MaxSize(streams));
-        StreamLoad load = new StreamLoad(client, url, model, streams);
+        StreamLoad load = new StreamLoad(client, url, model, streams, chunks);
         for (int i = 0; i < streams; i++) {
             int stream = i;
             // From this thread each timer gets a context of its own, so the streams spread over the event loops.
@@ -128,7 +132,7 @@ public final class StreamLoad {
             if (response.statusCode() != 200) {
                 Matcher code = ERROR_CODE.matcher(text);
                 end(stream, "HTTP " + response.statusCode() + (code.find() ? " " + code.group(1) : ""));
-            } else if (!text.endsWith("data: [DONE]\n\n") || events(text) != OpenAiSimulator.DRIP_CHUNKS + 1) {
+            } else if (!text.endsWith("data: [DONE]\n\n") || events(text) != chunks + 1) {
                 end(stream, "incomplete stream (" + events(text) + " events)");
             } else {
                 whole.incrementAndGet();
