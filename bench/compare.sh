@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole side-by-side in one go: how close the gateway comes to a plain reverse proxy. A fixed-answer nginx is
 # the upstream; wrk drives it straight (direct), through nginx as a plain reverse proxy (the limit for any proxy on
-# this machine) and through the gateway, which runs with the pod's memory settings (-Xmx384m, what
-# MaxRAMPercentage=75 gives under the operator's 512Mi limit). Cases, each measured for all three in turn:
+# this machine) and through the gateway, which runs with the pod's JVM settings (POD_JVM_OPTS in bench/lib.sh: the
+# heap MaxRAMPercentage=75 gives under the operator's 512Mi limit, and the image's parallel collector). Cases, each measured for all three in turn:
 #   closed loop   CONNECTIONS connections as fast as they go: req/s, gateway/nginx as a ratio;
 #   fixed rates   RATES (Poisson arrivals): p50/p99 and what each proxy adds over direct;
 #   stream        a small SSE answer at the first rate: its latency is the first chunk's, nginx sending it whole;
@@ -83,7 +83,7 @@ start_nginx proxy "upstream fixed { server 127.0.0.1:$UPSTREAM_PORT; keepalive 2
 
 sed "s/UPSTREAM_PORT/$UPSTREAM_PORT/g" bench/compare/compare.yaml >"$out/compare.yaml"
 mkdir -p "$out/gateway-config" && mv "$out/compare.yaml" "$out/gateway-config/"
-background "$out/gateway.log" java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$out/gateway-config" \
+background "$out/gateway.log" java $POD_JVM_OPTS -jar gateway/target/quarkus-app/quarkus-run.jar run -f "$out/gateway-config" \
   -p "$GW_PORT" --management-port "$MGMT_PORT"
 gateway_pid=$started
 wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
@@ -111,7 +111,7 @@ RATE=1000000000 SERVICE_MS=0 warm gateway-plain "$gateway" "$plain" "" "${WARMUP
 RATE=2000 warm gateway-stream "$gateway" "$stream" "" 15s
 RATE=1000000000 SERVICE_MS=0 warm proxy-plain "$proxy" "$plain" "" 10s
 
-echo "upstream: fixed-answer nginx; $CONNECTIONS connections; $DURATION per case; gateway -Xmx384m;" \
+echo "upstream: fixed-answer nginx; $CONNECTIONS connections; $DURATION per case; gateway $POD_JVM_OPTS;" \
   "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 for round in $(seq 1 "${ROUNDS:-1}"); do
   [ "${ROUNDS:-1}" -eq 1 ] || echo "round $round"

@@ -1,6 +1,10 @@
 # Shared by the bench scripts: the load generator and how its output is summarised.
 # shellcheck shell=bash
 
+# The gateway's JVM as the image runs it in a pod under the operator's default 512Mi limit: MaxRAMPercentage=75 gives
+# 384 MB of heap, and the image names the parallel collector.
+POD_JVM_OPTS="-Xmx384m -XX:+UseParallelGC"
+
 # wrk (a Debian package) drives the load; bench/wrk/poisson.lua paces it at a fixed rate with Poisson arrivals.
 ensure_wrk() {
   if ! command -v wrk >/dev/null 2>&1; then

@@ -14,8 +14,9 @@
 #   COUNTS=8000 RAMP_RATE=800 SHAPE=1s bench/streams.sh   # issue 19's case: 8,000 streams of a chunk a second
 #   (ROUNDS repeats the direct/gateway pairs; WARMUP_STREAMS, default 1000, warms both paths up first)
 #
-# The gateway runs with -Xmx384m: what -XX:MaxRAMPercentage=75 (the image's setting) gives under the operator's
-# default memory limit of 512Mi, the figure to hold its peak resident memory against. Each process stays under
+# The gateway runs with the pod's JVM settings (POD_JVM_OPTS in bench/lib.sh: -Xmx384m, what MaxRAMPercentage=75
+# gives under the operator's default memory limit of 512Mi, the figure to hold its peak resident memory against,
+# and the parallel collector). Each process stays under
 # the open-file limit: at 5,000 streams the gateway holds about 10,000 sockets (clients and upstream).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,7 +49,7 @@ build_gateway
 classpath=$(test_classpath "$out/streams-classpath.txt")
 
 background "$out/streams-simulator.log" java -Xmx512m -cp "$classpath" dev.switchboard.gateway.testing.OpenAiSimulator "$SIM_PORT"
-background "$out/streams-gateway.log" java -Xmx384m -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/streams \
+background "$out/streams-gateway.log" java $POD_JVM_OPTS -jar gateway/target/quarkus-app/quarkus-run.jar run -f bench/streams \
   -p "$GW_PORT" --management-port "$MGMT_PORT"
 gateway_pid=$started
 wait_ready "http://127.0.0.1:$MGMT_PORT/q/health/ready"
@@ -113,7 +114,7 @@ echo "bench: gateway up, resident memory $(( $(ps -o rss= -p "$gateway_pid") / 1
 streams warmup-gateway "$gateway" "$gateway_model" "${WARMUP_STREAMS:-1000}" >/dev/null
 streams warmup-direct "$direct" "$direct_model" "${WARMUP_STREAMS:-1000}" >/dev/null
 
-echo "concurrent streams of $shape, started at $RAMP_RATE/s, each on its own connection; gateway: -Xmx384m, default settings;" \
+echo "concurrent streams of $shape, started at $RAMP_RATE/s, each on its own connection; gateway: $POD_JVM_OPTS, default settings;" \
   "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 # Each pair measures direct then gateway back to back, so both see the same machine.
 for round in $(seq 1 "${ROUNDS:-1}"); do
