@@ -122,14 +122,7 @@ final class AccessLogWriter extends Handler {
     }
 
     private void writeLong(String line) {
-        ByteBuffer whole = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-        try {
-            while (whole.hasRemaining()) {
-                out.write(whole);
-            }
-        } catch (IOException e) {
-            reportError(null, e, ErrorManager.WRITE_FAILURE);
-        }
+        writeFully(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Lines are written as soon as the writer has them: there is nothing to flush. */
@@ -142,14 +135,17 @@ final class AccessLogWriter extends Handler {
             return;
         }
         bytes.flip();
+        writeFully(bytes);
+        bytes.clear();
+    }
+
+    private void writeFully(ByteBuffer buffer) {
         try {
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
             }
         } catch (IOException e) {
             reportError(null, e, ErrorManager.WRITE_FAILURE);
-        } finally {
-            bytes.clear();
         }
     }
 

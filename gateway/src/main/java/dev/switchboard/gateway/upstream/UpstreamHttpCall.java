@@ -244,9 +244,10 @@ public final class UpstreamHttpCall implements UpstreamCall {
             return;
         }
         long now = System.nanoTime();
-        long left = timeouts.totalMs() - msSince(waitStartNanos, now);
+        long elapsedMs = msSince(waitStartNanos, now);
+        long left = timeouts.totalMs() - elapsedMs;
         if (response == null) {
-            long toFirstByte = timeouts.firstByteMs() - msSince(waitStartNanos, now);
+            long toFirstByte = timeouts.firstByteMs() - elapsedMs;
             if (toFirstByte <= 0) {
                 abort(noFirstByte());
                 return;
